@@ -1,0 +1,47 @@
+// Constants shared by workflows, workers and clients. Workflows import this file, so it must stay
+// free of Node built-ins and side effects.
+
+export const NAMESPACE = 'default';
+
+export const TASK_QUEUES = {
+  /** Workflow tasks and light activities (ingest, judge, report). */
+  orchestration: 'dualqa-orchestration',
+  /** Decoding and analysing media: CPU heavy. */
+  media: 'dualqa-media',
+} as const;
+
+/** Search attributes registered on the embedded dev server and set by the inspection workflow. */
+export const SEARCH_ATTRIBUTES = {
+  recordingId: 'DualqaRecordingId',
+  verdict: 'DualqaVerdict',
+} as const;
+
+export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime'> = {
+  [SEARCH_ATTRIBUTES.recordingId]: 'Keyword',
+  [SEARCH_ATTRIBUTES.verdict]: 'Keyword',
+};
+
+/**
+ * Timeouts in the form Temporal's Duration strings. Heartbeat timeouts are short so a crashed worker's
+ * attempt is retried on another worker within seconds instead of waiting out the start-to-close bound.
+ */
+export const ACTIVITY_TIMEOUTS = {
+  light: { startToCloseTimeout: '2 minutes', heartbeatTimeout: '30 seconds' },
+  /** Decoding scales with duration: 6 h covers a 3-hour recording on a slow machine. */
+  media: { startToCloseTimeout: '6 hours', heartbeatTimeout: '20 seconds' },
+} as const;
+
+export const RETRY = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 8,
+  /** Errors that no retry can fix; activities also mark their own failures non-retryable. */
+  nonRetryableErrorTypes: ['BadMedia', 'BadInput', 'ModelUnavailable'],
+} as const;
+
+/** Per-process activity concurrency defaults; workers override from DUALQA_* environment variables. */
+export const WORKER_CONCURRENCY = {
+  orchestrationActivities: 8,
+  mediaActivities: 1,
+} as const;
