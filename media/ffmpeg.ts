@@ -1,0 +1,112 @@
+// The one place that starts ffmpeg and ffprobe. Everything that decodes or composes media goes through
+// here, so cancellation (kill on abort), stderr capture and binary selection are handled once.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+
+export const FFMPEG = process.env.DUALQA_FFMPEG ?? 'ffmpeg';
+export const FFPROBE = process.env.DUALQA_FFPROBE ?? 'ffprobe';
+
+/** How much of stderr is kept for error messages: enough for the last few complaints, bounded. */
+const STDERR_KEEP = 64 * 1024;
+
+export class FfmpegError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+    readonly stderr: string,
+  ) {
+    super(message);
+    this.name = 'FfmpegError';
+  }
+}
+
+export interface SpawnOptions {
+  /** Aborting kills the process (SIGKILL: ffmpeg may ignore SIGTERM while blocked on a pipe). */
+  signal?: AbortSignal;
+  /** Extra output pipes beyond stdout, exposed as fd 3, 4, … (`pipe:3` in ffmpeg arguments). */
+  extraPipes?: number;
+  /** Called with each chunk of stderr (e.g. to parse progress). */
+  onStderr?: (chunk: string) => void;
+  /** Input to write to stdin; otherwise stdin is ignored. */
+  stdin?: Buffer;
+}
+
+export interface RunningTool {
+  child: ChildProcess;
+  stdout: Readable;
+  /** Pipes for fd 3, 4, … in order. */
+  pipes: Readable[];
+  /** Resolves when the process has exited, with its code and the tail of stderr. Never rejects. */
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+}
+
+function start(binary: string, args: string[], options: SpawnOptions): RunningTool {
+  const extra = options.extraPipes ?? 0;
+  const stdio: ('ignore' | 'pipe')[] = [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'];
+  for (let i = 0; i < extra; i++) stdio.push('pipe');
+  const child = spawn(binary, args, { stdio, windowsHide: true });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-STDERR_KEEP);
+    options.onStderr?.(chunk);
+  });
+  if (options.stdin && child.stdin) {
+    child.stdin.on('error', () => undefined); // the tool may exit before reading everything
+    child.stdin.end(options.stdin);
+  }
+  const kill = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  if (options.signal) {
+    if (options.signal.aborted) kill();
+    else options.signal.addEventListener('abort', kill, { once: true });
+  }
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
+    child.on('error', (err) => {
+      stderr += `\n${err.message}`;
+    });
+    child.on('close', (code, signal) => {
+      options.signal?.removeEventListener('abort', kill);
+      resolve({ code, signal, stderr });
+    });
+  });
+  const pipes: Readable[] = [];
+  for (let i = 0; i < extra; i++) pipes.push(child.stdio[3 + i] as Readable);
+  return { child, stdout: child.stdout as Readable, pipes, done };
+}
+
+/** Starts ffmpeg with quiet defaults; the caller reads the pipes and awaits `done`. */
+export function spawnFfmpeg(args: string[], options: SpawnOptions = {}): RunningTool {
+  return start(FFMPEG, ['-hide_banner', '-nostdin', '-y', ...args], options);
+}
+
+/** Runs ffmpeg to completion, throwing FfmpegError with the stderr tail when it fails. */
+export async function runFfmpeg(args: string[], options: SpawnOptions = {}): Promise<string> {
+  const tool = spawnFfmpeg(args, options);
+  tool.stdout.resume();
+  const { code, signal, stderr } = await tool.done;
+  if (options.signal?.aborted) throw new FfmpegError('ffmpeg cancelled', code, stderr);
+  if (code !== 0) throw new FfmpegError(`ffmpeg failed (${code ?? signal}): ${lastLines(stderr, 4)}`, code, stderr);
+  return stderr;
+}
+
+/** Runs ffprobe and returns stdout; throws FfmpegError with stderr when it fails. */
+export async function runFfprobe(args: string[], options: SpawnOptions = {}): Promise<string> {
+  const tool = start(FFPROBE, ['-hide_banner', ...args], options);
+  const chunks: Buffer[] = [];
+  tool.stdout.on('data', (c: Buffer) => chunks.push(c));
+  const { code, signal, stderr } = await tool.done;
+  if (options.signal?.aborted) throw new FfmpegError('ffprobe cancelled', code, stderr);
+  if (code !== 0) throw new FfmpegError(`ffprobe failed (${code ?? signal}): ${lastLines(stderr, 4)}`, code, stderr);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Starts ffprobe for streaming output (e.g. a packet listing of a long file). */
+export function spawnFfprobe(args: string[], options: SpawnOptions = {}): RunningTool {
+  return start(FFPROBE, ['-hide_banner', ...args], options);
+}
+
+export function lastLines(text: string, n: number): string {
+  return text.trim().split('\n').slice(-n).join(' | ');
+}
