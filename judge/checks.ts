@@ -1,0 +1,91 @@
+// One function per rule check kind. Each returns PASS only when the evidence it needs was collected and
+// shows the requirement met; missing evidence is CANNOT_JUDGE with the reason.
+import type { EvidenceDefect } from '../lib/evidence';
+import type { Rule } from '../rules/schema';
+import type { EvidenceItem, EvidenceSet, RuleOutcome } from './types';
+
+type CheckOf<K extends Rule['check']> = Extract<Rule, { check: K }>;
+
+const STREAM_NAMES = { video: '画面 (video)', audio: '声音 (audio)' } as const;
+
+export function defectSpanS(d: EvidenceDefect): number {
+  return d.from !== undefined && d.to !== undefined ? d.to - d.from : 0;
+}
+
+export function defectItem(d: EvidenceDefect): EvidenceItem {
+  const from = d.at ?? d.from ?? 0;
+  return { from, to: d.to ?? from, kind: `defect:${d.type}`, text: d.reason };
+}
+
+function unreadableReason(ev: EvidenceSet): string | null {
+  const integrity = ev.integrity;
+  if (!integrity) return ev.failures?.integrity ? `the integrity analysis failed: ${ev.failures.integrity}` : 'the integrity analysis has not run';
+  if (!integrity.readable) return `the file cannot be inspected: ${integrity.problem?.message ?? 'unreadable'}`;
+  return null;
+}
+
+export function checkStreamsPresent(rule: CheckOf<'streams_present'>, ev: EvidenceSet): RuleOutcome {
+  const media = ev.integrity?.media;
+  if (!media) {
+    return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: unreadableReason(ev) ?? 'stream facts unknown', evidence: [] };
+  }
+  const missing = rule.streams.filter((s) => (s === 'video' ? !media.video : !media.audio));
+  if (missing.length > 0) {
+    const names = missing.map((s) => STREAM_NAMES[s]).join(', ');
+    return {
+      ruleId: rule.id,
+      verdict: 'FAIL',
+      reason: `${rule.says}: the recording has no ${names} stream`,
+      evidence: [{ from: 0, to: media.durationS ?? 0, kind: missing.map((s) => `defect:no_${s}`).join(','), text: `no ${names} stream` }],
+    };
+  }
+  return { ruleId: rule.id, verdict: 'PASS', reason: `${rule.streams.join(' and ')} present`, evidence: [] };
+}
+
+export function checkDecodable(rule: CheckOf<'decodable'>, ev: EvidenceSet): RuleOutcome {
+  const problem = unreadableReason(ev);
+  if (problem) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: problem, evidence: [] };
+  const decode = ev.integrity?.decode;
+  return { ruleId: rule.id, verdict: 'PASS', reason: `decoded ${decode?.videoDecodedS ?? 0} s of video and ${decode?.audioDecodedS ?? 0} s of audio`, evidence: [] };
+}
+
+export function checkNoDefect(rule: CheckOf<'no_defect'>, ev: EvidenceSet): RuleOutcome {
+  const integrity = ev.integrity;
+  const found = (integrity?.defects ?? []).filter((d) => d.type === rule.defect && (rule.minS === 0 || defectSpanS(d) >= rule.minS));
+  if (found.length > 0) {
+    return {
+      ruleId: rule.id,
+      verdict: 'FAIL',
+      reason: `${rule.says}: ${found.map((d) => d.reason).join('; ')}`,
+      evidence: found.map(defectItem),
+    };
+  }
+  // A truncated MP4 without its index cannot be decoded, yet its one defect (truncation) is proven.
+  const problem = unreadableReason(ev);
+  if (problem) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: problem, evidence: [] };
+  if (integrity && integrity.decode && !integrity.decode.complete && rule.defect !== 'truncated') {
+    return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `the decoder stopped early at ${integrity.decode.videoDecodedS} s: the rest cannot be checked for ${rule.defect}`, evidence: [] };
+  }
+  return { ruleId: rule.id, verdict: 'PASS', reason: `no ${rule.defect}${rule.minS ? ` of ${rule.minS} s or more` : ''} found`, evidence: [] };
+}
+
+export function checkAnalyserRequired(rule: CheckOf<'analyser_required'>, ev: EvidenceSet): RuleOutcome {
+  const failure = ev.failures?.[rule.analyser];
+  const reason = failure
+    ? `${rule.says}: the ${rule.analyser} analysis failed (${failure})`
+    : `${rule.says}: the ${rule.analyser} analyser is not available in this version, so this cannot be judged`;
+  return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason, evidence: [] };
+}
+
+export function runCheck(rule: Rule, ev: EvidenceSet): RuleOutcome {
+  switch (rule.check) {
+    case 'streams_present':
+      return checkStreamsPresent(rule, ev);
+    case 'decodable':
+      return checkDecodable(rule, ev);
+    case 'no_defect':
+      return checkNoDefect(rule, ev);
+    case 'analyser_required':
+      return checkAnalyserRequired(rule, ev);
+  }
+}

@@ -1,0 +1,61 @@
+// The judge: evidence + rulebook → verdicts. Pure and deterministic, so re-judging stored evidence with a
+// new rulebook is cheap and the same inputs always give the same report.
+import type { LoadedRulebook } from '../rules/load';
+import { STEP_IDS, type Verdict } from '../lib/labelled';
+import type { EvidenceDefect } from '../lib/evidence';
+import { defectSpanS, runCheck } from './checks';
+import type { EvidenceSet, Judgement, RuleOutcome, StepJudgement } from './types';
+
+/** FAIL beats CANNOT_JUDGE beats PASS (labelled-recordings.md); nothing checked is not a PASS. */
+export function combine(verdicts: Verdict[]): Verdict {
+  if (verdicts.includes('FAIL')) return 'FAIL';
+  if (verdicts.length === 0 || verdicts.includes('CANNOT_JUDGE')) return 'CANNOT_JUDGE';
+  return 'PASS';
+}
+
+function stepReasons(verdict: Verdict, outcomes: RuleOutcome[]): string[] {
+  if (verdict === 'PASS') return outcomes.map((o) => `${o.ruleId}: ${o.reason}`);
+  return outcomes.filter((o) => o.verdict === verdict).map((o) => `${o.ruleId}: ${o.reason}`);
+}
+
+export function judge(evidence: EvidenceSet, rulebook: LoadedRulebook): Judgement {
+  const steps: StepJudgement[] = STEP_IDS.map((id) => {
+    const step = rulebook.book.steps[id];
+    if (!step) {
+      return { id, title: id, verdict: 'CANNOT_JUDGE', reasons: [`the rulebook has no rules for ${id}`], evidence: [], rules: [] };
+    }
+    const outcomes = step.rules.map((rule) => runCheck(rule, evidence));
+    const verdict = combine(outcomes.map((o) => o.verdict));
+    return {
+      id,
+      title: step.title,
+      verdict,
+      reasons: stepReasons(verdict, outcomes),
+      evidence: outcomes.filter((o) => o.verdict !== 'PASS').flatMap((o) => o.evidence),
+      rules: outcomes,
+    };
+  });
+  return {
+    rulebook: { id: rulebook.book.id, version: rulebook.book.version, sha256: rulebook.sha256 },
+    verdict: combine(steps.map((s) => s.verdict)),
+    steps,
+    defects: countedDefects(evidence, rulebook),
+  };
+}
+
+/** The defects at or above the rulebook's thresholds: what the report's `defects` timeline lists. */
+function countedDefects(evidence: EvidenceSet, rulebook: LoadedRulebook): EvidenceDefect[] {
+  const minByType = new Map<string, number>();
+  for (const step of Object.values(rulebook.book.steps)) {
+    for (const rule of step.rules) {
+      if (rule.check !== 'no_defect') continue;
+      const prev = minByType.get(rule.defect);
+      minByType.set(rule.defect, prev === undefined ? rule.minS : Math.min(prev, rule.minS));
+    }
+  }
+  return (evidence.integrity?.defects ?? []).filter((d) => {
+    if (d.type === 'no_audio' || d.type === 'no_video' || d.type === 'unreadable') return true;
+    const min = minByType.get(d.type);
+    return min !== undefined && defectSpanS(d) >= min;
+  });
+}

@@ -1,0 +1,43 @@
+// What the judge reads and writes. Pure data: no I/O anywhere under judge/.
+import type { EvidenceDefect, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
+import type { StepId, Verdict } from '../lib/labelled';
+
+export interface EvidenceSet {
+  ingest?: IngestEvidence;
+  integrity?: IntegrityEvidence;
+  /** Analysers that ran but failed, with the reason (e.g. a model could not be loaded). */
+  failures?: Partial<Record<string, string>>;
+}
+
+/** A moment or span the verdict rests on, in media seconds. */
+export interface EvidenceItem {
+  from: number;
+  to: number;
+  kind: string;
+  text?: string;
+  frameKey?: string;
+}
+
+export interface RuleOutcome {
+  ruleId: string;
+  verdict: Verdict;
+  reason: string;
+  evidence: EvidenceItem[];
+}
+
+export interface StepJudgement {
+  id: StepId;
+  title: string;
+  verdict: Verdict;
+  reasons: string[];
+  evidence: EvidenceItem[];
+  rules: RuleOutcome[];
+}
+
+export interface Judgement {
+  rulebook: { id: string; version: string; sha256: string };
+  verdict: Verdict;
+  steps: StepJudgement[];
+  /** Defects that the rulebook counts (above its thresholds), in the labelled shape. */
+  defects: EvidenceDefect[];
+}

@@ -1,0 +1,75 @@
+// Evidence documents: what analysers saw, stored as JSON under analyses/<recordingId>/. The judge reads
+// only these, so rules can change and re-judge without running a model again.
+import type { Defect } from './labelled';
+import type { MediaFacts } from '../media/probe';
+
+export const EVIDENCE_SCHEMA_VERSION = 1 as const;
+
+export interface EvidenceHeader {
+  kind: string;
+  schemaVersion: typeof EVIDENCE_SCHEMA_VERSION;
+  recordingId: string;
+  analyser: { name: string; version: string };
+  createdAt: string;
+}
+
+export type DefectSource = 'container' | 'picture' | 'sound' | 'decoder' | 'streams';
+
+/** A defect in the labelled shape, with why it was reported and the measurements behind it. */
+export type EvidenceDefect = Defect & {
+  reason: string;
+  source: DefectSource;
+  detail?: Record<string, number | string | boolean>;
+};
+
+export interface EvidenceNote {
+  at?: number;
+  from?: number;
+  to?: number;
+  text: string;
+}
+
+export type MediaProblemCode = 'empty' | 'truncated' | 'not_media' | 'undecodable';
+
+export interface IntegrityEvidence extends EvidenceHeader {
+  kind: 'integrity';
+  /** False when nothing could be decoded: `problem` says why. */
+  readable: boolean;
+  problem?: { code: MediaProblemCode; message: string };
+  media?: MediaFacts;
+  decode?: {
+    videoDecodedS: number;
+    audioDecodedS: number;
+    /** The decoder reached the end of the file without giving up. */
+    complete: boolean;
+    errorCount: number;
+    errors: string[];
+    sampleFps: number;
+  };
+  defects: EvidenceDefect[];
+  notes: EvidenceNote[];
+  measurements: Record<string, number>;
+}
+
+export interface IngestEvidence extends EvidenceHeader {
+  kind: 'ingest';
+  recording: {
+    bucket: string;
+    key: string;
+    versionId: string | null;
+    etag: string;
+    sizeBytes: number;
+    sha256: string;
+    lastModified: string;
+    contentType: string | null;
+  };
+  sidecar:
+    | { status: 'absent' }
+    | { status: 'ok'; key: string; meta: import('./labelled').Sidecar }
+    | { status: 'invalid'; key: string; problem: string };
+}
+
+export type Evidence = IngestEvidence | IntegrityEvidence;
+
+/** Keys of the evidence documents of one recording, by analyser name. */
+export type EvidenceKeys = Partial<Record<'ingest' | 'integrity' | 'faces' | 'documents' | 'speech', string>>;

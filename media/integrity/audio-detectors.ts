@@ -1,0 +1,149 @@
+// Sound defects measured on the shared 16 kHz mono decode: silent runs (a dead or muted microphone), and
+// per-10 ms features kept for the whole file so a candidate cut can be checked for an audio discontinuity.
+import { RunCollector, round, type Run } from './runs';
+import { median } from './video-detectors';
+
+export interface SoundThresholds {
+  /** RMS level (dBFS) below which a 100 ms window counts as silent. */
+  silenceDb: number;
+  minRunS: number;
+}
+
+export const DEFAULT_SOUND_THRESHOLDS: SoundThresholds = { silenceDb: -60, minRunS: 1 };
+
+export interface SoundFindings {
+  silence: (Run & { levelDb: number })[];
+  meanDb: number;
+  peakDb: number;
+  durationS: number;
+}
+
+export interface AudioDiscontinuity {
+  /** Time of the strongest transient near the asked instant. */
+  at: number;
+  /** Broadband transient energy at the instant ÷ its median in the surrounding second. */
+  clickRatio: number;
+  /** Level change between the quarter-second before and after, in dB. */
+  levelJumpDb: number;
+}
+
+const HOP_S = 0.01;
+const WINDOW_S = 0.1;
+
+function db(meanSquare: number): number {
+  return meanSquare > 0 ? 10 * Math.log10(meanSquare) : -120;
+}
+
+/** A growable Float32 series, so a 3-hour file costs ~4 MB per feature rather than a JS array. */
+class Series {
+  private data = new Float32Array(4096);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  at(i: number): number {
+    return this.data[i] ?? 0;
+  }
+}
+
+export class SoundDetector {
+  private readonly hop: number;
+  private readonly perWindow: number;
+  private readonly silence: RunCollector;
+  private readonly silenceLevels: number[] = [];
+  /** Per-10 ms: level in dB and the energy of the first difference (a crude high-pass). */
+  private readonly levelDb = new Series();
+  private readonly transientDb = new Series();
+  private hopSum = 0;
+  private hopDiffSum = 0;
+  private hopCount = 0;
+  private windowSum = 0;
+  private windowCount = 0;
+  private windowIndex = 0;
+  private previousSample = 0;
+  private totalSquares = 0;
+  private totalSamples = 0;
+  private peak = 0;
+
+  constructor(
+    private readonly sampleRate: number,
+    private readonly thresholds: SoundThresholds = DEFAULT_SOUND_THRESHOLDS,
+  ) {
+    this.hop = Math.round(sampleRate * HOP_S);
+    this.perWindow = Math.round(WINDOW_S / HOP_S);
+    this.silence = new RunCollector(WINDOW_S, thresholds.minRunS);
+  }
+
+  push(samples: Int16Array): void {
+    for (let i = 0; i < samples.length; i++) {
+      const x = samples[i]! / 32768;
+      const d = x - this.previousSample;
+      this.previousSample = x;
+      const sq = x * x;
+      this.hopSum += sq;
+      this.hopDiffSum += d * d;
+      this.totalSquares += sq;
+      const ax = x < 0 ? -x : x;
+      if (ax > this.peak) this.peak = ax;
+      if (++this.hopCount === this.hop) this.endHop();
+    }
+    this.totalSamples += samples.length;
+  }
+
+  private endHop(): void {
+    const ms = this.hopSum / this.hop;
+    this.levelDb.push(db(ms));
+    this.transientDb.push(db(this.hopDiffSum / this.hop));
+    this.windowSum += ms;
+    this.hopSum = 0;
+    this.hopDiffSum = 0;
+    this.hopCount = 0;
+    if (++this.windowCount === this.perWindow) {
+      const level = db(this.windowSum / this.perWindow);
+      const silent = level < this.thresholds.silenceDb;
+      this.silence.push(this.windowIndex * WINDOW_S, silent);
+      if (silent) this.silenceLevels.push(level);
+      this.windowIndex++;
+      this.windowSum = 0;
+      this.windowCount = 0;
+    }
+  }
+
+  finish(): SoundFindings {
+    this.silence.close();
+    const level = this.silenceLevels.length ? Math.max(...this.silenceLevels) : -120;
+    return {
+      silence: this.silence.runs.map((r) => ({ ...r, levelDb: round(level, 1) })),
+      meanDb: round(db(this.totalSamples ? this.totalSquares / this.totalSamples : 0), 1),
+      peakDb: round(this.peak > 0 ? 20 * Math.log10(this.peak) : -120, 1),
+      durationS: round(this.totalSamples / this.sampleRate, 3),
+    };
+  }
+
+  /** Measures how discontinuous the sound is within ±`searchS` of `t` (a candidate cut from the picture). */
+  discontinuityNear(t: number, searchS = 0.15): AudioDiscontinuity {
+    const n = this.transientDb.length;
+    const centre = Math.round(t / HOP_S);
+    const reach = Math.round(searchS / HOP_S);
+    let best = Math.max(0, Math.min(n - 1, centre));
+    for (let i = Math.max(0, centre - reach); i <= Math.min(n - 1, centre + reach); i++) {
+      if (this.transientDb.at(i) > this.transientDb.at(best)) best = i;
+    }
+    const context: number[] = [];
+    for (let i = Math.max(0, best - 50); i <= Math.min(n - 1, best + 50); i++) {
+      if (Math.abs(i - best) > 2) context.push(this.transientDb.at(i));
+    }
+    const clickRatio = 10 ** ((this.transientDb.at(best) - median(context)) / 10);
+    const before: number[] = [];
+    const after: number[] = [];
+    for (let i = Math.max(0, best - 25); i < best; i++) before.push(this.levelDb.at(i));
+    for (let i = best + 1; i <= Math.min(n - 1, best + 25); i++) after.push(this.levelDb.at(i));
+    const levelJumpDb = before.length && after.length ? Math.abs(median(before) - median(after)) : 0;
+    return { at: round(best * HOP_S), clickRatio: round(clickRatio, 1), levelJumpDb: round(levelJumpDb, 1) };
+  }
+}

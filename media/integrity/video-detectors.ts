@@ -1,0 +1,152 @@
+// Picture defects measured on small grey frames from the shared decode: black runs, frozen runs, and
+// abrupt whole-frame changes (candidate cuts, confirmed later against the audio).
+import type { VideoFrame } from '../decode';
+import { RunCollector, round, type Run } from './runs';
+
+export interface PictureThresholds {
+  /** Mean luma (0–255) below which a frame is dark… */
+  blackMeanLuma: number;
+  /** …and the share of pixels brighter than `blackPixelLuma` allowed in a black frame. */
+  blackBrightShare: number;
+  blackPixelLuma: number;
+  /** Mean absolute difference (0–255) between consecutive frames below which nothing moved. */
+  frozenMeanDiff: number;
+  /** Share of pixels changing by more than 3 levels allowed in a frozen frame. */
+  frozenChangedShare: number;
+  /** Minimum run lengths reported, in seconds. */
+  minRunS: number;
+  /** An abrupt change: frame difference above this… */
+  cutMinDiff: number;
+  /** …and at least this many times the median difference around it. */
+  cutRatio: number;
+}
+
+export const DEFAULT_PICTURE_THRESHOLDS: PictureThresholds = {
+  blackMeanLuma: 24,
+  blackBrightShare: 0.02,
+  blackPixelLuma: 48,
+  frozenMeanDiff: 0.15,
+  frozenChangedShare: 0.001,
+  minRunS: 0.5,
+  cutMinDiff: 18,
+  cutRatio: 6,
+};
+
+export interface AbruptChange {
+  at: number;
+  diff: number;
+  /** Median frame difference in the second around the change. */
+  contextDiff: number;
+}
+
+export interface PictureFindings {
+  black: (Run & { meanLuma: number })[];
+  frozen: Run[];
+  abruptChanges: AbruptChange[];
+  frames: number;
+  meanLuma: number;
+}
+
+/** Consumes grey frames at a fixed rate; call `finish()` after the last. */
+export class PictureDetector {
+  private readonly black: RunCollector;
+  private readonly frozen: RunCollector;
+  private previous: Buffer | null = null;
+  private readonly diffs: { t: number; diff: number }[] = [];
+  private readonly lumaByFrame: number[] = [];
+  private lumaSum = 0;
+  private frames = 0;
+  private blackLumaSum = 0;
+  private blackLumaCount = 0;
+
+  constructor(
+    private readonly fps: number,
+    private readonly thresholds: PictureThresholds = DEFAULT_PICTURE_THRESHOLDS,
+  ) {
+    this.black = new RunCollector(1 / fps, thresholds.minRunS);
+    this.frozen = new RunCollector(1 / fps, thresholds.minRunS);
+  }
+
+  push(frame: VideoFrame): void {
+    const { data } = frame;
+    const th = this.thresholds;
+    let sum = 0;
+    let bright = 0;
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]!;
+      sum += v;
+      if (v > th.blackPixelLuma) bright++;
+    }
+    const mean = sum / data.length;
+    const isBlack = mean < th.blackMeanLuma && bright / data.length <= th.blackBrightShare;
+    this.black.push(frame.t, isBlack);
+    if (isBlack) {
+      this.blackLumaSum += mean;
+      this.blackLumaCount++;
+    }
+    this.lumaSum += mean;
+    this.lumaByFrame.push(mean);
+    this.frames++;
+
+    if (this.previous) {
+      let diffSum = 0;
+      let changed = 0;
+      const prev = this.previous;
+      for (let i = 0; i < data.length; i++) {
+        const d = Math.abs(data[i]! - prev[i]!);
+        diffSum += d;
+        if (d > 3) changed++;
+      }
+      const diff = diffSum / data.length;
+      this.diffs.push({ t: frame.t, diff });
+      // A black picture is also static: black takes precedence, so it is not reported twice.
+      const still = diff < th.frozenMeanDiff && changed / data.length <= th.frozenChangedShare && !isBlack;
+      // The first frame of a frozen run is the last one that moved: include it.
+      this.frozen.push(still ? frame.t - 1 / this.fps : frame.t, still);
+    }
+    this.previous = data;
+  }
+
+  finish(): PictureFindings {
+    this.black.close();
+    this.frozen.close();
+    const blackMean = this.blackLumaCount ? this.blackLumaSum / this.blackLumaCount : 0;
+    return {
+      black: this.black.runs.map((r) => ({ ...r, meanLuma: round(blackMean, 1) })),
+      frozen: this.frozen.runs.map((r) => ({ from: round(Math.max(0, r.from)), to: r.to })),
+      abruptChanges: this.findAbruptChanges(),
+      frames: this.frames,
+      meanLuma: this.frames ? round(this.lumaSum / this.frames, 1) : 0,
+    };
+  }
+
+  /** Whole-frame changes far above the local level of motion, excluding fades into or out of black. */
+  private findAbruptChanges(): AbruptChange[] {
+    const th = this.thresholds;
+    const half = Math.max(2, Math.round(this.fps / 2));
+    const out: AbruptChange[] = [];
+    for (let i = 0; i < this.diffs.length; i++) {
+      const cur = this.diffs[i]!;
+      if (cur.diff < th.cutMinDiff) continue;
+      const around: number[] = [];
+      for (let j = Math.max(0, i - half); j <= Math.min(this.diffs.length - 1, i + half); j++) {
+        if (j !== i) around.push(this.diffs[j]!.diff);
+      }
+      const context = median(around);
+      if (cur.diff < th.cutRatio * Math.max(context, 1)) continue;
+      // diffs[i] compares frame i+1 with frame i; skip changes that start or end on a black frame.
+      const before = this.lumaByFrame[i] ?? 0;
+      const after = this.lumaByFrame[i + 1] ?? 0;
+      if (before < th.blackMeanLuma || after < th.blackMeanLuma) continue;
+      out.push({ at: round(cur.t), diff: round(cur.diff, 1), contextDiff: round(context, 2) });
+    }
+    return out;
+  }
+}
+
+export function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

@@ -1,0 +1,50 @@
+// report.json: the product's output, one per inspection revision. schemas/report.schema.json is the
+// committed contract for the same shape; a test keeps the two in step.
+import type { EvidenceDefect, EvidenceNote } from '../lib/evidence';
+import type { DocumentSpan, FaceSpan, SpeechSpan, Verdict } from '../lib/labelled';
+import type { StepJudgement } from '../judge/types';
+
+export const REPORT_SCHEMA_VERSION = 1 as const;
+
+export interface ReportTiming {
+  activity: string;
+  ms: number;
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  recordingId: string;
+  revision: number;
+  createdAt: string;
+  recording: {
+    bucket: string;
+    /** Masked: a key may carry a personal number. */
+    key: string;
+    versionId: string | null;
+    etag: string;
+    sha256: string;
+    sizeBytes: number;
+    durationS: number | null;
+  };
+  sidecar: { status: 'absent' | 'ok' | 'invalid'; problem?: string; summary?: Record<string, string | number | boolean> };
+  rulebook: { id: string; version: string; sha256: string };
+  engines: { dualqa: string; ffmpeg: string; analysers: { name: string; version: string }[]; models: { name: string; version: string; sha256?: string }[] };
+  inspection: { workflowId: string; runId: string };
+  verdict: Verdict;
+  /** One line for a person: the verdict and its first reasons. */
+  summary: string;
+  steps: StepJudgement[];
+  faces: FaceSpan[];
+  documents: DocumentSpan[];
+  speech: SpeechSpan[];
+  defects: EvidenceDefect[];
+  notes: EvidenceNote[];
+  problems: { stage: string; message: string }[];
+  media: null | {
+    formatName: string;
+    video: null | { codec: string; width: number; height: number; fps: number | null; rotation: number };
+    audio: null | { codec: string; sampleRate: number; channels: number };
+  };
+  evidenceKeys: Record<string, string>;
+  timings: ReportTiming[];
+}

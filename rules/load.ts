@@ -1,0 +1,58 @@
+// Loading rulebooks: from the committed folder (or DUALQA_RULEBOOKS_DIR), validated, with a content hash
+// so a report can prove which exact rules judged it.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { PROJECT_ROOT } from '../lib/config';
+import { rulebookSchema, type Rulebook } from './schema';
+
+export const DEFAULT_RULEBOOK = 'cn-national';
+
+export interface LoadedRulebook {
+  book: Rulebook;
+  sha256: string;
+  file: string;
+}
+
+export function rulebooksDir(): string {
+  return process.env.DUALQA_RULEBOOKS_DIR ?? path.join(PROJECT_ROOT, 'rules', 'rulebooks');
+}
+
+export class RulebookError extends Error {
+  override name = 'RulebookError';
+}
+
+export function parseRulebook(text: string, file: string): LoadedRulebook {
+  const raw: unknown = parse(text);
+  const result = rulebookSchema.safeParse(raw);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new RulebookError(`rulebook ${file} is invalid: ${issues}`);
+  }
+  return { book: result.data, sha256: createHash('sha256').update(text).digest('hex'), file };
+}
+
+/** Loads `id` or `id@version`; without a version the newest file for that id wins. */
+export function loadRulebook(ref: string = DEFAULT_RULEBOOK, dir = rulebooksDir()): LoadedRulebook {
+  const [id, version] = ref.split('@');
+  const candidates = fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => parseRulebook(fs.readFileSync(path.join(dir, f), 'utf8'), f))
+    .filter((l) => l.book.id === id && (!version || l.book.version === version))
+    .sort((a, b) => compareVersions(b.book.version, a.book.version));
+  const found = candidates[0];
+  if (!found) throw new RulebookError(`no rulebook ${ref} in ${dir}`);
+  return found;
+}
+
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}

@@ -1,0 +1,52 @@
+// The rulebook format: declarative, schema-validated, versioned. Each step lists rules; each rule is a
+// check kind with parameters and an id that reports cite. Code implements check kinds (judge/checks.ts);
+// rulebooks only choose and parametrise them.
+import { z } from 'zod';
+import { DEFECT_TYPES, STEP_IDS } from '../lib/labelled';
+
+export const ANALYSER_NAMES = ['ingest', 'integrity', 'faces', 'documents', 'speech'] as const;
+export type AnalyserName = (typeof ANALYSER_NAMES)[number];
+
+const ruleId = z.string().regex(/^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/, 'rule ids look like CONT-CUT');
+
+const base = { id: ruleId, says: z.string().min(1), source: z.string().optional() };
+
+export const ruleSchema = z.discriminatedUnion('check', [
+  /** FAIL when a listed stream is missing: a recording without it cannot prove the step. */
+  z.object({ ...base, check: z.literal('streams_present'), streams: z.array(z.enum(['video', 'audio'])).min(1) }),
+  /** CANNOT_JUDGE when the file could not be decoded at all (not media, or nothing decodable). */
+  z.object({ ...base, check: z.literal('decodable') }),
+  /** FAIL when the integrity pass found a defect of this type lasting at least `minS` (spans only). */
+  z.object({ ...base, check: z.literal('no_defect'), defect: z.enum(DEFECT_TYPES), minS: z.number().min(0).default(0) }),
+  /** CANNOT_JUDGE until the named analyser's evidence exists: a step is never passed on evidence not collected. */
+  z.object({ ...base, check: z.literal('analyser_required'), analyser: z.enum(ANALYSER_NAMES) }),
+]);
+export type Rule = z.infer<typeof ruleSchema>;
+
+export const stepSchema = z.object({
+  title: z.string().min(1),
+  rules: z.array(ruleSchema).min(1),
+});
+
+export const rulebookSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'semantic version'),
+    title: z.string().min(1),
+    sources: z.array(z.string()).default([]),
+    steps: z.record(z.enum(STEP_IDS), stepSchema),
+  })
+  .superRefine((book, ctx) => {
+    const seen = new Set<string>();
+    for (const [stepId, step] of Object.entries(book.steps)) {
+      for (const rule of step.rules) {
+        if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', message: `duplicate rule id ${rule.id}`, path: ['steps', stepId] });
+        seen.add(rule.id);
+      }
+    }
+    for (const stepId of STEP_IDS) {
+      if (!(stepId in book.steps)) ctx.addIssue({ code: 'custom', message: `standard step ${stepId} missing`, path: ['steps'] });
+    }
+  });
+export type Rulebook = z.infer<typeof rulebookSchema>;
+export type RulebookStep = z.infer<typeof stepSchema>;
