@@ -10,11 +10,18 @@ export const TASK_QUEUES = {
   media: 'dualqa-media',
 } as const;
 
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
 /** Search attributes registered on the embedded dev server and set by the inspection workflow. */
 export const SEARCH_ATTRIBUTES = {
   recordingId: 'DualqaRecordingId',
   verdict: 'DualqaVerdict',
 } as const;
+
+export const SEARCH_ATTRIBUTE_KEYS = {
+  recordingId: defineSearchAttributeKey(SEARCH_ATTRIBUTES.recordingId, SearchAttributeType.KEYWORD),
+  verdict: defineSearchAttributeKey(SEARCH_ATTRIBUTES.verdict, SearchAttributeType.KEYWORD),
+};
 
 export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime'> = {
   [SEARCH_ATTRIBUTES.recordingId]: 'Keyword',
@@ -27,6 +34,8 @@ export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Text' | 'Int' |
  */
 export const ACTIVITY_TIMEOUTS = {
   light: { startToCloseTimeout: '2 minutes', heartbeatTimeout: '30 seconds' },
+  /** Ingest streams the whole object through sha256: minutes for a multi-GB recording. */
+  ingest: { startToCloseTimeout: '1 hour', heartbeatTimeout: '30 seconds' },
   /** Decoding scales with duration: 6 h covers a 3-hour recording on a slow machine. */
   media: { startToCloseTimeout: '6 hours', heartbeatTimeout: '20 seconds' },
 } as const;

@@ -1,0 +1,68 @@
+// Media analysis: copy the pinned recording version to local scratch (hash-checked), run the one decode
+// that feeds every detector, store the evidence. Unreadable media is a finding, stored, then reported to
+// the workflow as a non-retryable failure so no retry loop starts on a file that will never decode.
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { ApplicationFailure } from '@temporalio/activity';
+import { heartbeater } from '../lib/heartbeat';
+import { downloadWithSha256, putJson } from '../lib/object-store';
+import { analyseMediaFile } from '../media/analyse-file';
+import { FAILURE, type ActivityDeps } from './deps';
+
+export interface AnalyseMediaInput {
+  recordingId: string;
+  bucket: string;
+  key: string;
+  versionId: string | null;
+  sha256: string;
+}
+
+export interface AnalyseMediaResult {
+  integrityKey: string;
+  readable: boolean;
+  durationS: number | null;
+  defectTypes: string[];
+}
+
+export interface BadMediaDetails {
+  integrityKey: string;
+  problem: string;
+}
+
+export function createMediaActivities(deps: ActivityDeps) {
+  return {
+    async analyseMedia(input: AnalyseMediaInput): Promise<AnalyseMediaResult> {
+      const beat = heartbeater();
+      const dir = path.join(deps.workDir, input.recordingId);
+      const ext = (path.extname(input.key).toLowerCase().match(/^\.[a-z0-9]{1,5}$/) ?? [''])[0];
+      const file = path.join(dir, `original${ext}`);
+      try {
+        const copy = await downloadWithSha256(deps.s3, input, file, (bytes) => beat({ stage: 'download', bytes }), beat.signal);
+        if (copy.sha256 !== input.sha256) {
+          throw ApplicationFailure.nonRetryable(`recording content changed after ingest (sha256 ${copy.sha256} ≠ ${input.sha256})`, FAILURE.badInput);
+        }
+        const evidence = await analyseMediaFile(file, {
+          recordingId: input.recordingId,
+          signal: beat.signal,
+          onProgress: (stage, decodedS) => beat({ stage, decodedS }),
+        });
+        const integrityKey = `${input.recordingId}/integrity.json`;
+        await putJson(deps.s3, deps.buckets.analyses, integrityKey, evidence);
+        deps.logger.info({ recordingId: input.recordingId, readable: evidence.readable, defects: evidence.defects.length }, 'media analysed');
+        if (!evidence.readable) {
+          const details: BadMediaDetails = { integrityKey, problem: evidence.problem?.message ?? 'unreadable' };
+          throw ApplicationFailure.create({ message: details.problem, type: FAILURE.badMedia, nonRetryable: true, details: [details] });
+        }
+        return {
+          integrityKey,
+          readable: evidence.readable,
+          durationS: evidence.media?.durationS ?? null,
+          defectTypes: [...new Set(evidence.defects.map((d) => d.type))],
+        };
+      } finally {
+        // The scratch copy is ours; the original stays untouched in the recordings bucket.
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

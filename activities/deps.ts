@@ -1,0 +1,18 @@
+// What activities need from the process that hosts them: one S3 client with the worker's (read-only on
+// recordings) credentials, bucket names, a scratch folder, a logger and version facts.
+import type * as Minio from 'minio';
+import type { Logger } from '../lib/logger';
+import type { LoadedRulebook } from '../rules/load';
+
+export interface ActivityDeps {
+  s3: Minio.Client;
+  buckets: { recordings: string; analyses: string; reports: string };
+  /** Local scratch space for media copies; emptied after each analysis. */
+  workDir: string;
+  logger: Logger;
+  loadRulebook: (ref?: string) => LoadedRulebook;
+  versions: { dualqa: string; ffmpeg: string };
+}
+
+/** Failure types that no retry can fix (also listed in temporal.config.ts RETRY.nonRetryableErrorTypes). */
+export const FAILURE = { badMedia: 'BadMedia', badInput: 'BadInput' } as const;

@@ -1,0 +1,23 @@
+// All activities, built from their dependencies (createActivities(deps), as in Temporal's samples). The
+// workflow imports only the types from here.
+import type { ActivityDeps } from './deps';
+import { createIngestActivities } from './ingest';
+import { createJudgeActivities } from './judge';
+import { createMediaActivities } from './analyse-media';
+import { createReportActivities } from './report';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createIngestActivities(deps),
+    ...createMediaActivities(deps),
+    ...createJudgeActivities(deps),
+    ...createReportActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { ActivityDeps } from './deps';
+export type { IngestInput, IngestResult } from './ingest';
+export type { AnalyseMediaInput, AnalyseMediaResult, BadMediaDetails } from './analyse-media';
+export type { JudgeInput, JudgeResult } from './judge';
+export type { WriteReportInput, WriteReportResult } from './report';

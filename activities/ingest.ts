@@ -1,0 +1,111 @@
+// Ingest: pin the recording version, hash it (streamed), read and validate its sidecar, and store the
+// facts as analyses/<recordingId>/ingest.json.
+import { ApplicationFailure } from '@temporalio/activity';
+import { heartbeater } from '../lib/heartbeat';
+import { recordingIdOf, normaliseEtag } from '../lib/ids';
+import { getJson, isNotFound, putJson, sha256OfObject } from '../lib/object-store';
+import { EVIDENCE_SCHEMA_VERSION, type IngestEvidence } from '../lib/evidence';
+import { sidecarSchema } from '../lib/labelled';
+import { FAILURE, type ActivityDeps } from './deps';
+
+export interface IngestInput {
+  bucket: string;
+  key: string;
+  /** The ETag the inspection was started for; a different object under the key is refused. */
+  etag?: string;
+  versionId?: string | null;
+}
+
+export interface IngestResult {
+  recordingId: string;
+  bucket: string;
+  key: string;
+  versionId: string | null;
+  etag: string;
+  sizeBytes: number;
+  sha256: string;
+  ingestKey: string;
+  sidecarStatus: IngestEvidence['sidecar']['status'];
+}
+
+export const INGEST_ANALYSER = { name: 'ingest', version: '1.0.0' };
+const MAX_SIDECAR_BYTES = 256 * 1024;
+
+export function sidecarKeyOf(key: string): string {
+  return key.replace(/\.[^./]{1,8}$/, '') + '.meta.json';
+}
+
+export function createIngestActivities(deps: ActivityDeps) {
+  async function readSidecar(bucket: string, key: string): Promise<IngestEvidence['sidecar']> {
+    const sidecarKey = sidecarKeyOf(key);
+    if (sidecarKey === key) return { status: 'absent' };
+    let size: number;
+    try {
+      size = (await deps.s3.statObject(bucket, sidecarKey)).size;
+    } catch (err) {
+      if (isNotFound(err)) return { status: 'absent' };
+      throw err;
+    }
+    if (size > MAX_SIDECAR_BYTES) return { status: 'invalid', key: sidecarKey, problem: `sidecar is ${size} bytes (limit ${MAX_SIDECAR_BYTES})` };
+    let raw: unknown;
+    try {
+      raw = await getJson<unknown>(deps.s3, bucket, sidecarKey);
+    } catch (err) {
+      if (err instanceof SyntaxError) return { status: 'invalid', key: sidecarKey, problem: `sidecar is not valid JSON: ${err.message}` };
+      throw err;
+    }
+    const parsed = sidecarSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      return { status: 'invalid', key: sidecarKey, problem: `sidecar does not match the format: ${issues}` };
+    }
+    return { status: 'ok', key: sidecarKey, meta: parsed.data };
+  }
+
+  return {
+    async ingestRecording(input: IngestInput): Promise<IngestResult> {
+      const beat = heartbeater();
+      let stat;
+      try {
+        stat = await deps.s3.statObject(input.bucket, input.key, input.versionId ? { versionId: input.versionId } : {});
+      } catch (err) {
+        if (isNotFound(err)) throw ApplicationFailure.nonRetryable(`recording not found: ${input.bucket}/${input.key}`, FAILURE.badInput);
+        throw err;
+      }
+      const etag = normaliseEtag(stat.etag);
+      if (input.etag && normaliseEtag(input.etag) !== etag && !input.versionId) {
+        throw ApplicationFailure.nonRetryable(
+          `the object under ${input.key} changed since the inspection was started (ETag ${etag}, expected ${normaliseEtag(input.etag)})`,
+          FAILURE.badInput,
+        );
+      }
+      const versionId = stat.versionId && stat.versionId !== 'null' ? stat.versionId : null;
+      const recordingId = recordingIdOf(input.bucket, input.key, versionId ?? etag);
+      const ref = { bucket: input.bucket, key: input.key, versionId };
+      const { sha256, bytes } = await sha256OfObject(deps.s3, ref, (b) => beat({ stage: 'hash', bytes: b }), beat.signal);
+      const sidecar = await readSidecar(input.bucket, input.key);
+      const evidence: IngestEvidence = {
+        kind: 'ingest',
+        schemaVersion: EVIDENCE_SCHEMA_VERSION,
+        recordingId,
+        analyser: INGEST_ANALYSER,
+        createdAt: new Date().toISOString(),
+        recording: {
+          bucket: input.bucket,
+          key: input.key,
+          versionId,
+          etag,
+          sizeBytes: bytes,
+          sha256,
+          lastModified: stat.lastModified.toISOString(),
+          contentType: (stat.metaData['content-type'] as string | undefined) ?? null,
+        },
+        sidecar,
+      };
+      const ingestKey = `${recordingId}/ingest.json`;
+      await putJson(deps.s3, deps.buckets.analyses, ingestKey, evidence);
+      deps.logger.info({ recordingId, sizeBytes: bytes, sidecar: sidecar.status }, 'ingested');
+      return { recordingId, bucket: input.bucket, key: input.key, versionId, etag, sizeBytes: bytes, sha256, ingestKey, sidecarStatus: sidecar.status };
+    },
+  };
+}

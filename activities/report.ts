@@ -1,0 +1,91 @@
+// Report activity: build report.json + report.html from stored evidence and judgement, validate against
+// the committed schema, and write them as a new revision. Earlier revisions are never overwritten; a
+// retry of the same inspection finds its own revision and returns it.
+import { ApplicationFailure } from '@temporalio/activity';
+import { getJson, putJson, putText } from '../lib/object-store';
+import type { EvidenceKeys, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
+import type { Judgement } from '../judge/types';
+import { buildReport } from '../report/build';
+import { renderReportHtml } from '../report/html';
+import type { Report, ReportTiming } from '../report/types';
+import { validateReport } from '../report/validate';
+import { FAILURE, type ActivityDeps } from './deps';
+
+export interface WriteReportInput {
+  recordingId: string;
+  evidenceKeys: EvidenceKeys;
+  judgementKey: string;
+  failures: Record<string, string>;
+  timings: ReportTiming[];
+  inspection: { workflowId: string; runId: string };
+}
+
+export interface WriteReportResult {
+  reportKey: string;
+  htmlKey: string;
+  revision: number;
+  verdict: Report['verdict'];
+  summary: string;
+}
+
+export function reportKeys(recordingId: string, revision: number): { json: string; html: string } {
+  return { json: `${recordingId}/r${revision}/report.json`, html: `${recordingId}/r${revision}/report.html` };
+}
+
+export function createReportActivities(deps: ActivityDeps) {
+  async function existingRevisions(recordingId: string): Promise<number[]> {
+    const revisions: number[] = [];
+    const stream = deps.s3.listObjectsV2(deps.buckets.reports, `${recordingId}/r`, true);
+    for await (const item of stream as AsyncIterable<{ name?: string }>) {
+      const m = item.name?.match(/\/r(\d+)\/report\.json$/);
+      if (m) revisions.push(Number(m[1]));
+    }
+    return revisions.sort((a, b) => a - b);
+  }
+
+  async function required<T>(bucket: string, key: string): Promise<T> {
+    const value = await getJson<T>(deps.s3, bucket, key);
+    if (value === null) throw ApplicationFailure.nonRetryable(`missing ${bucket}/${key}`, FAILURE.badInput);
+    return value;
+  }
+
+  return {
+    async writeReport(input: WriteReportInput): Promise<WriteReportResult> {
+      const revisions = await existingRevisions(input.recordingId);
+      for (const revision of revisions.slice().reverse()) {
+        const keys = reportKeys(input.recordingId, revision);
+        const prior = await getJson<Report>(deps.s3, deps.buckets.reports, keys.json);
+        if (prior && prior.inspection.runId === input.inspection.runId && prior.inspection.workflowId === input.inspection.workflowId) {
+          return { reportKey: keys.json, htmlKey: keys.html, revision, verdict: prior.verdict, summary: prior.summary };
+        }
+      }
+      const revision = (revisions[revisions.length - 1] ?? 0) + 1;
+      const ingest = await required<IngestEvidence>(deps.buckets.analyses, input.evidenceKeys.ingest ?? '');
+      const integrity = input.evidenceKeys.integrity ? await required<IntegrityEvidence>(deps.buckets.analyses, input.evidenceKeys.integrity) : undefined;
+      const judgement = await required<Judgement>(deps.buckets.analyses, input.judgementKey);
+      const report = buildReport({
+        recordingId: input.recordingId,
+        revision,
+        createdAt: new Date().toISOString(),
+        ingest,
+        integrity,
+        judgement,
+        failures: input.failures,
+        evidenceKeys: { ...input.evidenceKeys, judgement: input.judgementKey } as Record<string, string>,
+        inspection: input.inspection,
+        versions: deps.versions,
+        timings: input.timings,
+      });
+      const problems = validateReport(report);
+      if (problems.length > 0) {
+        throw ApplicationFailure.nonRetryable(`report does not match schemas/report.schema.json: ${problems.slice(0, 5).join('; ')}`, 'InvalidReport');
+      }
+      const keys = reportKeys(input.recordingId, revision);
+      // HTML first: report.json's presence marks a complete revision.
+      await putText(deps.s3, deps.buckets.reports, keys.html, renderReportHtml(report), 'text/html; charset=utf-8');
+      await putJson(deps.s3, deps.buckets.reports, keys.json, report);
+      deps.logger.info({ recordingId: input.recordingId, revision, verdict: report.verdict }, 'report written');
+      return { reportKey: keys.json, htmlKey: keys.html, revision, verdict: report.verdict, summary: report.summary };
+    },
+  };
+}

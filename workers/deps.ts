@@ -1,0 +1,42 @@
+// Builds the activities' dependencies from the resolved stack: the worker's own S3 identity (read-only
+// on recordings), bucket names, scratch space, logger, rulebook loader and version facts.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ActivityDeps } from '../activities/deps';
+import { dataDir, PROJECT_ROOT } from '../lib/config';
+import type { Logger } from '../lib/logger';
+import { makeS3Client, type S3Credentials, type S3Endpoint } from '../lib/s3';
+import { runFfprobe } from '../media/ffmpeg';
+import { loadRulebook } from '../rules/load';
+
+export interface WorkerS3 {
+  endpoint: S3Endpoint;
+  worker: S3Credentials;
+  buckets: ActivityDeps['buckets'];
+}
+
+export function dualqaVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export async function ffmpegVersion(): Promise<string> {
+  // ffprobe ships in the same build as ffmpeg and prints its version on stdout.
+  try {
+    const out = await runFfprobe(['-version']);
+    return (out.split('\n')[0]?.trim() || 'ffmpeg (version unknown)').replace(/^ffprobe/, 'ffmpeg');
+  } catch {
+    return 'ffmpeg (version unknown)';
+  }
+}
+
+export async function createActivityDeps(s3: WorkerS3, logger: Logger, workDir = path.join(dataDir(), 'work')): Promise<ActivityDeps> {
+  fs.mkdirSync(workDir, { recursive: true });
+  return {
+    s3: makeS3Client(s3.endpoint, s3.worker),
+    buckets: s3.buckets,
+    workDir,
+    logger,
+    loadRulebook: (ref) => loadRulebook(ref),
+    versions: { dualqa: dualqaVersion(), ffmpeg: await ffmpegVersion() },
+  };
+}

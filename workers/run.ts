@@ -1,0 +1,81 @@
+// Runs Temporal workers for the chosen task queues in this process: the orchestration queue hosts the
+// workflows and light activities, the media queue the decoding. Concurrency comes from config; SIGINT
+// and SIGTERM drain in-flight work before exit (the SDK's Runtime handles the signals).
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { ActivityDeps } from '../activities/deps';
+import type { Logger } from '../lib/logger';
+import { NAMESPACE, TASK_QUEUES, WORKER_CONCURRENCY } from '../temporal.config';
+
+export type QueueName = keyof typeof TASK_QUEUES;
+
+export interface RunWorkersOptions {
+  address: string;
+  namespace?: string;
+  queues: QueueName[];
+  deps: ActivityDeps;
+  logger: Logger;
+  /** A prebuilt workflow bundle (tests build it once); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  concurrency?: Partial<Record<QueueName, number>>;
+  identity?: string;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Resolves when every worker has stopped. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+function envInt(name: string): number | undefined {
+  const v = process.env[name];
+  const n = v ? Number(v) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+export async function startWorkers(options: RunWorkersOptions): Promise<RunningWorkers> {
+  const connection = await NativeConnection.connect({ address: options.address });
+  const activities = createActivities(options.deps);
+  const namespace = options.namespace ?? NAMESPACE;
+  const workers: Worker[] = [];
+  for (const queue of options.queues) {
+    const base: WorkerOptions = {
+      connection,
+      namespace,
+      taskQueue: TASK_QUEUES[queue],
+      activities,
+      identity: options.identity ? `${options.identity}/${queue}` : undefined,
+      shutdownGraceTime: '10 seconds',
+    };
+    if (queue === 'orchestration') {
+      workers.push(
+        await Worker.create({
+          ...base,
+          ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+          maxConcurrentActivityTaskExecutions: options.concurrency?.orchestration ?? envInt('DUALQA_ORCHESTRATION_CONCURRENCY') ?? WORKER_CONCURRENCY.orchestrationActivities,
+        }),
+      );
+    } else {
+      workers.push(
+        await Worker.create({
+          ...base,
+          maxConcurrentActivityTaskExecutions: options.concurrency?.media ?? envInt('DUALQA_MEDIA_CONCURRENCY') ?? WORKER_CONCURRENCY.mediaActivities,
+        }),
+      );
+    }
+  }
+  options.logger.info({ queues: options.queues.map((q) => TASK_QUEUES[q]), namespace }, 'workers started');
+  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await connection.close();
+    options.logger.info('workers stopped');
+  });
+  return {
+    workers,
+    done,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// Every workflow the workers register. Keep this file a list of re-exports.
+export { inspectRecording } from './inspect-recording';

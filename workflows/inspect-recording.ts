@@ -1,0 +1,105 @@
+// inspectRecording: one recording version in, one report revision out. Orchestration only: activities
+// do the work, the history carries object keys and small summaries, never media.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities, BadMediaDetails } from '../activities';
+import type { EvidenceKeys } from '../lib/evidence';
+import type { ReportTiming } from '../report/types';
+import { ACTIVITY_TIMEOUTS, RETRY, SEARCH_ATTRIBUTES, TASK_QUEUES } from '../temporal.config';
+
+export interface InspectRecordingInput {
+  bucket: string;
+  key: string;
+  etag?: string;
+  versionId?: string | null;
+  /** `id` or `id@version`; the default rulebook when absent. */
+  rulebook?: string;
+  /** Set the Dualqa* search attributes (they must be registered on the namespace). Default true. */
+  indexSearchAttributes?: boolean;
+}
+
+export interface InspectRecordingResult {
+  recordingId: string;
+  verdict: 'PASS' | 'FAIL' | 'CANNOT_JUDGE';
+  summary: string;
+  reportKey: string;
+  htmlKey: string;
+  revision: number;
+  sha256: string;
+}
+
+const retry = { ...RETRY, nonRetryableErrorTypes: [...RETRY.nonRetryableErrorTypes] };
+
+const orchestration = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.orchestration, ...ACTIVITY_TIMEOUTS.light, retry });
+const ingest = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.orchestration, ...ACTIVITY_TIMEOUTS.ingest, retry });
+const media = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.media, ...ACTIVITY_TIMEOUTS.media, retry });
+
+/** Why an analysis activity failed, reduced to a sentence for the report. */
+function failureMessage(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+export async function inspectRecording(input: InspectRecordingInput): Promise<InspectRecordingResult> {
+  const timings: ReportTiming[] = [];
+  async function timed<T>(activity: string, run: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      return await run();
+    } finally {
+      timings.push({ activity, ms: Date.now() - started });
+    }
+  }
+
+  const ingested = await timed('ingest', () => ingest.ingestRecording({ bucket: input.bucket, key: input.key, etag: input.etag, versionId: input.versionId }));
+  const evidenceKeys: EvidenceKeys = { ingest: ingested.ingestKey };
+  const failures: Record<string, string> = {};
+
+  try {
+    const analysed = await timed('analyseMedia', () =>
+      media.analyseMedia({ recordingId: ingested.recordingId, bucket: ingested.bucket, key: ingested.key, versionId: ingested.versionId, sha256: ingested.sha256 }),
+    );
+    evidenceKeys.integrity = analysed.integrityKey;
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const cause = err instanceof ActivityFailure ? err.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === 'BadMedia') {
+      // The file could not be inspected; the evidence says why and the report will too.
+      const details = cause.details?.[0] as BadMediaDetails | undefined;
+      if (details?.integrityKey) evidenceKeys.integrity = details.integrityKey;
+    } else {
+      failures.integrity = failureMessage(err);
+    }
+  }
+
+  const judged = await timed('judge', () => orchestration.judgeRecording({ recordingId: ingested.recordingId, evidenceKeys, failures, rulebook: input.rulebook }));
+  const info = workflowInfo();
+  const written = await timed('report', () =>
+    orchestration.writeReport({
+      recordingId: ingested.recordingId,
+      evidenceKeys,
+      judgementKey: judged.judgementKey,
+      failures,
+      timings,
+      inspection: { workflowId: info.workflowId, runId: info.runId },
+    }),
+  );
+  if (input.indexSearchAttributes !== false) {
+    upsertSearchAttributes({ [SEARCH_ATTRIBUTES.recordingId]: [ingested.recordingId], [SEARCH_ATTRIBUTES.verdict]: [written.verdict] });
+  }
+  return {
+    recordingId: ingested.recordingId,
+    verdict: written.verdict,
+    summary: written.summary,
+    reportKey: written.reportKey,
+    htmlKey: written.htmlKey,
+    revision: written.revision,
+    sha256: ingested.sha256,
+  };
+}
