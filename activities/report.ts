@@ -71,7 +71,7 @@ export function createReportActivities(deps: ActivityDeps) {
         integrity,
         judgement,
         failures: input.failures,
-        evidenceKeys: { ...input.evidenceKeys, judgement: input.judgementKey } as Record<string, string>,
+        evidenceKeys: { ...input.evidenceKeys, judgement: input.judgementKey },
         inspection: input.inspection,
         versions: deps.versions,
         timings: input.timings,

@@ -116,6 +116,8 @@ export function integrityPass(facts: MediaFacts, config: IntegrityConfig = DEFAU
         measurements.audioMeanDb = soundFindings.meanDb;
         measurements.audioPeakDb = soundFindings.peakDb;
         for (const run of soundFindings.silence) {
+          // The decoder fills a timestamp gap with silence; that gap is already a cut.
+          if (gapSpans.some((g) => overlaps(g, run) && run.to - run.from <= g.to - g.from + 0.5)) continue;
           defects.push({ type: 'silence', from: run.from, to: run.to, reason: `no sound for ${(run.to - run.from).toFixed(1)} s (level ≤ ${run.levelDb} dBFS)`, source: 'sound', detail: { levelDb: run.levelDb } });
         }
       }

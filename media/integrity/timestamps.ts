@@ -46,14 +46,19 @@ export async function scanTimestamps(
     const duration = Number(durRaw);
     packets++;
     if (first === null) first = time;
-    if (Number.isFinite(duration) && duration > 0 && duration < 1) typicalDuration = duration;
+    const known = Number.isFinite(duration) && duration > 0;
+    if (known && duration < minGapS) typicalDuration = duration;
     if (prevTime !== null && prevEnd !== null) {
       if (time < prevTime - 1e-6) backwards++;
       const gap = time - prevEnd;
       if (gap >= minGapS) gaps.push({ stream: kind, at: round(prevEnd - first), gapS: round(gap, 3) });
     }
+    // MP4 stores a pause as one packet lasting the whole pause rather than as a jump in timestamps.
+    if (known && typicalDuration > 0 && duration - typicalDuration >= minGapS) {
+      gaps.push({ stream: kind, at: round(time + typicalDuration - first), gapS: round(duration - typicalDuration, 3) });
+    }
     prevTime = time;
-    const end = time + (Number.isFinite(duration) && duration > 0 ? duration : typicalDuration);
+    const end = time + (known ? duration : typicalDuration);
     prevEnd = prevEnd === null ? end : Math.max(prevEnd, end);
   }
   await tool.done;

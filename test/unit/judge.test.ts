@@ -1,0 +1,167 @@
+// The judge and the rulebook: verdicts follow the evidence, missing evidence never passes, and the
+// report built from a judgement matches the committed JSON Schema with personal numbers masked.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { combine, judge } from '../../judge/judge';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadRulebook, parseRulebook, rulebooksDir } from '../../rules/load';
+import type { IngestEvidence, IntegrityEvidence, EvidenceDefect } from '../../lib/evidence';
+import type { MediaFacts } from '../../media/probe';
+import { buildReport } from '../../report/build';
+import { validateReport } from '../../report/validate';
+import { renderReportHtml } from '../../report/html';
+
+const facts = (video = true, audio = true): MediaFacts => ({
+  formatName: 'mov,mp4',
+  sizeBytes: 1000,
+  durationS: 60,
+  startS: 0,
+  bitRate: null,
+  videoStreams: video ? 1 : 0,
+  audioStreams: audio ? 1 : 0,
+  video: video ? { index: 0, codec: 'h264', width: 1280, height: 720, rotation: 0, fps: 25, durationS: 60, startS: 0 } : null,
+  audio: audio ? { index: 1, codec: 'aac', sampleRate: 48000, channels: 1, durationS: 60, startS: 0 } : null,
+});
+
+function integrity(defects: EvidenceDefect[], media: MediaFacts | undefined = facts(), readable = true): IntegrityEvidence {
+  return {
+    kind: 'integrity',
+    schemaVersion: 1,
+    recordingId: 'r',
+    analyser: { name: 'integrity', version: '1' },
+    createdAt: '2026-11-27T00:00:00Z',
+    readable,
+    ...(readable ? {} : { problem: { code: 'not_media' as const, message: 'not a readable media file' } }),
+    ...(media ? { media } : {}),
+    ...(readable ? { decode: { videoDecodedS: 60, audioDecodedS: 60, complete: true, errorCount: 0, errors: [], sampleFps: 10 } } : {}),
+    defects,
+    notes: [],
+    measurements: {},
+  };
+}
+
+const ingest: IngestEvidence = {
+  kind: 'ingest',
+  schemaVersion: 1,
+  recordingId: 'case-0123456789abcdef',
+  analyser: { name: 'ingest', version: '1' },
+  createdAt: '2026-11-27T00:00:00Z',
+  recording: { bucket: 'recordings', key: 'bank/11010519491231002X.mp4', versionId: 'v1', etag: 'e', sizeBytes: 1000, sha256: 'a'.repeat(64), lastModified: '2026-11-27T00:00:00Z', contentType: 'video/mp4' },
+  sidecar: { status: 'ok', key: 'bank/x.meta.json', meta: { agent: { name: '王芳', licenceNo: '02000132010080002345' }, channel: 'bank' } },
+};
+
+const book = loadRulebook();
+const step = (j: ReturnType<typeof judge>, id: string) => j.steps.find((s) => s.id === id)!;
+
+describe('rulebook', () => {
+  it('loads the national rulebook with all ten standard steps and unique rule ids', () => {
+    assert.equal(book.book.id, 'cn-national');
+    assert.equal(Object.keys(book.book.steps).length, 10);
+    assert.match(book.sha256, /^[0-9a-f]{64}$/);
+  });
+
+  it('rejects a rulebook with a duplicate rule id or a missing step', () => {
+    const national = fs.readFileSync(book.file.startsWith('/') ? book.file : path.join(rulebooksDir(), book.file), 'utf8');
+    assert.throws(() => parseRulebook(national.replace('id: CONT-CUT,', 'id: CONT-BLACK,'), 'dup.yaml'), /duplicate rule id CONT-BLACK/);
+    const text = `id: x\nversion: 1.0.0\ntitle: t\nsteps:\n  continuity:\n    title: c\n    rules:\n      - { id: A-B, check: decodable, says: s }\n`;
+    assert.throws(() => parseRulebook(text, 'x.yaml'), /steps\.opening/);
+  });
+
+  it('rejects an unknown check kind', () => {
+    const text = `id: x\nversion: 1.0.0\ntitle: t\nsteps:\n  continuity:\n    title: c\n    rules:\n      - { id: A-B, check: looks_fine, says: s }\n`;
+    assert.throws(() => parseRulebook(text, 'x.yaml'), /invalid/);
+  });
+});
+
+describe('judge', () => {
+  it('combines verdicts: FAIL beats CANNOT_JUDGE beats PASS, and nothing checked is not a PASS', () => {
+    assert.equal(combine(['PASS', 'FAIL', 'CANNOT_JUDGE']), 'FAIL');
+    assert.equal(combine(['PASS', 'CANNOT_JUDGE']), 'CANNOT_JUDGE');
+    assert.equal(combine(['PASS', 'PASS']), 'PASS');
+    assert.equal(combine([]), 'CANNOT_JUDGE');
+  });
+
+  it('passes continuity on clean evidence but never passes a step whose analyser does not exist', () => {
+    const j = judge({ ingest, integrity: integrity([]) }, book);
+    assert.equal(step(j, 'continuity').verdict, 'PASS');
+    assert.equal(step(j, 'coframing').verdict, 'CANNOT_JUDGE');
+    assert.match(step(j, 'coframing').reasons.join(), /faces analyser is not available/);
+    assert.equal(j.verdict, 'CANNOT_JUDGE');
+  });
+
+  it('fails continuity on a cut, with the rule id and the time as evidence', () => {
+    const j = judge({ ingest, integrity: integrity([{ type: 'cut', at: 31.2, reason: 'splice', source: 'picture' }]) }, book);
+    const c = step(j, 'continuity');
+    assert.equal(c.verdict, 'FAIL');
+    assert.ok(c.rules.some((r) => r.ruleId === 'CONT-CUT' && r.verdict === 'FAIL'));
+    assert.equal(c.evidence[0]?.from, 31.2);
+    assert.equal(j.verdict, 'FAIL');
+  });
+
+  it('applies duration thresholds from the rulebook: a 1 s black flash passes, a 5 s black run fails', () => {
+    const short = judge({ ingest, integrity: integrity([{ type: 'black', from: 10, to: 11, reason: 'b', source: 'picture' }]) }, book);
+    assert.equal(step(short, 'continuity').verdict, 'PASS');
+    assert.equal(short.defects.length, 0);
+    const long = judge({ ingest, integrity: integrity([{ type: 'black', from: 10, to: 15, reason: 'b', source: 'picture' }]) }, book);
+    assert.equal(step(long, 'continuity').verdict, 'FAIL');
+    assert.equal(long.defects.length, 1);
+  });
+
+  it('fails continuity and co-framing when there is no video', () => {
+    const j = judge({ ingest, integrity: integrity([{ type: 'no_video', reason: 'no video', source: 'streams' }], facts(false, true)) }, book);
+    assert.equal(step(j, 'continuity').verdict, 'FAIL');
+    assert.equal(step(j, 'coframing').verdict, 'FAIL');
+  });
+
+  it('says CANNOT_JUDGE everywhere, with the reason, for a file that is not media', () => {
+    const j = judge({ ingest, integrity: integrity([{ type: 'unreadable', reason: 'not media', source: 'container' }], undefined, false) }, book);
+    assert.equal(j.verdict, 'CANNOT_JUDGE');
+    for (const s of j.steps) assert.equal(s.verdict, 'CANNOT_JUDGE', s.id);
+    assert.match(step(j, 'continuity').reasons.join(), /not a readable media file/);
+  });
+
+  it('says CANNOT_JUDGE when the integrity analysis failed, naming the failure', () => {
+    const j = judge({ ingest, failures: { integrity: 'worker lost' } }, book);
+    assert.equal(step(j, 'continuity').verdict, 'CANNOT_JUDGE');
+    assert.match(step(j, 'continuity').reasons.join(), /worker lost/);
+  });
+});
+
+describe('report', () => {
+  const ev = integrity([{ type: 'cut', at: 5, reason: 'timestamps jump', source: 'container' }]);
+  const j = judge({ ingest, integrity: ev }, book);
+  const report = buildReport({
+    recordingId: ingest.recordingId,
+    revision: 1,
+    createdAt: '2026-11-27T00:00:00.000Z',
+    ingest,
+    integrity: ev,
+    judgement: j,
+    failures: {},
+    evidenceKeys: { ingest: 'a/ingest.json' },
+    inspection: { workflowId: 'w', runId: 'r' },
+    versions: { dualqa: '0.1.0', ffmpeg: 'ffmpeg 5.1' },
+    timings: [{ activity: 'ingest', ms: 12 }],
+  });
+
+  it('matches schemas/report.schema.json', () => {
+    assert.deepEqual(validateReport(report), []);
+  });
+
+  it('is caught by the schema when broken', () => {
+    assert.notDeepEqual(validateReport({ ...report, verdict: 'MAYBE' }), []);
+  });
+
+  it('masks the ID number in the key and the licence number, in JSON and HTML', () => {
+    const json = JSON.stringify(report);
+    const html = renderReportHtml(report);
+    for (const text of [json, html]) {
+      assert.ok(!text.includes('11010519491231002X'));
+      assert.ok(!text.includes('02000132010080002345'));
+    }
+    assert.ok(json.includes('1101**********002X'));
+    assert.equal(report.verdict, 'FAIL');
+    assert.match(html, /不合格 FAIL/);
+  });
+});
