@@ -115,6 +115,8 @@ export function integrityPass(facts: MediaFacts, config: IntegrityConfig = DEFAU
       if (soundFindings) {
         measurements.audioMeanDb = soundFindings.meanDb;
         measurements.audioPeakDb = soundFindings.peakDb;
+        if (soundFindings.noiseFloorDb !== null) measurements.noiseFloorDb = soundFindings.noiseFloorDb;
+        measurements.silenceThresholdDb = soundFindings.silenceThresholdDb;
         for (const run of soundFindings.silence) {
           // The decoder fills a timestamp gap with silence; that gap is already a cut.
           if (gapSpans.some((g) => overlaps(g, run) && run.to - run.from <= g.to - g.from + 0.5)) continue;

@@ -4,15 +4,20 @@ import { RunCollector, round, type Run } from './runs';
 import { median } from './video-detectors';
 
 export interface SoundThresholds {
-  /** RMS level (dBFS) below which a 100 ms window counts as silent. */
-  silenceDb: number;
+  /** A 100 ms window is silent below this level (dBFS)… */
+  silenceCeilingDb: number;
+  /** …and at least this far below the recording's own noise floor, so a quiet room is not "silence". */
+  belowFloorDb: number;
   minRunS: number;
 }
 
-export const DEFAULT_SOUND_THRESHOLDS: SoundThresholds = { silenceDb: -60, minRunS: 1 };
+export const DEFAULT_SOUND_THRESHOLDS: SoundThresholds = { silenceCeilingDb: -70, belowFloorDb: 20, minRunS: 1 };
 
 export interface SoundFindings {
   silence: (Run & { levelDb: number })[];
+  /** 10th percentile of the 100 ms levels that are not digital silence: the room's noise floor. */
+  noiseFloorDb: number | null;
+  silenceThresholdDb: number;
   meanDb: number;
   peakDb: number;
   durationS: number;
@@ -53,18 +58,12 @@ class Series {
 
 export class SoundDetector {
   private readonly hop: number;
-  private readonly perWindow: number;
-  private readonly silence: RunCollector;
-  private readonly silenceLevels: number[] = [];
   /** Per-10 ms: level in dB and the energy of the first difference (a crude high-pass). */
   private readonly levelDb = new Series();
   private readonly transientDb = new Series();
   private hopSum = 0;
   private hopDiffSum = 0;
   private hopCount = 0;
-  private windowSum = 0;
-  private windowCount = 0;
-  private windowIndex = 0;
   private previousSample = 0;
   private totalSquares = 0;
   private totalSamples = 0;
@@ -75,8 +74,6 @@ export class SoundDetector {
     private readonly thresholds: SoundThresholds = DEFAULT_SOUND_THRESHOLDS,
   ) {
     this.hop = Math.round(sampleRate * HOP_S);
-    this.perWindow = Math.round(WINDOW_S / HOP_S);
-    this.silence = new RunCollector(WINDOW_S, thresholds.minRunS);
   }
 
   push(samples: Int16Array): void {
@@ -99,26 +96,41 @@ export class SoundDetector {
     const ms = this.hopSum / this.hop;
     this.levelDb.push(db(ms));
     this.transientDb.push(db(this.hopDiffSum / this.hop));
-    this.windowSum += ms;
     this.hopSum = 0;
     this.hopDiffSum = 0;
     this.hopCount = 0;
-    if (++this.windowCount === this.perWindow) {
-      const level = db(this.windowSum / this.perWindow);
-      const silent = level < this.thresholds.silenceDb;
-      this.silence.push(this.windowIndex * WINDOW_S, silent);
-      if (silent) this.silenceLevels.push(level);
-      this.windowIndex++;
-      this.windowSum = 0;
-      this.windowCount = 0;
+  }
+
+  /** Levels of consecutive 100 ms windows, from the stored 10 ms levels. */
+  private windowLevels(): Float32Array {
+    const per = Math.round(WINDOW_S / HOP_S);
+    const n = Math.floor(this.levelDb.length / per);
+    const out = new Float32Array(n);
+    for (let w = 0; w < n; w++) {
+      let power = 0;
+      for (let i = w * per; i < (w + 1) * per; i++) power += 10 ** (this.levelDb.at(i) / 10);
+      out[w] = db(power / per);
     }
+    return out;
   }
 
   finish(): SoundFindings {
-    this.silence.close();
-    const level = this.silenceLevels.length ? Math.max(...this.silenceLevels) : -120;
+    const windows = this.windowLevels();
+    const audible = Array.from(windows).filter((l) => l > -100);
+    const floor = audible.length ? percentile(audible, 0.1) : null;
+    const threshold = floor === null ? this.thresholds.silenceCeilingDb : Math.min(this.thresholds.silenceCeilingDb, floor - this.thresholds.belowFloorDb);
+    const runs = new RunCollector(WINDOW_S, this.thresholds.minRunS);
+    let loudestSilent = -120;
+    windows.forEach((level, w) => {
+      const silent = level < threshold;
+      runs.push(w * WINDOW_S, silent);
+      if (silent) loudestSilent = Math.max(loudestSilent, level);
+    });
+    runs.close();
     return {
-      silence: this.silence.runs.map((r) => ({ ...r, levelDb: round(level, 1) })),
+      silence: runs.runs.map((r) => ({ ...r, levelDb: round(loudestSilent, 1) })),
+      noiseFloorDb: floor === null ? null : round(floor, 1),
+      silenceThresholdDb: round(threshold, 1),
       meanDb: round(db(this.totalSamples ? this.totalSquares / this.totalSamples : 0), 1),
       peakDb: round(this.peak > 0 ? 20 * Math.log10(this.peak) : -120, 1),
       durationS: round(this.totalSamples / this.sampleRate, 3),
@@ -139,11 +151,22 @@ export class SoundDetector {
       if (Math.abs(i - best) > 2) context.push(this.transientDb.at(i));
     }
     const clickRatio = 10 ** ((this.transientDb.at(best) - median(context)) / 10);
+    // Level change measured two ways: the median (speech) and the 20th percentile (room tone) of the
+    // 10 ms levels in the second before and after; a change of take or microphone shows in the latter.
     const before: number[] = [];
     const after: number[] = [];
-    for (let i = Math.max(0, best - 25); i < best; i++) before.push(this.levelDb.at(i));
-    for (let i = best + 1; i <= Math.min(n - 1, best + 25); i++) after.push(this.levelDb.at(i));
-    const levelJumpDb = before.length && after.length ? Math.abs(median(before) - median(after)) : 0;
+    for (let i = Math.max(0, best - 100); i < best - 1; i++) before.push(this.levelDb.at(i));
+    for (let i = best + 2; i <= Math.min(n - 1, best + 100); i++) after.push(this.levelDb.at(i));
+    const levelJumpDb =
+      before.length >= 10 && after.length >= 10
+        ? Math.max(Math.abs(median(before) - median(after)), Math.abs(percentile(before, 0.2) - percentile(after, 0.2)))
+        : 0;
     return { at: round(best * HOP_S), clickRatio: round(clickRatio, 1), levelJumpDb: round(levelJumpDb, 1) };
   }
+}
+
+export function percentile(values: number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))]!;
 }

@@ -27,7 +27,7 @@ export const DEFAULT_PICTURE_THRESHOLDS: PictureThresholds = {
   blackPixelLuma: 48,
   frozenMeanDiff: 0.15,
   frozenChangedShare: 0.001,
-  minRunS: 0.5,
+  minRunS: 1,
   cutMinDiff: 18,
   cutRatio: 6,
 };
