@@ -267,8 +267,24 @@ function embeddedTemporalInfo(t: { address: string; namespace: string; uiUrl?: s
   return { address: t.address, namespace: t.namespace, ...(t.uiUrl ? { uiUrl: t.uiUrl } : {}), embedded: true };
 }
 
+function redact(creds: Creds | undefined): { accessKey: string; secretKey: string } | undefined {
+  return creds && { accessKey: creds.accessKey, secretKey: '<redacted>' };
+}
+
+/**
+ * Secrets stay usable in code but do not leak through JSON.stringify (CLI output, pino logs): the
+ * s3 part serialises with secret keys redacted. Non-enumerable, so a spread copy has plain fields.
+ */
+function withRedactedJson(s3: StackInfo['s3']): StackInfo['s3'] {
+  Object.defineProperty(s3, 'toJSON', {
+    enumerable: false,
+    value: () => ({ endpoint: s3.endpoint, admin: redact(s3.admin), worker: redact(s3.worker), uploader: redact(s3.uploader), embedded: s3.embedded }),
+  });
+  return s3;
+}
+
 function embeddedS3Info(endpoint: S3Endpoint, creds: StackCredentials): StackInfo['s3'] {
-  return { endpoint, admin: creds.admin, worker: creds.worker, uploader: creds.uploader, embedded: true };
+  return withRedactedJson({ endpoint, admin: creds.admin, worker: creds.worker, uploader: creds.uploader, embedded: true });
 }
 
 function onceOnly(fn: () => Promise<void>): () => Promise<void> {
@@ -439,7 +455,7 @@ function externalS3(env: NodeJS.ProcessEnv, url: string): StackInfo['s3'] {
   if (Boolean(upAccess) !== Boolean(upSecret)) throw new Error('set both S3_UPLOADER_ACCESS_KEY and S3_UPLOADER_SECRET_KEY, or neither');
   // Without a separate uploader key the operator runs one identity for both roles.
   const uploader = upAccess && upSecret ? { accessKey: upAccess, secretKey: upSecret } : worker;
-  return { endpoint, worker, uploader, embedded: false };
+  return withRedactedJson({ endpoint, worker, uploader, embedded: false });
 }
 
 /** Probes a part of the detached stack, giving a starting server a few seconds. */

@@ -170,7 +170,28 @@ export async function waitForExit(proc: ServerProcess | number, timeoutMs: numbe
     if (Date.now() >= deadline) return false;
     await sleep(50);
   }
+  // A child of this process (e.g. a detached server stopped by the process that started it) lingers as
+  // a zombie until the event loop reaps it; let that happen so the PID is really gone on return.
+  while (pidExists(pid) && parentPid(pid) === process.pid && Date.now() < deadline) await sleep(20);
   return true;
+}
+
+function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function parentPid(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {

@@ -291,6 +291,9 @@ describe('embedded stack', { timeout: 120_000 }, () => {
     const state = readStackState({ dataDir: dirA });
     assert.ok(state);
     assert.ok(!JSON.stringify(state).includes(up.info.s3.worker.secretKey), 'stack.json holds no secrets');
+    const printed = JSON.stringify(up);
+    assert.ok(up.info.s3.admin && !printed.includes(up.info.s3.admin.secretKey) && !printed.includes(up.info.s3.uploader.secretKey), 'printing the result shows no secret');
+    assert.ok(printed.includes(up.info.s3.worker.accessKey), 'access keys stay visible');
     assert.ok((await stackStatus({ dataDir: dirA })).healthy);
     assert.equal((await startDetachedStack({ dataDir: dirA })).started, false, 'a second `up` reuses the running stack');
 
@@ -341,6 +344,7 @@ describe('embedded stack', { timeout: 120_000 }, () => {
       spawnOwner(path.join(tmp, 'term'), 'wait'),
       spawnOwner(path.join(tmp, 'kill'), 'wait'),
     ]);
+    timings.ownersStarted = Date.now() - t;
     terminated.child.kill('SIGTERM');
     killed.child.kill('SIGKILL');
     await Promise.all([exited(crashing.child), exited(terminated.child), exited(killed.child)]);
@@ -349,7 +353,9 @@ describe('embedded stack', { timeout: 120_000 }, () => {
 
     // SIGKILL gives no chance to clean up: the servers survive until the next start on that data dir.
     assert.ok(killed.pids.every(alive), 'SIGKILL leaves orphans (expected)');
+    timings.ownersGone = Date.now() - t;
     const next = await startStack({ dataDir: path.join(tmp, 'kill') });
+    timings.reapAndStart = Date.now() - t;
     try {
       // Reparented to PID 1, which collects the exit status in its own time: allow it a moment.
       await waitGone(killed.pids, 5_000);
