@@ -147,7 +147,9 @@ function isSameProcess(pid: number, start: string | undefined): boolean {
 async function reapOrphans(paths: Paths, log: (m: string) => void): Promise<void> {
   const owner = readJson<OwnerFile>(paths.ownerFile);
   if (!owner) return;
-  if (owner.ownerPid !== process.pid && isSameProcess(owner.ownerPid, owner.ownerStart)) return;
+  // A live owner (this process included) still runs them: not orphans. Starting again on the same files
+  // then fails with a clear "in use" error instead of killing someone's servers.
+  if (isSameProcess(owner.ownerPid, owner.ownerStart)) return;
   const orphans = owner.servers.filter((s) => isSameProcess(s.pid, s.start));
   for (const s of orphans) log(`stopping orphaned server pid ${s.pid} left by dead process ${owner.ownerPid}`);
   await Promise.all(orphans.map((s) => stopProcess(s.pid, 5_000)));
