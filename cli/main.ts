@@ -44,8 +44,9 @@ stack
   .command('up')
   .description('start the embedded stack in the background (Temporal Web UI on)')
   .action(async () => {
-    const state = await startDetachedStack({ dataDir: dataDir(), ui: true });
-    process.stdout.write(`${JSON.stringify(state, null, 2)}\n`);
+    const { state, started } = await startDetachedStack({ dataDir: dataDir(), ui: true });
+    // The state file holds pids, ports and endpoints only; credentials stay in .data/credentials.json.
+    process.stdout.write(`${started ? 'started' : 'already running'}: ${JSON.stringify(state, null, 2)}\n`);
   });
 stack
   .command('down')

@@ -30,7 +30,8 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
       ...header,
       readable: false,
       problem: probe.problem,
-      defects: [{ type: defect, ...(defect === 'truncated' ? { at: 0 } : {}), reason: probe.problem.message, source: 'container' }],
+      // Without its index the file cannot say where its media ends, so a truncation has no `at` here.
+      defects: [{ type: defect, reason: probe.problem.message, source: 'container' }],
       notes: [],
       measurements: {},
     };

@@ -13,6 +13,12 @@ export interface PictureThresholds {
   frozenMeanDiff: number;
   /** Share of pixels changing by more than 3 levels allowed in a frozen frame. */
   frozenChangedShare: number;
+  /**
+   * A codec refresh of a frozen picture (a new keyframe of the same image) changes pixels by a few levels
+   * at most; motion changes some by tens. Below this largest difference (and a mean under 1 level) the
+   * picture is still frozen.
+   */
+  frozenCodecNoiseMax: number;
   /** Minimum run lengths reported, in seconds. */
   minRunS: number;
   /** An abrupt change: frame difference above this… */
@@ -27,6 +33,7 @@ export const DEFAULT_PICTURE_THRESHOLDS: PictureThresholds = {
   blackPixelLuma: 48,
   frozenMeanDiff: 0.15,
   frozenChangedShare: 0.001,
+  frozenCodecNoiseMax: 12,
   minRunS: 1,
   cutMinDiff: 18,
   cutRatio: 6,
@@ -91,16 +98,20 @@ export class PictureDetector {
     if (this.previous) {
       let diffSum = 0;
       let changed = 0;
+      let largest = 0;
       const prev = this.previous;
       for (let i = 0; i < data.length; i++) {
         const d = Math.abs(data[i]! - prev[i]!);
         diffSum += d;
         if (d > 3) changed++;
+        if (d > largest) largest = d;
       }
       const diff = diffSum / data.length;
       this.diffs.push({ t: frame.t, diff });
+      const unchanged = diff < th.frozenMeanDiff && changed / data.length <= th.frozenChangedShare;
+      const codecRefresh = largest <= th.frozenCodecNoiseMax && diff < 1;
       // A black picture is also static: black takes precedence, so it is not reported twice.
-      const still = diff < th.frozenMeanDiff && changed / data.length <= th.frozenChangedShare && !isBlack;
+      const still = (unchanged || codecRefresh) && !isBlack;
       // The first frame of a frozen run is the last one that moved: include it.
       this.frozen.push(still ? frame.t - 1 / this.fps : frame.t, still);
     }

@@ -1,0 +1,192 @@
+// End to end on real parts: a Temporal dev server and SeaweedFS started by the project's own stack
+// module, workers as separate `dualqa worker` processes, generated labelled recordings uploaded through
+// the uploader identity, and the reports checked against the labels.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import type * as Minio from 'minio';
+import { CASES, generateCase, type CaseName } from '../../fixtures/generate';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { PROJECT_ROOT } from '../../lib/config';
+import { labelsSchema, type Labels } from '../../lib/labelled';
+import { getJson } from '../../lib/object-store';
+import { startInspection } from '../../lib/inspections';
+import { makeS3Client } from '../../lib/s3';
+import type { Report } from '../../report/types';
+import { validateReport } from '../../report/validate';
+import { startStack, type StackHandle } from '../../stack';
+import { tempDir } from '../helpers/media';
+import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
+
+const DEFECTS_WE_DETECT = new Set(['cut', 'black', 'frozen', 'silence', 'truncated', 'no_audio', 'no_video', 'av_mismatch']);
+
+let stack: StackHandle;
+let client: Client;
+let connection: Connection;
+let uploader: Minio.Client;
+let reader: Minio.Client;
+let worker: WorkerProcess | undefined;
+const root = tempDir('dualqa-it-');
+const fixturesDir = path.join(root, 'fixtures');
+const generated = new Map<CaseName, { media: string; meta?: string; labels: Labels }>();
+
+function sha256File(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+async function sha256Object(bucket: string, key: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of (await reader.getObject(bucket, key)) as AsyncIterable<Buffer>) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+async function upload(file: string, key: string, meta?: string): Promise<void> {
+  const bucket = stack.info.buckets.recordings;
+  if (meta) await uploader.fPutObject(bucket, key.replace(/\.[^./]+$/, '') + '.meta.json', meta, {});
+  await uploader.fPutObject(bucket, key, file, {});
+}
+
+async function inspectKey(key: string): Promise<{ report: Report; workflowId: string }> {
+  const started = await startInspection(client, reader, { bucket: stack.info.buckets.recordings, key });
+  const result = await started.result();
+  const report = await getJson<Report>(reader, stack.info.buckets.reports, result.reportKey);
+  assert.ok(report, `report ${result.reportKey} missing`);
+  return { report, workflowId: started.workflowId };
+}
+
+async function reportRevisions(recordingId: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const o of reader.listObjectsV2(stack.info.buckets.reports, `${recordingId}/`, true) as AsyncIterable<{ name?: string }>) {
+    if (o.name?.endsWith('report.json')) keys.push(o.name);
+  }
+  return keys;
+}
+
+const stepOf = (r: Report, id: string) => r.steps.find((s) => s.id === id)!;
+
+describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 20 * 60_000 }, () => {
+  before(async () => {
+    stack = await startStack({ dataDir: path.join(root, 'stack'), name: 'it' });
+    connection = await Connection.connect({ address: stack.info.temporal.address });
+    client = new Client({ connection, namespace: stack.info.temporal.namespace });
+    uploader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.uploader);
+    reader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.worker);
+    worker = startWorkerProcess(stack.info, path.join(root, 'worker-1'));
+    for (const name of CASES) {
+      const g = await generateCase(name, fixturesDir, { height: 360 });
+      generated.set(name, { media: g.media, meta: g.meta, labels: labelsSchema.parse(JSON.parse(fs.readFileSync(g.labels, 'utf8'))) });
+    }
+  });
+
+  after(async () => {
+    await worker?.stop();
+    await connection?.close();
+    await stack?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  for (const name of CASES) {
+    it(`${name}: verdicts agree with the labels (never PASS a FAIL, never FAIL a PASS) and defects are found where they are`, async () => {
+      const g = generated.get(name)!;
+      const key = `it/${name}.mp4`;
+      const localSha = sha256File(g.media);
+      await upload(g.media, key, g.meta);
+      const { report } = await inspectKey(key);
+      assert.deepEqual(validateReport(report), [], 'report matches the schema');
+      assert.equal(report.recording.sha256, localSha, 'report carries the sha256 of what was uploaded');
+      assert.equal(await sha256Object(stack.info.buckets.recordings, key), localSha, 'the original is unchanged');
+      assert.equal(report.sidecar.status, 'ok');
+
+      for (const [step, expected] of Object.entries(g.labels.steps)) {
+        const got = stepOf(report, step).verdict;
+        assert.ok(!(expected === 'PASS' && got === 'FAIL'), `${step}: false FAIL (${stepOf(report, step).reasons.join('; ')})`);
+        assert.ok(!(expected === 'FAIL' && got === 'PASS'), `${step}: missed FAIL`);
+      }
+      if (g.labels.steps.continuity) {
+        assert.equal(stepOf(report, 'continuity').verdict, g.labels.steps.continuity, `continuity: ${stepOf(report, 'continuity').reasons.join('; ')}`);
+      }
+      // Recall and precision over the defect kinds this version detects, with times within ±1 s.
+      const labelled = g.labels.defects.filter((d) => DEFECTS_WE_DETECT.has(d.type));
+      const found = report.defects.filter((d) => DEFECTS_WE_DETECT.has(d.type));
+      const near = (a?: number, b?: number) => a === undefined || b === undefined || Math.abs(a - b) <= 1;
+      for (const d of labelled) {
+        const match = found.find((f) => f.type === d.type && near(f.at, d.at) && near(f.from, d.from) && near(f.to, d.to));
+        assert.ok(match, `labelled ${JSON.stringify(d)} not found in ${JSON.stringify(found)}`);
+      }
+      for (const f of found) {
+        const match = labelled.find((d) => d.type === f.type && near(f.at, d.at) && near(f.from, d.from) && near(f.to, d.to));
+        assert.ok(match, `reported ${JSON.stringify(f)} is not in the labels ${JSON.stringify(labelled)}`);
+      }
+    });
+  }
+
+  it('says why: truncated names the missing moov atom, audio-only fails co-framing, zero bytes cannot be judged', async () => {
+    const truncated = (await inspectKey('it/truncated.mp4')).report;
+    assert.equal(stepOf(truncated, 'continuity').verdict, 'FAIL');
+    assert.match(stepOf(truncated, 'continuity').reasons.join(), /moov atom missing/);
+    const audioOnly = (await inspectKey('it/audio_only.mp4')).report;
+    assert.equal(stepOf(audioOnly, 'coframing').verdict, 'FAIL');
+    assert.match(stepOf(audioOnly, 'coframing').reasons.join(), /no 画面 \(video\) stream/);
+    const empty = (await inspectKey('it/zero_bytes.mp4')).report;
+    assert.equal(empty.verdict, 'CANNOT_JUDGE');
+    assert.match(empty.problems.map((p) => p.message).join(), /empty/);
+  });
+
+  it('a second start for the same recording version makes no second report', async () => {
+    const first = await inspectKey('it/compliant_onsite.mp4');
+    // DUALQA_RECORD_HISTORY=1 refreshes the history the replay test (test/unit/replay.test.ts) replays.
+    if (process.env.DUALQA_RECORD_HISTORY) {
+      const history = await client.workflow.getHandle(first.workflowId).fetchHistory();
+      fs.writeFileSync(path.join(PROJECT_ROOT, 'test', 'replay', 'inspect-recording.compliant.json'), `${historyToJSON(history)}\n`);
+    }
+    const again = await inspectKey('it/compliant_onsite.mp4');
+    assert.equal(again.workflowId, first.workflowId);
+    assert.equal(again.report.inspection.runId, first.report.inspection.runId);
+    assert.equal((await reportRevisions(first.report.recordingId)).length, 1);
+  });
+
+  it('a worker SIGKILLed mid-analysis: a new worker finishes, with exactly one report', async () => {
+    await worker?.stop();
+    worker = undefined;
+    const media = startWorkerProcess(stack.info, path.join(root, 'worker-media-1'), 'media');
+    const orchestration = startWorkerProcess(stack.info, path.join(root, 'worker-orch'), 'orchestration');
+    try {
+      // A longer recording so the analysis is surely running when the worker dies.
+      const g = generated.get('compliant_onsite')!;
+      const long = path.join(root, 'long.mkv');
+      const { runFfmpeg } = await import('../../media/ffmpeg');
+      await runFfmpeg(['-stream_loop', '5', '-i', g.media, '-c', 'copy', long]);
+      const key = 'it/killed-worker.mkv';
+      await upload(long, key);
+      const started = await startInspection(client, reader, { bucket: stack.info.buckets.recordings, key });
+      const handle = client.workflow.getHandle(started.workflowId);
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const d = await handle.describe();
+        const running = (d.raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'analyseMedia' && a.lastStartedTime);
+        if (running) break;
+        assert.ok(Date.now() < deadline, 'analyseMedia never started');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      media.child.kill('SIGKILL');
+      await media.exited;
+      const replacement = startWorkerProcess(stack.info, path.join(root, 'worker-media-2'), 'media');
+      try {
+        const result = await started.result();
+        const history = await handle.fetchHistory();
+        const attempts = (history.events ?? []).filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 1);
+        assert.ok(attempts.some((a) => a >= 2), `the analysis was retried (attempts ${attempts.join(',')})`);
+        assert.equal((await reportRevisions(result.recordingId)).length, 1);
+        assert.equal(await sha256Object(stack.info.buckets.recordings, key), sha256File(long));
+      } finally {
+        await replacement.stop();
+      }
+    } finally {
+      await media.stop();
+      await orchestration.stop();
+    }
+  });
+});
