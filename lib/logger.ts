@@ -1,13 +1,13 @@
 // JSON logs (pino). Secrets are redacted by path and every message is masked for personal numbers, so
 // nothing a recording or a sidecar carries reaches a log whole.
 import pino, { type Logger } from 'pino';
-import { maskText } from './mask';
+import { maskDeep, maskText } from './mask';
 
 export type { Logger };
 
 const REDACT = ['secretKey', 'accessKey', '*.secretKey', '*.accessKey', '*.*.secretKey', 'password', '*.password', 'authorization', '*.authorization', 'token', '*.token'];
 
-export function createLogger(name: string, level = process.env.DUALQA_LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(name: string, level = process.env.DUALQA_LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
   return pino({
     name,
     level,
@@ -18,9 +18,10 @@ export function createLogger(name: string, level = process.env.DUALQA_LOG_LEVEL 
       },
     },
     formatters: {
+      // Only strings are masked: numbers (sizes, times) are not personal data and must stay numbers.
       log(obj) {
-        return JSON.parse(maskText(JSON.stringify(obj))) as Record<string, unknown>;
+        return maskDeep(obj);
       },
     },
-  });
+  }, destination);
 }
