@@ -101,6 +101,7 @@ describe('fixture labels (all cases, no rendering)', () => {
     const run = black.defects.find((d) => d.type === 'black')!;
     assert.ok(Math.abs((run.to ?? 0) - (run.from ?? 0) - 8) < 1e-6);
     assert.ok(black.faces.some((f) => f.count === 0 && f.from === run.from && f.to === run.to));
+    assert.equal(black.steps.coframing, 'CANNOT_JUDGE', 'nobody can be seen during the black run');
     const audioOnly = labelsFor(casePlan('audio_only'));
     assert.equal(audioOnly.faces.length + audioOnly.documents.length, 0);
     assert.equal(audioOnly.steps.coframing, 'FAIL');
