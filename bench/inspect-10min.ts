@@ -1,0 +1,90 @@
+// Benchmark: a generated 10-minute 720p dual recording, inspected on the embedded stack by a separate
+// worker process. Prints ratios, not verdicts: wall time ÷ media duration, ÷ ffmpeg's bare decode of the
+// same file, the integrity pass alone ÷ bare decode, and the worker's peak RSS.
+//
+//   npm run bench            (BENCH_MINUTES=10 BENCH_HEIGHT=720 by default)
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { dataDir } from '../lib/config';
+import { startInspection } from '../lib/inspections';
+import { makeS3Client } from '../lib/s3';
+import { generateCase } from '../fixtures/generate';
+import { analyseMediaFile } from '../media/analyse-file';
+import { runFfmpeg } from '../media/ffmpeg';
+import { probeMedia } from '../media/probe';
+import { startStack } from '../stack';
+import { startWorkerProcess } from '../test/helpers/worker-process';
+
+const MINUTES = Number(process.env.BENCH_MINUTES ?? 10);
+const HEIGHT = (Number(process.env.BENCH_HEIGHT ?? 720) === 360 ? 360 : 720) as 720 | 360;
+
+async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
+  const t0 = process.hrtime.bigint();
+  const value = await run();
+  return [value, Number(process.hrtime.bigint() - t0) / 1e9];
+}
+
+/** Peak resident set of a process (VmHWM), in MB. */
+function peakRssMb(pid: number): number | null {
+  try {
+    const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+async function longRecording(dir: string): Promise<string> {
+  const file = path.join(dir, `bench-${MINUTES}min-${HEIGHT}p.mp4`);
+  if (fs.existsSync(file)) return file;
+  const sample = await generateCase('compliant_onsite', dir, { height: HEIGHT });
+  const seconds = MINUTES * 60;
+  const probe = await probeMedia(sample.media);
+  const loops = probe.ok && probe.facts.durationS ? Math.ceil(seconds / probe.facts.durationS) : 10;
+  // Stream copy: a long recording without re-encoding (each loop boundary is a genuine splice).
+  await runFfmpeg(['-stream_loop', String(loops), '-i', sample.media, '-t', String(seconds), '-c', 'copy', file]);
+  return file;
+}
+
+async function main(): Promise<void> {
+  const dir = path.join(dataDir(), 'bench');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = await longRecording(dir);
+  const probe = await probeMedia(file);
+  const duration = probe.ok ? (probe.facts.durationS ?? 0) : 0;
+
+  const [, bare] = await timed(() => runFfmpeg(['-v', 'error', '-i', file, '-f', 'null', '-']));
+  const [evidence, integrity] = await timed(() => analyseMediaFile(file, { recordingId: 'bench' }));
+
+  const stack = await startStack({ dataDir: path.join(dir, 'stack'), name: 'bench' });
+  const worker = startWorkerProcess(stack.info, path.join(dir, 'worker'));
+  const connection = await Connection.connect({ address: stack.info.temporal.address });
+  try {
+    const client = new Client({ connection, namespace: stack.info.temporal.namespace });
+    const uploader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.uploader);
+    const reader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.worker);
+    const key = `bench/${Date.now()}-${path.basename(file)}`;
+    await uploader.fPutObject(stack.info.buckets.recordings, key, file, {});
+    const [result, whole] = await timed(async () => (await startInspection(client, reader, { bucket: stack.info.buckets.recordings, key })).result());
+    const rss = peakRssMb(worker.pid);
+    const rows: [string, string][] = [
+      ['recording', `${path.basename(file)}: ${duration.toFixed(0)} s, ${(fs.statSync(file).size / 1e6).toFixed(1)} MB`],
+      ['ffmpeg bare decode (-f null)', `${bare.toFixed(2)} s = ${(bare / duration).toFixed(4)} × duration`],
+      ['integrity pass alone (one decode)', `${integrity.toFixed(2)} s = ${(integrity / bare).toFixed(2)} × bare decode = ${(integrity / duration).toFixed(4)} × duration`],
+      ['whole inspection (Temporal + S3, worker process)', `${whole.toFixed(2)} s = ${(whole / bare).toFixed(2)} × bare decode = ${(whole / duration).toFixed(4)} × duration`],
+      ['worker peak RSS', rss === null ? 'unknown' : `${rss.toFixed(0)} MB`],
+      ['verdict', `${result.verdict} (${evidence.defects.length} defects in evidence: loop boundaries are real splices)`],
+    ];
+    for (const [k, v] of rows) process.stdout.write(`${k.padEnd(50)} ${v}\n`);
+  } finally {
+    await worker.stop();
+    await connection.close();
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
