@@ -2,7 +2,6 @@
 // recordings bucket first (with its sidecar), then the same workflow as for any landed recording runs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Client } from '@temporalio/client';
 import { getJson } from '../lib/object-store';
 import { startInspection } from '../lib/inspections';
 import type { Report } from '../report/types';
@@ -60,7 +59,7 @@ export async function inspect(session: Session, target: string, options: Inspect
     const day = new Date().toISOString().slice(0, 10);
     ref = await uploadRecording(session, target, options.meta, options.prefix ?? `uploads/${day}`);
   }
-  const started = await startInspection(session.client as Client, session.reader, { ...ref, rulebook: options.rulebook });
+  const started = await startInspection(session.client, session.reader, { ...ref, rulebook: options.rulebook });
   const handle = session.client.workflow.getHandle(started.workflowId);
   const stop = await watchProgress(handle, `inspecting ${ref.key}`);
   let result: InspectRecordingResult;

@@ -8,7 +8,7 @@ import { inspect, formatSummary } from './inspect';
 import { openSession, type InlineWorkers } from './session';
 import { runDemo } from './demo';
 import { ensureTools, startDetachedStack, stackStatus, stopDetachedStack } from '../stack';
-import { runWorkerCommand } from './worker';
+import { runWorkerCommand } from '../workers/main';
 
 const program = new Command();
 program.name('dualqa').description('AI quality inspection of insurance dual recordings (双录)').showHelpAfterError();

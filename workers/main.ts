@@ -1,10 +1,12 @@
-// `dualqa worker`: a long-running worker process. Logs are JSON (pino); the Temporal SDK's Runtime turns
-// SIGINT/SIGTERM into a graceful shutdown that lets in-flight activities finish or hand over.
+// The worker process entry (`dualqa worker`, or `node dist/workers/main.js [queues]`): resolves the stack
+// from the environment, builds the activities' dependencies once, and runs the workers for the chosen
+// queues. Logs are JSON (pino); the Temporal SDK's Runtime turns SIGINT/SIGTERM into a graceful shutdown
+// that lets in-flight activities finish or hand over.
 import * as os from 'node:os';
 import { createLogger } from '../lib/logger';
 import { resolveStack } from '../stack';
-import { createActivityDeps } from '../workers/deps';
-import { startWorkers, type QueueName } from '../workers/run';
+import { createActivityDeps } from './deps';
+import { startWorkers, type QueueName } from './run';
 import { TASK_QUEUES } from '../temporal.config';
 
 export async function runWorkerCommand(queueList: string): Promise<void> {
@@ -27,4 +29,11 @@ export async function runWorkerCommand(queueList: string): Promise<void> {
   } finally {
     await stack.stop();
   }
+}
+
+if (require.main === module) {
+  runWorkerCommand(process.argv[2] ?? 'orchestration,media').catch((err: unknown) => {
+    process.stderr.write(`worker failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
 }
