@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import type * as Minio from 'minio';
 import { CASES, generateCase, type CaseName } from '../../fixtures/generate';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { execFileSync } from 'node:child_process';
 import { PROJECT_ROOT } from '../../lib/config';
 import { labelsSchema, type Labels } from '../../lib/labelled';
 import { getJson } from '../../lib/object-store';
@@ -17,7 +17,7 @@ import { startInspection } from '../../lib/inspections';
 import { makeS3Client } from '../../lib/s3';
 import type { Report } from '../../report/types';
 import { validateReport } from '../../report/validate';
-import { startStack, type StackHandle } from '../../stack';
+import { ensureTools, startStack, type StackHandle } from '../../stack';
 import { tempDir } from '../helpers/media';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
@@ -139,8 +139,9 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 2
     const first = await inspectKey('it/compliant_onsite.mp4');
     // DUALQA_RECORD_HISTORY=1 refreshes the history the replay test (test/unit/replay.test.ts) replays.
     if (process.env.DUALQA_RECORD_HISTORY) {
-      const history = await client.workflow.getHandle(first.workflowId).fetchHistory();
-      fs.writeFileSync(path.join(PROJECT_ROOT, 'test', 'replay', 'inspect-recording.compliant.json'), `${historyToJSON(history)}\n`);
+      const { temporal } = await ensureTools();
+      const json = execFileSync(temporal, ['workflow', 'show', '--workflow-id', first.workflowId, '--address', stack.info.temporal.address, '--output', 'json']);
+      fs.writeFileSync(path.join(PROJECT_ROOT, 'test', 'replay', 'inspect-recording.compliant.json'), json);
     }
     const again = await inspectKey('it/compliant_onsite.mp4');
     assert.equal(again.workflowId, first.workflowId);
