@@ -11,8 +11,14 @@ import { openSession } from './session';
 export async function runDemo(opts: { out: string; case: string }): Promise<number> {
   const samples = path.join(dataDir(), 'samples');
   fs.mkdirSync(samples, { recursive: true });
-  process.stderr.write(`generating the sample recording "${opts.case}"…\n`);
-  const sample = await generateCase(opts.case as CaseName, samples);
+  const cached = path.join(samples, `${opts.case}.mp4`);
+  let sample: { media: string; meta?: string };
+  if (fs.existsSync(cached) && fs.existsSync(path.join(samples, `${opts.case}.meta.json`))) {
+    sample = { media: cached, meta: path.join(samples, `${opts.case}.meta.json`) };
+  } else {
+    process.stderr.write(`generating the sample recording "${opts.case}" (once; kept in ${samples})…\n`);
+    sample = await generateCase(opts.case as CaseName, samples);
+  }
   process.stderr.write('starting the embedded stack and workers (Temporal dev server + SeaweedFS)…\n');
   const session = await openSession({ inlineWorkers: 'auto' });
   try {

@@ -1,7 +1,7 @@
 // Runs Temporal workers for the chosen task queues in this process: the orchestration queue hosts the
 // workflows and light activities, the media queue the decoding. Concurrency comes from config; SIGINT
 // and SIGTERM drain in-flight work before exit (the SDK's Runtime handles the signals).
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type LogLevel, type LogMetadata, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { ActivityDeps } from '../activities/deps';
 import type { Logger } from '../lib/logger';
@@ -34,7 +34,39 @@ function envInt(name: string): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
+let runtimeLogger: Logger | undefined;
+
+/**
+ * Routes the Temporal SDK's own logs (worker state changes, activity failures) into our JSON logger,
+ * once per process, instead of the SDK's multi-line console output.
+ */
+export function installSdkLogging(logger: Logger): void {
+  if (runtimeLogger) return;
+  runtimeLogger = logger.child({ component: 'temporal-sdk' });
+  const target = runtimeLogger;
+  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+  // A media-only worker is meant to have no workflows: that notice is not a warning here.
+  const expected = /^No (workflows|Nexus services) registered/;
+  const log = (level: LogLevel, message: string, meta?: LogMetadata): void =>
+    target[expected.test(message) ? 'debug' : levels[level]](meta ?? {}, message);
+  try {
+    Runtime.install({
+      logger: {
+        log,
+        trace: (m, meta) => log('TRACE', m, meta),
+        debug: (m, meta) => log('DEBUG', m, meta),
+        info: (m, meta) => log('INFO', m, meta),
+        warn: (m, meta) => log('WARN', m, meta),
+        error: (m, meta) => log('ERROR', m, meta),
+      },
+    });
+  } catch {
+    // A Runtime was already installed (e.g. by a test harness): keep its logger.
+  }
+}
+
 export async function startWorkers(options: RunWorkersOptions): Promise<RunningWorkers> {
+  installSdkLogging(options.logger);
   const connection = await NativeConnection.connect({ address: options.address });
   const activities = createActivities(options.deps);
   const namespace = options.namespace ?? NAMESPACE;
