@@ -94,13 +94,15 @@ body{font:14px/1.5 system-ui,"Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif;m
 h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:24px 0 8px}
 .badge{color:#fff;border-radius:4px;padding:1px 8px;font-weight:600;white-space:nowrap;font-size:12px}
 .big .badge{font-size:18px;padding:4px 12px}
-table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #d0d7de;padding:6px 8px;vertical-align:top;text-align:left}
+table{border-collapse:collapse;width:100%} td:nth-child(2){white-space:nowrap} td,th{border-bottom:1px solid #d0d7de;padding:6px 8px;vertical-align:top;text-align:left}
 th{color:#59636e;font-weight:500;width:160px} ul{margin:0;padding-left:18px} .evidence{color:#59636e}
 .muted,.axis{color:#59636e;fill:#59636e;font-size:11px} code{font-size:12px;background:#f6f8fa;padding:0 3px;border-radius:3px}
+.chip{display:inline-block;border:1px solid;border-radius:10px;padding:0 8px;margin:2px 0;font-size:12px;text-decoration:none}
 .problem{border:1px solid #cf222e;border-radius:6px;padding:4px 12px;background:#fff5f5} details{margin-top:4px;color:#59636e}
 </style></head><body>
 <h1>双录质检报告 · Dual-recording inspection</h1>
-<p class="big">${badge(report.verdict)} <span>${escapeHtml(report.summary)}</span></p>
+<p class="big">${badge(report.verdict)} <span>${escapeHtml(report.summary.replace(/^[^—]*— /, ''))}</span></p>
+<p>${report.steps.map((s) => `<a href="#step-${s.id}" class="chip" style="border-color:${COLOURS[s.verdict]};color:${COLOURS[s.verdict]}">${s.id}</a>`).join(' ')}</p>
 ${problems}
 <table>
 <tr><th>recording</th><td><code>${escapeHtml(r.bucket)}/${escapeHtml(r.key)}</code>${r.versionId ? ` version <code>${escapeHtml(r.versionId)}</code>` : ''}</td></tr>
