@@ -1,0 +1,101 @@
+// The face pass: a tap on the shared decode (RGB frames at a few per second), the detector on each frame,
+// the tracker, and at the end the timeline. Keeps a few frames in memory for evidence thumbnails (the
+// moment a party leaves, the fullest frame), never the whole video.
+import type { VideoFrame, VideoTap } from '../decode';
+import type { MediaFacts } from '../probe';
+import type { Run } from '../integrity/runs';
+import { round } from '../integrity/runs';
+import { buildFaceTimeline, DEFAULT_TIMELINE_CONFIG, type FaceTimeline, type TimelineConfig } from './timeline';
+import { DEFAULT_TRACKER_CONFIG, FaceTracker, type Track } from './tracker';
+import type { FaceDetectorLike, FaceSighting, FrameSummary } from './types';
+
+export interface FacePassConfig {
+  fps: number;
+  /** Width of the frames given to the detector (height follows the aspect ratio). */
+  width: number;
+  timeline: TimelineConfig;
+}
+
+export const DEFAULT_FACE_PASS_CONFIG: FacePassConfig = { fps: 2, width: 640, timeline: DEFAULT_TIMELINE_CONFIG };
+
+export interface Snapshot {
+  t: number;
+  width: number;
+  height: number;
+  rgb: Buffer;
+  why: string;
+}
+
+export interface FacePassResult {
+  timeline: FaceTimeline;
+  tracks: Track[];
+  frames: number;
+  msPerFrame: number;
+  snapshots: Snapshot[];
+}
+
+const MAX_PENDING_SNAPSHOTS = 40;
+
+function meanLuma(rgb: Buffer): number {
+  let sum = 0;
+  let count = 0;
+  // Every 7th pixel is plenty for a mean and keeps this negligible beside the detector.
+  for (let i = 0; i + 2 < rgb.length; i += 21) {
+    sum += 0.299 * rgb[i]! + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]!;
+    count++;
+  }
+  return count ? sum / count : 0;
+}
+
+export function facePass(facts: MediaFacts, detector: FaceDetectorLike, config: FacePassConfig = DEFAULT_FACE_PASS_CONFIG) {
+  const tracker = new FaceTracker(DEFAULT_TRACKER_CONFIG);
+  const frames: FrameSummary[] = [];
+  const pending: Snapshot[] = [];
+  let fullest: Snapshot | null = null;
+  let fullestCount = -1;
+  let previousCount = 0;
+  let detectMs = 0;
+  const sourceHeight = facts.video ? (facts.video.rotation % 180 === 0 ? facts.video.height : facts.video.width) : 0;
+
+  const onFrame = async (frame: VideoFrame): Promise<void> => {
+    const started = performance.now();
+    const found = await detector.detect(frame.data, frame.width, frame.height);
+    detectMs += performance.now() - started;
+    const scaleToSource = sourceHeight / frame.height;
+    const sightings: FaceSighting[] = found.map((f) => ({
+      t: frame.t,
+      box: { x: f.x / frame.width, y: f.y / frame.height, w: f.w / frame.width, h: f.h / frame.height },
+      score: f.score,
+      heightPx: f.h * scaleToSource,
+    }));
+    const trackIds = tracker.push(frame.t, sightings);
+    frames.push({ t: frame.t, meanLuma: meanLuma(frame.data), trackIds });
+    // Candidate thumbnails: someone just disappeared, or the most faces so far.
+    if (found.length < previousCount && pending.length < MAX_PENDING_SNAPSHOTS) {
+      pending.push({ t: frame.t, width: frame.width, height: frame.height, rgb: Buffer.from(frame.data), why: 'a face left the frame' });
+    }
+    if (found.length > fullestCount) {
+      fullestCount = found.length;
+      fullest = { t: frame.t, width: frame.width, height: frame.height, rgb: Buffer.from(frame.data), why: `${found.length} face(s) in frame` };
+    }
+    previousCount = found.length;
+  };
+
+  const tap: VideoTap = { name: 'faces', width: config.width, fps: config.fps, pixFmt: 'rgb24', onFrame };
+
+  return {
+    videoTaps: [tap],
+    finish(durationS: number, excluded: Run[]): FacePassResult {
+      const tracks = tracker.tracks();
+      const timeline = buildFaceTimeline({ tracks, frames, fps: config.fps, durationS, excluded }, config.timeline);
+      // Keep the snapshot nearest to each reported absence start, plus the fullest frame.
+      const snapshots: Snapshot[] = [];
+      for (const a of timeline.absences) {
+        const best = pending.filter((s) => Math.abs(s.t - a.from) <= 1).sort((x, y) => Math.abs(x.t - a.from) - Math.abs(y.t - a.from))[0];
+        if (best && !snapshots.includes(best)) snapshots.push({ ...best, why: `party ${a.personId} leaves the frame at ${round(a.from, 1)} s` });
+      }
+      if (fullest) snapshots.push(fullest);
+      return { timeline, tracks, frames: frames.length, msPerFrame: frames.length ? round(detectMs / frames.length, 1) : 0, snapshots };
+    },
+  };
+}

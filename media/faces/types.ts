@@ -1,0 +1,53 @@
+// Shapes shared by the face tracker, the timeline and the decode-pass adapter. Boxes are normalised to
+// the frame (0–1) so evidence does not depend on the resolution the detector ran at.
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** One face found in one sampled frame. */
+export interface FaceSighting {
+  t: number;
+  box: Box;
+  score: number;
+  /** Face height in pixels of the original video (small faces cannot be recognised). */
+  heightPx: number;
+}
+
+/** What a detector returns for one frame, in the pixels of the frame it was given. */
+export interface DetectedFace {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  score: number;
+  landmarks: [number, number][];
+}
+
+export interface FaceDetectorLike {
+  detect(rgb: Buffer, width: number, height: number): Promise<DetectedFace[]>;
+}
+
+/** Per sampled frame: when, how bright, and which tracks were seen. */
+export interface FrameSummary {
+  t: number;
+  meanLuma: number;
+  trackIds: number[];
+}
+
+export function iou(a: Box, b: Box): number {
+  const x1 = Math.max(a.x, b.x);
+  const y1 = Math.max(a.y, b.y);
+  const x2 = Math.min(a.x + a.w, b.x + b.w);
+  const y2 = Math.min(a.y + a.h, b.y + b.h);
+  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+  const union = a.w * a.h + b.w * b.h - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+export function centre(b: Box): { x: number; y: number } {
+  return { x: b.x + b.w / 2, y: b.y + b.h / 2 };
+}
