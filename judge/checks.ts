@@ -69,12 +69,63 @@ export function checkNoDefect(rule: CheckOf<'no_defect'>, ev: EvidenceSet): Rule
   return { ruleId: rule.id, verdict: 'PASS', reason: `no ${rule.defect}${rule.minS ? ` of ${rule.minS} s or more` : ''} found`, evidence: [] };
 }
 
+/** A requirement whose check is not built yet: never a PASS, whatever evidence exists. */
 export function checkAnalyserRequired(rule: CheckOf<'analyser_required'>, ev: EvidenceSet): RuleOutcome {
   const failure = ev.failures?.[rule.analyser];
   const reason = failure
     ? `${rule.says}: the ${rule.analyser} analysis failed (${failure})`
     : `${rule.says}: the ${rule.analyser} analyser is not available in this version, so this cannot be judged`;
   return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason, evidence: [] };
+}
+
+function span(from: number, to: number): string {
+  return `${from.toFixed(1)}–${to.toFixed(1)} s`;
+}
+
+export function checkPartiesInFrame(rule: CheckOf<'parties_in_frame'>, ev: EvidenceSet): RuleOutcome {
+  const faces = ev.faces;
+  if (!faces) {
+    const failure = ev.failures?.faces;
+    return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: failure ? `${rule.says}: the face analysis failed (${failure})` : `${rule.says}: no face analysis`, evidence: [] };
+  }
+  const unusableS = faces.unusable.reduce((s, u) => s + (u.to - u.from), 0);
+  const judgedS = faces.coframing.framesJudged / faces.sampleFps;
+  if (judgedS < 1) {
+    const why = faces.unusable[0]?.reason ?? 'no usable picture';
+    return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: cannot judge: ${why}`, evidence: faces.unusable.map((u) => ({ from: u.from, to: u.to, kind: 'faces:unusable', text: u.reason })) };
+  }
+  const failures: string[] = [];
+  const evidence: EvidenceItem[] = [];
+  if (faces.parties < rule.minParties) {
+    failures.push(`only ${faces.parties} person(s) visible for a substantial part of the recording (at most ${faces.maxCount} face(s) at once); ${rule.minParties} required`);
+    evidence.push({ from: 0, to: faces.faces.at(-1)?.to ?? 0, kind: 'faces:count', text: `${faces.parties} party visible` });
+  }
+  const long = faces.absences.filter((a) => a.to - a.from >= rule.maxAbsenceS);
+  for (const a of long) {
+    const thumb = faces.thumbnails.find((t) => Math.abs(t.at - a.from) <= 1);
+    failures.push(`person ${a.personId} out of frame ${span(a.from, a.to)} (${(a.to - a.from).toFixed(1)} s ≥ ${rule.maxAbsenceS} s)`);
+    evidence.push({ from: a.from, to: a.to, kind: 'faces:absence', text: `person ${a.personId} out of frame`, ...(thumb ? { frameKey: thumb.key } : {}) });
+  }
+  const ratio = faces.coframing.ratio ?? 0;
+  if (faces.parties >= rule.minParties && ratio < rule.minTogetherShare) {
+    failures.push(`parties together in frame ${(ratio * 100).toFixed(1)} % of the judged time (< ${(rule.minTogetherShare * 100).toFixed(0)} %)`);
+  }
+  if (failures.length) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: ${failures.join('; ')}`, evidence };
+  const dark = faces.unusable.filter((u) => u.to - u.from >= rule.maxAbsenceS);
+  if (dark.length) {
+    return {
+      ruleId: rule.id,
+      verdict: 'CANNOT_JUDGE',
+      reason: `${rule.says}: cannot judge ${dark.map((u) => `${span(u.from, u.to)} (${u.reason})`).join(', ')}; elsewhere both parties were in frame ${(ratio * 100).toFixed(1)} % of the time`,
+      evidence: dark.map((u) => ({ from: u.from, to: u.to, kind: 'faces:unusable', text: u.reason })),
+    };
+  }
+  return {
+    ruleId: rule.id,
+    verdict: 'PASS',
+    reason: `${faces.parties} parties in frame together ${(ratio * 100).toFixed(1)} % of ${judgedS.toFixed(0)} s judged${unusableS > 0 ? ` (${unusableS.toFixed(1)} s too dark, set aside)` : ''}; no absence of ${rule.maxAbsenceS} s or more`,
+    evidence: [],
+  };
 }
 
 export function runCheck(rule: Rule, ev: EvidenceSet): RuleOutcome {
@@ -87,5 +138,7 @@ export function runCheck(rule: Rule, ev: EvidenceSet): RuleOutcome {
       return checkNoDefect(rule, ev);
     case 'analyser_required':
       return checkAnalyserRequired(rule, ev);
+    case 'parties_in_frame':
+      return checkPartiesInFrame(rule, ev);
   }
 }

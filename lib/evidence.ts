@@ -69,7 +69,30 @@ export interface IngestEvidence extends EvidenceHeader {
     | { status: 'invalid'; key: string; problem: string };
 }
 
-export type Evidence = IngestEvidence | IntegrityEvidence;
+export interface FacesEvidence extends EvidenceHeader {
+  kind: 'faces';
+  model: { name: string; version: string; sha256: string };
+  sampleFps: number;
+  frames: number;
+  msPerFrame: number;
+  /** The labelled `faces` timeline: faces a person would count, over the whole video. */
+  faces: import('./labelled').FaceSpan[];
+  persons: import('../media/faces/timeline').Person[];
+  parties: number;
+  /** A party not visible while the picture could show them (离框), from/to in seconds. */
+  absences: import('../media/faces/timeline').Absence[];
+  /** Spans where faces could not be judged (too dark), with the reason. */
+  unusable: { from: number; to: number; reason: string }[];
+  /** Spans set aside because the integrity pass already reports them (black, timestamp gaps). */
+  excluded: { from: number; to: number }[];
+  coframing: { ratio: number | null; framesTogether: number; framesJudged: number };
+  maxCount: number;
+  /** Compact sightings per track: [t, x, y, w, h, score] with boxes normalised to the frame. */
+  tracks: { id: number; sightings: number[][] }[];
+  thumbnails: { at: number; key: string; why: string }[];
+}
+
+export type Evidence = IngestEvidence | IntegrityEvidence | FacesEvidence;
 
 /** Keys of the evidence documents of one recording, by analyser name. */
 export type EvidenceKeys = Partial<Record<'ingest' | 'integrity' | 'faces' | 'documents' | 'speech', string>>;

@@ -18,6 +18,18 @@ export const ruleSchema = z.discriminatedUnion('check', [
   z.object({ ...base, check: z.literal('decodable') }),
   /** FAIL when the integrity pass found a defect of this type lasting at least `minS` (spans only). */
   z.object({ ...base, check: z.literal('no_defect'), defect: z.enum(DEFECT_TYPES), minS: z.number().min(0).default(0) }),
+  /**
+   * 同框 and 离框: at least `minParties` people present for most of the recording, together for at least
+   * `minTogetherShare` of the judged time, no party out of frame for `maxAbsenceS` or longer. Remote tiles
+   * count as one frame. Spans too dark to see a face make the rule CANNOT_JUDGE unless it already FAILs.
+   */
+  z.object({
+    ...base,
+    check: z.literal('parties_in_frame'),
+    minParties: z.number().int().min(1).default(2),
+    minTogetherShare: z.number().min(0).max(1).default(0.9),
+    maxAbsenceS: z.number().min(0).default(3),
+  }),
   /** CANNOT_JUDGE until the named analyser's evidence exists: a step is never passed on evidence not collected. */
   z.object({ ...base, check: z.literal('analyser_required'), analyser: z.enum(ANALYSER_NAMES) }),
 ]);

@@ -6,7 +6,7 @@ import { combine, judge } from '../../judge/judge';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadRulebook, parseRulebook, rulebooksDir } from '../../rules/load';
-import type { IngestEvidence, IntegrityEvidence, EvidenceDefect } from '../../lib/evidence';
+import type { IngestEvidence, IntegrityEvidence, EvidenceDefect, FacesEvidence } from '../../lib/evidence';
 import type { MediaFacts } from '../../media/probe';
 import { buildReport } from '../../report/build';
 import { validateReport } from '../../report/validate';
@@ -86,7 +86,9 @@ describe('judge', () => {
     const j = judge({ ingest, integrity: integrity([]) }, book);
     assert.equal(step(j, 'continuity').verdict, 'PASS');
     assert.equal(step(j, 'coframing').verdict, 'CANNOT_JUDGE');
-    assert.match(step(j, 'coframing').reasons.join(), /faces analyser is not available/);
+    assert.match(step(j, 'coframing').reasons.join(), /no face analysis/);
+    assert.equal(step(j, 'opening').verdict, 'CANNOT_JUDGE');
+    assert.match(step(j, 'opening').reasons.join(), /speech analyser is not available/);
     assert.equal(j.verdict, 'CANNOT_JUDGE');
   });
 
@@ -125,6 +127,64 @@ describe('judge', () => {
     const j = judge({ ingest, failures: { integrity: 'worker lost' } }, book);
     assert.equal(step(j, 'continuity').verdict, 'CANNOT_JUDGE');
     assert.match(step(j, 'continuity').reasons.join(), /worker lost/);
+  });
+});
+
+function facesEvidence(over: Partial<FacesEvidence> = {}): FacesEvidence {
+  return {
+    kind: 'faces',
+    schemaVersion: 1,
+    recordingId: 'r',
+    analyser: { name: 'faces', version: '1' },
+    createdAt: '2026-11-27T00:00:00Z',
+    model: { name: 'yunet', version: '2023mar', sha256: 'x' },
+    sampleFps: 2,
+    frames: 120,
+    msPerFrame: 10,
+    faces: [{ from: 0, to: 60, count: 2 }],
+    persons: [],
+    parties: 2,
+    absences: [],
+    unusable: [],
+    excluded: [],
+    coframing: { ratio: 1, framesTogether: 120, framesJudged: 120 },
+    maxCount: 2,
+    tracks: [],
+    thumbnails: [],
+    ...over,
+  };
+}
+
+describe('co-framing (parties_in_frame)', () => {
+  it('passes two parties together throughout, citing the ratio', () => {
+    const c = step(judge({ ingest, integrity: integrity([]), faces: facesEvidence() }, book), 'coframing');
+    assert.equal(c.verdict, 'PASS', c.reasons.join());
+    assert.match(c.reasons.join(), /100\.0 %/);
+  });
+
+  it('fails a party out of frame for longer than the tolerance, with the span as evidence', () => {
+    const faces = facesEvidence({ absences: [{ personId: 2, from: 20, to: 30 }], coframing: { ratio: 0.83, framesTogether: 100, framesJudged: 120 } });
+    const c = step(judge({ ingest, integrity: integrity([]), faces }, book), 'coframing');
+    assert.equal(c.verdict, 'FAIL');
+    assert.equal(c.evidence[0]?.from, 20);
+    assert.equal(c.evidence[0]?.kind, 'faces:absence');
+  });
+
+  it('tolerates an absence shorter than the rulebook tolerance', () => {
+    const faces = facesEvidence({ absences: [{ personId: 2, from: 20, to: 21.5 }], coframing: { ratio: 0.975, framesTogether: 117, framesJudged: 120 } });
+    assert.equal(step(judge({ ingest, integrity: integrity([]), faces }, book), 'coframing').verdict, 'PASS');
+  });
+
+  it('fails when only one person is ever visible', () => {
+    const faces = facesEvidence({ parties: 1, maxCount: 1, coframing: { ratio: 0, framesTogether: 0, framesJudged: 120 } });
+    assert.equal(step(judge({ ingest, integrity: integrity([]), faces }, book), 'coframing').verdict, 'FAIL');
+  });
+
+  it('cannot judge a dark stretch, saying when and why, instead of failing it', () => {
+    const faces = facesEvidence({ unusable: [{ from: 30, to: 40, reason: 'too dark to recognise a face' }], coframing: { ratio: 1, framesTogether: 100, framesJudged: 100 } });
+    const c = step(judge({ ingest, integrity: integrity([]), faces }, book), 'coframing');
+    assert.equal(c.verdict, 'CANNOT_JUDGE');
+    assert.match(c.reasons.join(), /30\.0–40\.0 s.*too dark/);
   });
 });
 
