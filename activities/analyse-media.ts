@@ -6,7 +6,9 @@ import * as path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { heartbeater } from '../lib/heartbeat';
 import { downloadWithSha256, putJson } from '../lib/object-store';
-import { analyseMediaFile } from '../media/analyse-file';
+import { analyseMediaFile, type FaceAnalyser } from '../media/analyse-file';
+import { encodeJpeg } from '../media/ffmpeg';
+import type { FacesEvidence } from '../lib/evidence';
 import { FAILURE, type ActivityDeps } from './deps';
 
 export interface AnalyseMediaInput {
@@ -19,6 +21,9 @@ export interface AnalyseMediaInput {
 
 export interface AnalyseMediaResult {
   integrityKey: string;
+  facesKey?: string;
+  /** Why the face analysis did not run (e.g. the model file is missing), for the report. */
+  facesFailure?: string;
   readable: boolean;
   durationS: number | null;
   defectTypes: string[];
@@ -41,20 +46,49 @@ export function createMediaActivities(deps: ActivityDeps) {
         if (copy.sha256 !== input.sha256) {
           throw ApplicationFailure.nonRetryable(`recording content changed after ingest (sha256 ${copy.sha256} ≠ ${input.sha256})`, FAILURE.badInput);
         }
-        const evidence = await analyseMediaFile(file, {
+        let faces: FaceAnalyser | undefined;
+        let facesFailure: string | undefined;
+        if (deps.faceAnalyser) {
+          try {
+            faces = await deps.faceAnalyser();
+          } catch (err) {
+            // A missing or corrupt model stops the face checks, not the inspection: the report names it.
+            facesFailure = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+            deps.logger.error({ recordingId: input.recordingId, err: facesFailure }, 'face model unavailable');
+          }
+        } else {
+          facesFailure = 'no face detector configured on this worker';
+        }
+        const analysis = await analyseMediaFile(file, {
           recordingId: input.recordingId,
           signal: beat.signal,
           onProgress: (stage, decodedS) => beat({ stage, decodedS }),
+          faces,
         });
+        const evidence = analysis.integrity;
         const integrityKey = `${input.recordingId}/integrity.json`;
         await putJson(deps.s3, deps.buckets.analyses, integrityKey, evidence);
-        deps.logger.info({ recordingId: input.recordingId, readable: evidence.readable, defects: evidence.defects.length }, 'media analysed');
+        let facesKey: string | undefined;
+        if (analysis.faces) {
+          const thumbnails: FacesEvidence['thumbnails'] = [];
+          for (const snap of analysis.snapshots) {
+            const key = `${input.recordingId}/frames/faces-${snap.t.toFixed(1)}s.jpg`;
+            const jpeg = await encodeJpeg(snap.rgb, snap.width, snap.height);
+            await deps.s3.putObject(deps.buckets.analyses, key, jpeg, jpeg.length, { 'Content-Type': 'image/jpeg' });
+            thumbnails.push({ at: snap.t, key, why: snap.why });
+          }
+          facesKey = `${input.recordingId}/faces.json`;
+          await putJson(deps.s3, deps.buckets.analyses, facesKey, { ...analysis.faces, thumbnails });
+        }
+        deps.logger.info({ recordingId: input.recordingId, readable: evidence.readable, defects: evidence.defects.length, faces: Boolean(facesKey) }, 'media analysed');
         if (!evidence.readable) {
           const details: BadMediaDetails = { integrityKey, problem: evidence.problem?.message ?? 'unreadable' };
           throw ApplicationFailure.create({ message: details.problem, type: FAILURE.badMedia, nonRetryable: true, details: [details] });
         }
         return {
           integrityKey,
+          ...(facesKey ? { facesKey } : {}),
+          ...(facesFailure && evidence.media?.video ? { facesFailure } : {}),
           readable: evidence.readable,
           durationS: evidence.media?.durationS ?? null,
           defectTypes: [...new Set(evidence.defects.map((d) => d.type))],

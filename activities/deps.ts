@@ -3,6 +3,7 @@
 import type * as Minio from 'minio';
 import type { Logger } from '../lib/logger';
 import type { LoadedRulebook } from '../rules/load';
+import type { FaceAnalyser } from '../media/analyse-file';
 
 export interface ActivityDeps {
   s3: Minio.Client;
@@ -12,6 +13,8 @@ export interface ActivityDeps {
   logger: Logger;
   loadRulebook: (ref?: string) => LoadedRulebook;
   versions: { dualqa: string; ffmpeg: string };
+  /** Loads the face detector once per process; absent or throwing: face checks say why they could not run. */
+  faceAnalyser?: () => Promise<FaceAnalyser>;
 }
 
 /** Failure types that no retry can fix (also listed in temporal.config.ts RETRY.nonRetryableErrorTypes). */

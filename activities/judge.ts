@@ -1,7 +1,7 @@
 // Judge activity: a thin adapter that loads stored evidence, runs the pure judge and stores the result.
 import { ApplicationFailure } from '@temporalio/activity';
 import { getJson, putJson } from '../lib/object-store';
-import type { EvidenceKeys, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
+import type { EvidenceKeys, FacesEvidence, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
 import { judge } from '../judge/judge';
 import type { EvidenceSet, Judgement } from '../judge/types';
 import { FAILURE, type ActivityDeps } from './deps';
@@ -35,6 +35,7 @@ export function createJudgeActivities(deps: ActivityDeps) {
       const evidence: EvidenceSet = {
         ingest: await load<IngestEvidence>(input.evidenceKeys.ingest),
         integrity: await load<IntegrityEvidence>(input.evidenceKeys.integrity),
+        faces: await load<FacesEvidence>(input.evidenceKeys.faces),
         failures: input.failures,
       };
       const judgement = judge(evidence, rulebook);

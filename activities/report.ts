@@ -3,7 +3,7 @@
 // retry of the same inspection finds its own revision and returns it.
 import { ApplicationFailure } from '@temporalio/activity';
 import { getJson, putJson, putText } from '../lib/object-store';
-import type { EvidenceKeys, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
+import type { EvidenceKeys, FacesEvidence, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
 import type { Judgement } from '../judge/types';
 import { buildReport } from '../report/build';
 import { renderReportHtml } from '../report/html';
@@ -49,6 +49,22 @@ export function createReportActivities(deps: ActivityDeps) {
     return value;
   }
 
+  /** The evidence frames a report cites, as data URIs: the page stays one self-contained file. */
+  async function thumbnails(report: Report): Promise<Record<string, string>> {
+    const keys = [...new Set(report.steps.flatMap((s) => s.evidence.map((e) => e.frameKey)).filter((k): k is string => Boolean(k)))].slice(0, 12);
+    const images: Record<string, string> = {};
+    for (const key of keys) {
+      try {
+        const chunks: Buffer[] = [];
+        for await (const c of (await deps.s3.getObject(deps.buckets.analyses, key)) as AsyncIterable<Buffer>) chunks.push(c);
+        images[key] = `data:image/jpeg;base64,${Buffer.concat(chunks).toString('base64')}`;
+      } catch (err) {
+        deps.logger.warn({ key, err: String(err) }, 'evidence frame missing');
+      }
+    }
+    return images;
+  }
+
   return {
     async writeReport(input: WriteReportInput): Promise<WriteReportResult> {
       const revisions = await existingRevisions(input.recordingId);
@@ -62,6 +78,7 @@ export function createReportActivities(deps: ActivityDeps) {
       const revision = (revisions[revisions.length - 1] ?? 0) + 1;
       const ingest = await required<IngestEvidence>(deps.buckets.analyses, input.evidenceKeys.ingest ?? '');
       const integrity = input.evidenceKeys.integrity ? await required<IntegrityEvidence>(deps.buckets.analyses, input.evidenceKeys.integrity) : undefined;
+      const faces = input.evidenceKeys.faces ? await required<FacesEvidence>(deps.buckets.analyses, input.evidenceKeys.faces) : undefined;
       const judgement = await required<Judgement>(deps.buckets.analyses, input.judgementKey);
       const report = buildReport({
         recordingId: input.recordingId,
@@ -69,6 +86,7 @@ export function createReportActivities(deps: ActivityDeps) {
         createdAt: new Date().toISOString(),
         ingest,
         integrity,
+        faces,
         judgement,
         failures: input.failures,
         evidenceKeys: { ...input.evidenceKeys, judgement: input.judgementKey },
@@ -82,7 +100,7 @@ export function createReportActivities(deps: ActivityDeps) {
       }
       const keys = reportKeys(input.recordingId, revision);
       // HTML first: report.json's presence marks a complete revision.
-      await putText(deps.s3, deps.buckets.reports, keys.html, renderReportHtml(report), 'text/html; charset=utf-8');
+      await putText(deps.s3, deps.buckets.reports, keys.html, renderReportHtml(report, await thumbnails(report)), 'text/html; charset=utf-8');
       await putJson(deps.s3, deps.buckets.reports, keys.json, report);
       deps.logger.info({ recordingId: input.recordingId, revision, verdict: report.verdict }, 'report written');
       return { reportKey: keys.json, htmlKey: keys.html, revision, verdict: report.verdict, summary: report.summary };

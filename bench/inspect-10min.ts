@@ -74,7 +74,7 @@ async function main(): Promise<void> {
       ['integrity pass alone (one decode)', `${integrity.toFixed(2)} s = ${(integrity / bare).toFixed(2)} × bare decode = ${(integrity / duration).toFixed(4)} × duration`],
       ['whole inspection (Temporal + S3, worker process)', `${whole.toFixed(2)} s = ${(whole / bare).toFixed(2)} × bare decode = ${(whole / duration).toFixed(4)} × duration`],
       ['worker peak RSS', rss === null ? 'unknown' : `${rss.toFixed(0)} MB`],
-      ['verdict', `${result.verdict}, ${evidence.defects.length} defect(s) in the integrity evidence`],
+      ['verdict', `${result.verdict}, ${evidence.integrity.defects.length} defect(s) in the integrity evidence`],
     ];
     for (const [k, v] of rows) process.stdout.write(`${k.padEnd(50)} ${v}\n`);
   } finally {

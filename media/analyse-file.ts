@@ -1,39 +1,58 @@
 // Everything learned from one local media file in one decode: the probe, the packet timestamps, and the
-// taps of every analyser that watches or listens (today the integrity pass; faces and documents add
-// theirs here). Returns evidence bodies; the activity stores them.
+// taps of every analyser that watches or listens (the integrity pass and, when a detector is given, the
+// face pass). Returns evidence bodies and thumbnails; the activity stores them.
 import { INTEGRITY_ANALYSER, integrityPass, DEFAULT_INTEGRITY_CONFIG, type IntegrityConfig } from './integrity/analyse';
 import { scanTimestamps, type TimestampScan } from './integrity/timestamps';
 import { decodeOnce } from './decode';
 import { probeMedia } from './probe';
-import { EVIDENCE_SCHEMA_VERSION, type IntegrityEvidence } from '../lib/evidence';
+import { facePass, DEFAULT_FACE_PASS_CONFIG, type FacePassConfig, type Snapshot } from './faces/pass';
+import type { FaceDetectorLike } from './faces/types';
+import { EVIDENCE_SCHEMA_VERSION, type FacesEvidence, type IntegrityEvidence } from '../lib/evidence';
+import { round } from './integrity/runs';
+
+export const FACES_ANALYSER = { name: 'faces', version: '1.0.0' };
+
+export interface FaceAnalyser {
+  detector: FaceDetectorLike;
+  model: { name: string; version: string; sha256: string };
+  config?: FacePassConfig;
+}
 
 export interface AnalyseFileOptions {
   recordingId: string;
   signal?: AbortSignal;
   onProgress?: (stage: string, decodedS: number) => void;
   integrity?: IntegrityConfig;
+  faces?: FaceAnalyser;
   now?: () => Date;
 }
 
-export async function analyseMediaFile(file: string, options: AnalyseFileOptions): Promise<IntegrityEvidence> {
-  const header = {
-    kind: 'integrity' as const,
-    schemaVersion: EVIDENCE_SCHEMA_VERSION,
-    recordingId: options.recordingId,
-    analyser: INTEGRITY_ANALYSER,
-    createdAt: (options.now ?? (() => new Date()))().toISOString(),
-  };
+export interface MediaAnalysis {
+  integrity: IntegrityEvidence;
+  /** Present when a face detector was given and the file has video. */
+  faces?: Omit<FacesEvidence, 'thumbnails'>;
+  snapshots: Snapshot[];
+}
+
+export async function analyseMediaFile(file: string, options: AnalyseFileOptions): Promise<MediaAnalysis> {
+  const createdAt = (options.now ?? (() => new Date()))().toISOString();
+  const header = { schemaVersion: EVIDENCE_SCHEMA_VERSION, recordingId: options.recordingId, createdAt };
   const probe = await probeMedia(file, options.signal);
   if (!probe.ok) {
     const defect = probe.problem.code === 'truncated' ? 'truncated' : 'unreadable';
     return {
-      ...header,
-      readable: false,
-      problem: probe.problem,
-      // Without its index the file cannot say where its media ends, so a truncation has no `at` here.
-      defects: [{ type: defect, reason: probe.problem.message, source: 'container' }],
-      notes: [],
-      measurements: {},
+      integrity: {
+        ...header,
+        kind: 'integrity',
+        analyser: INTEGRITY_ANALYSER,
+        readable: false,
+        problem: probe.problem,
+        // Without its index the file cannot say where its media ends, so a truncation has no `at` here.
+        defects: [{ type: defect, reason: probe.problem.message, source: 'container' }],
+        notes: [],
+        measurements: {},
+      },
+      snapshots: [],
     };
   }
   const facts = probe.facts;
@@ -42,12 +61,48 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
   if (facts.video) scans.push(await scanTimestamps(file, facts.video.index, 'video', config.gapMinS, options.signal));
   options.onProgress?.('timestamps', 0);
   if (facts.audio) scans.push(await scanTimestamps(file, facts.audio.index, 'audio', config.gapMinS, options.signal));
-  const pass = integrityPass(facts, config);
+  const integrity = integrityPass(facts, config);
+  const faceConfig = options.faces?.config ?? DEFAULT_FACE_PASS_CONFIG;
+  const faces = options.faces && facts.video ? facePass(facts, options.faces.detector, faceConfig) : undefined;
   const decode = await decodeOnce(file, facts, {
-    videoTaps: pass.videoTaps,
-    audio: pass.audio,
+    videoTaps: [...integrity.videoTaps, ...(faces?.videoTaps ?? [])],
+    audio: integrity.audio,
     signal: options.signal,
     onProgress: (t) => options.onProgress?.('decode', t),
   });
-  return { ...header, ...pass.finish(decode, scans) };
+  const integrityBody = integrity.finish(decode, scans);
+  const integrityEvidence: IntegrityEvidence = { ...header, kind: 'integrity', analyser: INTEGRITY_ANALYSER, ...integrityBody };
+  if (!faces || !options.faces) return { integrity: integrityEvidence, snapshots: [] };
+
+  // Black runs and timestamp gaps are the integrity pass's findings: the face checks do not judge them twice.
+  const excluded = integrityBody.defects
+    .filter((d) => d.type === 'black' || (d.type === 'cut' && d.source === 'container'))
+    .map((d) => (d.type === 'black' ? { from: d.from ?? 0, to: d.to ?? 0 } : { from: d.at ?? 0, to: (d.at ?? 0) + Number(d.detail?.gapS ?? 0) }));
+  const result = faces.finish(decode.videoDecodedS, excluded);
+  const t = result.timeline;
+  return {
+    integrity: integrityEvidence,
+    faces: {
+      ...header,
+      kind: 'faces',
+      analyser: FACES_ANALYSER,
+      model: options.faces.model,
+      sampleFps: faceConfig.fps,
+      frames: result.frames,
+      msPerFrame: result.msPerFrame,
+      faces: t.faces,
+      persons: t.persons,
+      parties: t.parties,
+      absences: t.absences,
+      unusable: t.unusable,
+      excluded,
+      coframing: t.coframing,
+      maxCount: t.maxCount,
+      tracks: result.tracks.map((tr) => ({
+        id: tr.id,
+        sightings: tr.sightings.map((s) => [s.t, round(s.box.x, 4), round(s.box.y, 4), round(s.box.w, 4), round(s.box.h, 4), round(s.score, 3)]),
+      })),
+    },
+    snapshots: result.snapshots,
+  };
 }

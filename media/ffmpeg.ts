@@ -91,6 +91,25 @@ export async function runFfmpeg(args: string[], options: SpawnOptions = {}): Pro
   return stderr;
 }
 
+/** Runs ffmpeg to completion and returns what it wrote to stdout (small outputs: a JPEG, a probe). */
+export async function runFfmpegToBuffer(args: string[], options: SpawnOptions = {}): Promise<Buffer> {
+  const tool = spawnFfmpeg(args, options);
+  const chunks: Buffer[] = [];
+  tool.stdout.on('data', (c: Buffer) => chunks.push(c));
+  const { code, signal, stderr } = await tool.done;
+  if (options.signal?.aborted) throw new FfmpegError('ffmpeg cancelled', code, stderr);
+  if (code !== 0) throw new FfmpegError(`ffmpeg failed (${code ?? signal}): ${lastLines(stderr, 4)}`, code, stderr);
+  return Buffer.concat(chunks);
+}
+
+/** Encodes one packed RGB24 frame as a JPEG, scaled to at most `maxWidth` wide. */
+export async function encodeJpeg(rgb: Buffer, width: number, height: number, maxWidth = 480): Promise<Buffer> {
+  return runFfmpegToBuffer(
+    ['-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-i', 'pipe:0', '-vf', `scale='min(${maxWidth},iw)':-2`, '-frames:v', '1', '-q:v', '5', '-f', 'mjpeg', 'pipe:1'],
+    { stdin: rgb },
+  );
+}
+
 /** Runs ffprobe and returns stdout; throws FfmpegError with stderr when it fails. */
 export async function runFfprobe(args: string[], options: SpawnOptions = {}): Promise<string> {
   const tool = start(FFPROBE, ['-hide_banner', ...args], options);

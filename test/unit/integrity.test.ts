@@ -30,7 +30,7 @@ describe('integrity detectors on generated media', () => {
   before(async () => {
     for (const [name, spec] of Object.entries(cases)) {
       const file = await makeClip(path.join(dir, `${name}.mp4`), spec);
-      results[name] = await analyseMediaFile(file, { recordingId: name });
+      results[name] = (await analyseMediaFile(file, { recordingId: name })).integrity;
     }
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -93,9 +93,9 @@ describe('integrity detectors on generated media', () => {
     const half = path.join(dir, 'half.mp4');
     const whole = fs.readFileSync(path.join(dir, 'clean.mp4'));
     fs.writeFileSync(half, whole.subarray(0, Math.floor(whole.length / 2)));
-    const e = await analyseMediaFile(empty, { recordingId: 'e' });
-    const r = await analyseMediaFile(random, { recordingId: 'r' });
-    const h = await analyseMediaFile(half, { recordingId: 'h' });
+    const e = (await analyseMediaFile(empty, { recordingId: 'e' })).integrity;
+    const r = (await analyseMediaFile(random, { recordingId: 'r' })).integrity;
+    const h = (await analyseMediaFile(half, { recordingId: 'h' })).integrity;
     assert.equal(e.problem?.code, 'empty');
     assert.equal(r.problem?.code, 'not_media');
     assert.equal(h.problem?.code, 'truncated');
@@ -110,7 +110,7 @@ describe('integrity detectors on generated media', () => {
     const whole = fs.readFileSync(faststart);
     const cut = path.join(dir, 'cut-faststart.mp4');
     fs.writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
-    const ev = await analyseMediaFile(cut, { recordingId: 'c' });
+    const ev = (await analyseMediaFile(cut, { recordingId: 'c' })).integrity;
     const [t] = ofType(ev, 'truncated');
     assert.ok(t, JSON.stringify(ev.defects));
     assert.ok(t.at! > 2 && t.at! < 9, `truncated at ${t.at}`);
