@@ -1,6 +1,7 @@
 // Benchmark: a generated 10-minute 720p dual recording, inspected on the embedded stack by a separate
 // worker process. Prints ratios, not verdicts: wall time ÷ media duration, ÷ ffmpeg's bare decode of the
-// same file, the integrity pass alone ÷ bare decode, and the worker's peak RSS.
+// same file, the integrity pass alone and with faces ÷ bare decode, face ms per frame, and the worker's
+// peak RSS.
 //
 //   npm run bench            (BENCH_MINUTES=10 BENCH_HEIGHT=720 by default)
 import * as fs from 'node:fs';
@@ -15,6 +16,7 @@ import { runFfmpeg } from '../media/ffmpeg';
 import { probeMedia } from '../media/probe';
 import { startStack } from '../stack';
 import { startWorkerProcess } from '../test/helpers/worker-process';
+import { loadFaceAnalyser } from '../workers/deps';
 
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 10);
 const HEIGHT = (Number(process.env.BENCH_HEIGHT ?? 720) === 360 ? 360 : 720);
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
 
   const [, bare] = await timed(() => runFfmpeg(['-v', 'error', '-i', file, '-f', 'null', '-']));
   const [evidence, integrity] = await timed(() => analyseMediaFile(file, { recordingId: 'bench' }));
+  const faceAnalyser = await loadFaceAnalyser();
+  const [withFaces, videoPass] = await timed(() => analyseMediaFile(file, { recordingId: 'bench', faces: faceAnalyser }));
 
   const stack = await startStack({ dataDir: path.join(dir, 'stack'), name: 'bench' });
   const worker = startWorkerProcess(stack.info, path.join(dir, 'worker'));
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
       ['recording', `${path.basename(file)}: ${duration.toFixed(0)} s, ${(fs.statSync(file).size / 1e6).toFixed(1)} MB`],
       ['ffmpeg bare decode (-f null)', `${bare.toFixed(2)} s = ${(bare / duration).toFixed(4)} × duration`],
       ['integrity pass alone (one decode)', `${integrity.toFixed(2)} s = ${(integrity / bare).toFixed(2)} × bare decode = ${(integrity / duration).toFixed(4)} × duration`],
+      ['video pass with faces (one decode: integrity + faces)', `${videoPass.toFixed(2)} s = ${(videoPass / bare).toFixed(2)} × bare decode; faces ${withFaces.faces?.msPerFrame ?? '?'} ms/frame at ${withFaces.faces?.sampleFps ?? '?'} fps (${withFaces.faces?.frames ?? 0} frames)`],
       ['whole inspection (Temporal + S3, worker process)', `${whole.toFixed(2)} s = ${(whole / bare).toFixed(2)} × bare decode = ${(whole / duration).toFixed(4)} × duration`],
       ['worker peak RSS', rss === null ? 'unknown' : `${rss.toFixed(0)} MB`],
       ['verdict', `${result.verdict}, ${evidence.integrity.defects.length} defect(s) in the integrity evidence`],
