@@ -78,8 +78,7 @@ export function buildFaceTimeline(input: TimelineInput, config: TimelineConfig =
   const frameIndex = (t: number): number => Math.max(0, Math.min(n - 1, Math.round(t * fps)));
   const excludedFrame = frames.map((f) => (input.excluded ?? []).some((r) => f.t >= r.from && f.t < r.to));
   const darkFrame = frames.map((f, i) => !excludedFrame[i] && f.meanLuma < config.darkLuma);
-  const usable = frames.map((_, i) => !excludedFrame[i] && !darkFrame[i]);
-  const usableCount = usable.filter(Boolean).length;
+  const visibleCount = excludedFrame.filter((e) => !e).length;
 
   // Tracks → persons: a track continues a person whose seat is close and who was not on screen at the time.
   const tracks = input.tracks.filter((t) => t.sightings.length >= config.minSightings).sort((a, b) => a.sightings[0]!.t - b.sightings[0]!.t);
@@ -111,14 +110,9 @@ export function buildFaceTimeline(input: TimelineInput, config: TimelineConfig =
   const persons: Person[] = groups.map((g, gi) => {
     const seen = presence[gi]!;
     let present = 0;
-    let presentUsable = 0;
-    for (let i = 0; i < n; i++) {
-      if (!seen[i]) continue;
-      present++;
-      if (usable[i]) presentUsable++;
-    }
+    for (let i = 0; i < n; i++) if (seen[i] && !excludedFrame[i]) present++;
     const all = g.tracks.flatMap((t) => t.sightings);
-    const share = usableCount ? presentUsable / usableCount : 0;
+    const share = visibleCount ? present / visibleCount : 0;
     return {
       id: gi + 1,
       trackIds: g.tracks.map((t) => t.id),
@@ -132,9 +126,14 @@ export function buildFaceTimeline(input: TimelineInput, config: TimelineConfig =
     };
   });
   const partyIdx = persons.map((p, i) => (p.party ? i : -1)).filter((i) => i >= 0);
+  // A dark frame is unusable only when it hides a party: faces found in the dark were still seen.
+  const usable = frames.map((_, i) => !excludedFrame[i] && (!darkFrame[i] || (partyIdx.length > 0 && partyIdx.every((pi) => presence[pi]![i]))));
+  const usableCount = usable.filter(Boolean).length;
 
   // Count per frame, then a 3-frame majority so one missed or spurious frame does not split a span.
-  const raw = frames.map((_, i) => (excludedFrame[i] || darkFrame[i] ? 0 : presence.reduce((c, seen) => c + (seen[i] ? 1 : 0), 0)));
+  // The count is what the frames show, excluded spans included: black frames show nobody, and across a
+  // timestamp gap the decoder repeats the last picture, which shows who was there.
+  const raw = frames.map((_, i) => presence.reduce((c, seen) => c + (seen[i] ? 1 : 0), 0));
   const counts = raw.map((c, i) => {
     const window = [raw[i - 1], c, raw[i + 1]].filter((v): v is number => v !== undefined);
     return medianOf(window);
@@ -170,7 +169,7 @@ export function buildFaceTimeline(input: TimelineInput, config: TimelineConfig =
 
   const unusable: (Run & { reason: string })[] = [];
   for (let i = 0; i < n; i++) {
-    if (!darkFrame[i]) continue;
+    if (usable[i] || excludedFrame[i]) continue;
     const last = unusable.at(-1);
     if (last && Math.abs(last.to - round(i * step)) < 1e-6) last.to = round((i + 1) * step);
     else unusable.push({ from: round(i * step), to: round((i + 1) * step), reason: `too dark to recognise a face (mean luma < ${config.darkLuma})` });
