@@ -6,7 +6,9 @@ import * as path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { heartbeater } from '../lib/heartbeat';
 import { downloadWithSha256, putJson } from '../lib/object-store';
-import { analyseMediaFile, type FaceAnalyser } from '../media/analyse-file';
+import { analyseMediaFile, type EnrolledFace, type FaceAnalyser } from '../media/analyse-file';
+import { enrolPhoto } from '../media/faces/enrol';
+import { isNotFound } from '../lib/object-store';
 import { encodeJpeg } from '../media/ffmpeg';
 import type { FacesEvidence } from '../lib/evidence';
 import { FAILURE, type ActivityDeps } from './deps';
@@ -17,6 +19,7 @@ export interface AnalyseMediaInput {
   key: string;
   versionId: string | null;
   sha256: string;
+  agentPhotoKey?: string;
 }
 
 export interface AnalyseMediaResult {
@@ -35,6 +38,22 @@ export interface BadMediaDetails {
 }
 
 export function createMediaActivities(deps: ActivityDeps) {
+  /** Reads the enrolled photo and prepares identity matching; a bad photo is reported, not fatal. */
+  async function enrolAgent(photoKey: string, faces: FaceAnalyser, dir: string): Promise<Pick<FaceAnalyser, 'embedder' | 'enrolled'>> {
+    if (!faces.embedder) return {};
+    const file = path.join(dir, 'agent-photo');
+    let enrolled: EnrolledFace;
+    try {
+      await deps.s3.fGetObject(deps.buckets.recordings, photoKey, file);
+      const e = await enrolPhoto(file, faces.detector, faces.embedder);
+      enrolled = { role: 'agent', key: photoKey, feature: e.feature, ...(e.problem ? { problem: e.problem } : {}) };
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      enrolled = { role: 'agent', key: photoKey, feature: null, problem: `the enrolled photo ${photoKey} does not exist in ${deps.buckets.recordings}` };
+    }
+    return { embedder: faces.embedder, enrolled: [enrolled] };
+  }
+
   return {
     async analyseMedia(input: AnalyseMediaInput): Promise<AnalyseMediaResult> {
       const beat = heartbeater();
@@ -59,6 +78,7 @@ export function createMediaActivities(deps: ActivityDeps) {
         } else {
           facesFailure = 'no face detector configured on this worker';
         }
+        if (faces && input.agentPhotoKey) faces = { ...faces, ...(await enrolAgent(input.agentPhotoKey, faces, dir)) };
         const analysis = await analyseMediaFile(file, {
           recordingId: input.recordingId,
           signal: beat.signal,

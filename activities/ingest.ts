@@ -26,6 +26,8 @@ export interface IngestResult {
   sha256: string;
   ingestKey: string;
   sidecarStatus: IngestEvidence['sidecar']['status'];
+  /** The enrolled agent photo named by the sidecar, if any (read from the recordings bucket). */
+  agentPhotoKey?: string;
 }
 
 export const INGEST_ANALYSER = { name: 'ingest', version: '1.0.0' };
@@ -105,7 +107,8 @@ export function createIngestActivities(deps: ActivityDeps) {
       const ingestKey = `${recordingId}/ingest.json`;
       await putJson(deps.s3, deps.buckets.analyses, ingestKey, evidence);
       deps.logger.info({ recordingId, sizeBytes: bytes, sidecar: sidecar.status }, 'ingested');
-      return { recordingId, bucket: input.bucket, key: input.key, versionId, etag, sizeBytes: bytes, sha256, ingestKey, sidecarStatus: sidecar.status };
+      const agentPhotoKey = sidecar.status === 'ok' ? sidecar.meta.agent?.photoKey : undefined;
+      return { recordingId, bucket: input.bucket, key: input.key, versionId, etag, sizeBytes: bytes, sha256, ingestKey, sidecarStatus: sidecar.status, ...(agentPhotoKey ? { agentPhotoKey } : {}) };
     },
   };
 }

@@ -128,6 +128,28 @@ export function checkPartiesInFrame(rule: CheckOf<'parties_in_frame'>, ev: Evide
   };
 }
 
+export function checkEnrolledFaceMatch(rule: CheckOf<'enrolled_face_match'>, ev: EvidenceSet): RuleOutcome {
+  const enrolled = ev.faces?.identity.find((i) => i.role === 'agent');
+  if (!enrolled) {
+    return { ruleId: rule.id, applies: false, verdict: 'CANNOT_JUDGE', reason: 'not applied: no enrolled agent photo (sidecar agent.photoKey) or no face analysis', evidence: [] };
+  }
+  if (!enrolled.usable) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: the enrolled photo cannot be used: ${enrolled.problem ?? 'no face found'}`, evidence: [] };
+  const candidates = enrolled.similarities.filter((s) => s.medianHeightPx >= rule.minFacePx);
+  if (candidates.length === 0) {
+    return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: no face in frame is large enough to recognise (≥ ${rule.minFacePx} px)`, evidence: [] };
+  }
+  const best = candidates.reduce((a, b) => (b.similarity > a.similarity ? b : a));
+  if (best.similarity >= rule.minSimilarity) {
+    return { ruleId: rule.id, verdict: 'PASS', reason: `person ${best.personId} matches the enrolled agent photo (similarity ${best.similarity} ≥ ${rule.minSimilarity})`, evidence: [] };
+  }
+  return {
+    ruleId: rule.id,
+    verdict: 'FAIL',
+    reason: `${rule.says}: nobody in frame matches the enrolled agent photo (best similarity ${best.similarity} < ${rule.minSimilarity}, person ${best.personId})`,
+    evidence: [{ from: 0, to: 0, kind: 'faces:identity', text: `best similarity ${best.similarity}` }],
+  };
+}
+
 export function runCheck(rule: Rule, ev: EvidenceSet): RuleOutcome {
   switch (rule.check) {
     case 'streams_present':
@@ -140,5 +162,7 @@ export function runCheck(rule: Rule, ev: EvidenceSet): RuleOutcome {
       return checkAnalyserRequired(rule, ev);
     case 'parties_in_frame':
       return checkPartiesInFrame(rule, ev);
+    case 'enrolled_face_match':
+      return checkEnrolledFaceMatch(rule, ev);
   }
 }

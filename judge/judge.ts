@@ -14,8 +14,9 @@ export function combine(verdicts: Verdict[]): Verdict {
 }
 
 function stepReasons(verdict: Verdict, outcomes: RuleOutcome[]): string[] {
-  if (verdict === 'PASS') return outcomes.map((o) => `${o.ruleId}: ${o.reason}`);
-  return outcomes.filter((o) => o.verdict === verdict).map((o) => `${o.ruleId}: ${o.reason}`);
+  const counted = outcomes.filter((o) => o.applies !== false);
+  if (verdict === 'PASS') return counted.map((o) => `${o.ruleId}: ${o.reason}`);
+  return counted.filter((o) => o.verdict === verdict).map((o) => `${o.ruleId}: ${o.reason}`);
 }
 
 export function judge(evidence: EvidenceSet, rulebook: LoadedRulebook): Judgement {
@@ -25,13 +26,13 @@ export function judge(evidence: EvidenceSet, rulebook: LoadedRulebook): Judgemen
       return { id, title: id, verdict: 'CANNOT_JUDGE', reasons: [`the rulebook has no rules for ${id}`], evidence: [], rules: [] };
     }
     const outcomes = step.rules.map((rule) => runCheck(rule, evidence));
-    const verdict = combine(outcomes.map((o) => o.verdict));
+    const verdict = combine(outcomes.filter((o) => o.applies !== false).map((o) => o.verdict));
     return {
       id,
       title: step.title,
       verdict,
       reasons: stepReasons(verdict, outcomes),
-      evidence: outcomes.filter((o) => o.verdict !== 'PASS').flatMap((o) => o.evidence),
+      evidence: outcomes.filter((o) => o.verdict !== 'PASS' && o.applies !== false).flatMap((o) => o.evidence),
       rules: outcomes,
     };
   });

@@ -21,6 +21,8 @@ export interface EvidenceItem {
 
 export interface RuleOutcome {
   ruleId: string;
+  /** False when the rule does not apply to this recording (e.g. no enrolled photo): listed, not counted. */
+  applies?: boolean;
   verdict: Verdict;
   reason: string;
   evidence: EvidenceItem[];

@@ -87,6 +87,14 @@ export interface FacesEvidence extends EvidenceHeader {
   excluded: { from: number; to: number }[];
   coframing: { ratio: number | null; framesTogether: number; framesJudged: number };
   maxCount: number;
+  /** Enrolled photos (the agent's, from the sidecar) against each person seen large enough to recognise. */
+  identity: {
+    role: 'agent';
+    key: string;
+    usable: boolean;
+    problem?: string;
+    similarities: { personId: number; party: boolean; medianHeightPx: number; similarity: number }[];
+  }[];
   /** Compact sightings per track: [t, x, y, w, h, score] with boxes normalised to the frame. */
   tracks: { id: number; sightings: number[][] }[];
   thumbnails: { at: number; key: string; why: string }[];

@@ -5,15 +5,25 @@ import { INTEGRITY_ANALYSER, integrityPass, DEFAULT_INTEGRITY_CONFIG, type Integ
 import { scanTimestamps, type TimestampScan } from './integrity/timestamps';
 import { decodeOnce } from './decode';
 import { probeMedia } from './probe';
-import { facePass, DEFAULT_FACE_PASS_CONFIG, type FacePassConfig, type Snapshot } from './faces/pass';
-import type { FaceDetectorLike } from './faces/types';
+import { cosine, facePass, DEFAULT_FACE_PASS_CONFIG, type FacePassConfig, type Snapshot } from './faces/pass';
+import type { FaceDetectorLike, FaceEmbedderLike } from './faces/types';
 import { EVIDENCE_SCHEMA_VERSION, type FacesEvidence, type IntegrityEvidence } from '../lib/evidence';
 import { round } from './integrity/runs';
 
 export const FACES_ANALYSER = { name: 'faces', version: '1.0.0' };
 
+export interface EnrolledFace {
+  role: 'agent';
+  key: string;
+  /** Null when the photo holds no usable face: `problem` says why. */
+  feature: Float32Array | null;
+  problem?: string;
+}
+
 export interface FaceAnalyser {
   detector: FaceDetectorLike;
+  embedder?: FaceEmbedderLike;
+  enrolled?: EnrolledFace[];
   model: { name: string; version: string; sha256: string };
   config?: FacePassConfig;
 }
@@ -63,7 +73,7 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
   if (facts.audio) scans.push(await scanTimestamps(file, facts.audio.index, 'audio', config.gapMinS, options.signal));
   const integrity = integrityPass(facts, config);
   const faceConfig = options.faces?.config ?? DEFAULT_FACE_PASS_CONFIG;
-  const faces = options.faces && facts.video ? facePass(facts, options.faces.detector, faceConfig) : undefined;
+  const faces = options.faces && facts.video ? facePass(facts, options.faces.detector, faceConfig, options.faces.enrolled?.length ? options.faces.embedder : undefined) : undefined;
   const decode = await decodeOnce(file, facts, {
     videoTaps: [...integrity.videoTaps, ...(faces?.videoTaps ?? [])],
     audio: integrity.audio,
@@ -80,6 +90,17 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
     .map((d) => (d.type === 'black' ? { from: d.from ?? 0, to: d.to ?? 0 } : { from: d.at ?? 0, to: (d.at ?? 0) + Number(d.detail?.gapS ?? 0) }));
   const result = faces.finish(decode.videoDecodedS, excluded);
   const t = result.timeline;
+  const identity = (options.faces.enrolled ?? []).map((e) => ({
+    role: e.role,
+    key: e.key,
+    usable: e.feature !== null,
+    ...(e.problem ? { problem: e.problem } : {}),
+    similarities: e.feature
+      ? t.persons
+          .filter((p) => result.personEmbeddings.has(p.id))
+          .map((p) => ({ personId: p.id, party: p.party, medianHeightPx: p.medianHeightPx, similarity: round(cosine(e.feature!, result.personEmbeddings.get(p.id)!), 3) }))
+      : [],
+  }));
   return {
     integrity: integrityEvidence,
     faces: {
@@ -98,6 +119,7 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
       excluded,
       coframing: t.coframing,
       maxCount: t.maxCount,
+      identity,
       tracks: result.tracks.map((tr) => ({
         id: tr.id,
         sightings: tr.sightings.map((s) => [s.t, round(s.box.x, 4), round(s.box.y, 4), round(s.box.w, 4), round(s.box.h, 4), round(s.score, 3)]),

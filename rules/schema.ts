@@ -30,6 +30,17 @@ export const ruleSchema = z.discriminatedUnion('check', [
     minTogetherShare: z.number().min(0).max(1).default(0.9),
     maxAbsenceS: z.number().min(0).default(3),
   }),
+  /**
+   * The enrolled photo of the agent (sidecar agent.photoKey) matches a person in frame: cosine similarity
+   * of SFace features ≥ `minSimilarity`. Faces under `minFacePx` are CANNOT_JUDGE, never a mismatch.
+   * Without an enrolled photo the rule does not apply.
+   */
+  z.object({
+    ...base,
+    check: z.literal('enrolled_face_match'),
+    minSimilarity: z.number().min(-1).max(1),
+    minFacePx: z.number().min(0).default(40),
+  }),
   /** CANNOT_JUDGE until the named analyser's evidence exists: a step is never passed on evidence not collected. */
   z.object({ ...base, check: z.literal('analyser_required'), analyser: z.enum(ANALYSER_NAMES) }),
 ]);

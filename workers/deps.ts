@@ -11,13 +11,15 @@ import { loadRulebook } from '../rules/load';
 import type { FaceAnalyser } from '../media/analyse-file';
 import { MODELS } from '../models/registry';
 import { FaceDetector } from '../models/yunet';
+import { FaceEmbedder } from '../models/sface';
 
 /** The face detector, loaded once per process on first use (a failed load is retried on the next call). */
 let faceAnalyser: Promise<FaceAnalyser> | undefined;
 export function loadFaceAnalyser(): Promise<FaceAnalyser> {
-  faceAnalyser ??= FaceDetector.load()
-    .then((detector) => ({
+  faceAnalyser ??= Promise.all([FaceDetector.load(), FaceEmbedder.load()])
+    .then(([detector, embedder]) => ({
       detector: { detect: (rgb: Buffer, width: number, height: number) => detector.detect(rgb, width, height) },
+      embedder,
       model: { name: MODELS.yunet.name, version: MODELS.yunet.version, sha256: MODELS.yunet.sha256 },
     }))
     .catch((err: unknown) => {

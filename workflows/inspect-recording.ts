@@ -63,7 +63,14 @@ export async function inspectRecording(input: InspectRecordingInput): Promise<In
 
   try {
     const analysed = await timed('analyseMedia', () =>
-      media.analyseMedia({ recordingId: ingested.recordingId, bucket: ingested.bucket, key: ingested.key, versionId: ingested.versionId, sha256: ingested.sha256 }),
+      media.analyseMedia({
+        recordingId: ingested.recordingId,
+        bucket: ingested.bucket,
+        key: ingested.key,
+        versionId: ingested.versionId,
+        sha256: ingested.sha256,
+        ...(ingested.agentPhotoKey ? { agentPhotoKey: ingested.agentPhotoKey } : {}),
+      }),
     );
     evidenceKeys.integrity = analysed.integrityKey;
     if (analysed.facesKey) evidenceKeys.faces = analysed.facesKey;

@@ -7,16 +7,28 @@ import type { Run } from '../integrity/runs';
 import { round } from '../integrity/runs';
 import { buildFaceTimeline, DEFAULT_TIMELINE_CONFIG, type FaceTimeline, type TimelineConfig } from './timeline';
 import { DEFAULT_TRACKER_CONFIG, FaceTracker, type Track } from './tracker';
-import type { FaceDetectorLike, FaceSighting, FrameSummary } from './types';
+import type { FaceDetectorLike, FaceEmbedderLike, FaceSighting, FrameSummary } from './types';
 
 export interface FacePassConfig {
   fps: number;
+  /** Faces smaller than this (pixels of the original video) are not embedded: too small to recognise. */
+  minEmbedPx: number;
+  /** Seconds between embeddings of one track, and how many per track at most. */
+  embedEveryS: number;
+  maxEmbeddingsPerTrack: number;
   /** Width of the frames given to the detector (height follows the aspect ratio). */
   width: number;
   timeline: TimelineConfig;
 }
 
-export const DEFAULT_FACE_PASS_CONFIG: FacePassConfig = { fps: 2, width: 640, timeline: DEFAULT_TIMELINE_CONFIG };
+export const DEFAULT_FACE_PASS_CONFIG: FacePassConfig = {
+  fps: 2,
+  minEmbedPx: 40,
+  embedEveryS: 5,
+  maxEmbeddingsPerTrack: 12,
+  width: 640,
+  timeline: DEFAULT_TIMELINE_CONFIG,
+};
 
 export interface Snapshot {
   t: number;
@@ -28,6 +40,8 @@ export interface Snapshot {
 
 export interface FacePassResult {
   timeline: FaceTimeline;
+  /** Mean identity feature per person id (L2-normalised), for persons seen large enough. */
+  personEmbeddings: Map<number, Float32Array>;
   tracks: Track[];
   frames: number;
   msPerFrame: number;
@@ -47,7 +61,8 @@ function meanLuma(rgb: Buffer): number {
   return count ? sum / count : 0;
 }
 
-export function facePass(facts: MediaFacts, detector: FaceDetectorLike, config: FacePassConfig = DEFAULT_FACE_PASS_CONFIG) {
+export function facePass(facts: MediaFacts, detector: FaceDetectorLike, config: FacePassConfig = DEFAULT_FACE_PASS_CONFIG, embedder?: FaceEmbedderLike) {
+  const embeddings = new Map<number, { t: number; feature: Float32Array }[]>();
   const tracker = new FaceTracker(DEFAULT_TRACKER_CONFIG);
   const frames: FrameSummary[] = [];
   const pending: Snapshot[] = [];
@@ -69,6 +84,17 @@ export function facePass(facts: MediaFacts, detector: FaceDetectorLike, config: 
       heightPx: f.h * scaleToSource,
     }));
     const trackIds = tracker.push(frame.t, sightings);
+    if (embedder) {
+      for (let i = 0; i < found.length; i++) {
+        const id = trackIds[i]!;
+        const list = embeddings.get(id) ?? [];
+        const last = list.at(-1);
+        if (sightings[i]!.heightPx < config.minEmbedPx || list.length >= config.maxEmbeddingsPerTrack) continue;
+        if (last && frame.t - last.t < config.embedEveryS) continue;
+        list.push({ t: frame.t, feature: await embedder.embed(frame.data, frame.width, frame.height, found[i]!) });
+        embeddings.set(id, list);
+      }
+    }
     frames.push({ t: frame.t, meanLuma: meanLuma(frame.data), trackIds });
     // Candidate thumbnails: someone just disappeared, or the most faces so far.
     if (found.length < previousCount && pending.length < MAX_PENDING_SNAPSHOTS) {
@@ -95,7 +121,32 @@ export function facePass(facts: MediaFacts, detector: FaceDetectorLike, config: 
         if (best && !snapshots.includes(best)) snapshots.push({ ...best, why: `party ${a.personId} leaves the frame at ${round(a.from, 1)} s` });
       }
       if (fullest) snapshots.push(fullest);
-      return { timeline, tracks, frames: frames.length, msPerFrame: frames.length ? round(detectMs / frames.length, 1) : 0, snapshots };
+      const personEmbeddings = new Map<number, Float32Array>();
+      for (const person of timeline.persons) {
+        const features = person.trackIds.flatMap((id) => embeddings.get(id) ?? []).map((e) => e.feature);
+        const mean = meanFeature(features);
+        if (mean) personEmbeddings.set(person.id, mean);
+      }
+      return { timeline, personEmbeddings, tracks, frames: frames.length, msPerFrame: frames.length ? round(detectMs / frames.length, 1) : 0, snapshots };
     },
   };
+}
+
+/** The normalised mean of unit vectors: a person's identity feature over their sightings. */
+export function meanFeature(features: Float32Array[]): Float32Array | null {
+  const first = features[0];
+  if (!first) return null;
+  const mean = new Float32Array(first.length);
+  for (const f of features) for (let i = 0; i < f.length; i++) mean[i]! += f[i]!;
+  let norm = 0;
+  for (let i = 0; i < mean.length; i++) norm += mean[i]! * mean[i]!;
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < mean.length; i++) mean[i]! /= norm;
+  return mean;
+}
+
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) dot += a[i]! * b[i]!;
+  return dot;
 }

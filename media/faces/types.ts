@@ -27,6 +27,10 @@ export interface DetectedFace {
   landmarks: [number, number][];
 }
 
+export interface FaceEmbedderLike {
+  embed(rgb: Buffer, width: number, height: number, face: DetectedFace): Promise<Float32Array>;
+}
+
 export interface FaceDetectorLike {
   detect(rgb: Buffer, width: number, height: number): Promise<DetectedFace[]>;
 }

@@ -149,6 +149,24 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 2
     assert.match(empty.problems.map((p) => p.message).join(), /empty/);
   });
 
+  it('agent identity: the enrolled photo (sidecar agent.photoKey) matches the agent; another person\'s does not', async () => {
+    const g = generated.get('compliant_onsite')!;
+    const meta = JSON.parse(fs.readFileSync(g.meta!, 'utf8')) as { agent?: Record<string, unknown> };
+    const outcomes: Record<string, string> = {};
+    for (const [photo, name] of [['agentA', 'right'], ['custD', 'wrong']] as const) {
+      const photoKey = `it/photos/${photo}.jpg`;
+      await uploader.fPutObject(stack.info.buckets.recordings, photoKey, path.join(PROJECT_ROOT, 'fixtures', 'faces', `${photo}.jpg`), {});
+      const metaFile = path.join(root, `${name}.meta.json`);
+      fs.writeFileSync(metaFile, JSON.stringify({ ...meta, agent: { ...meta.agent, photoKey } }));
+      await upload(g.media, `it/identity-${name}.mp4`, metaFile);
+      const { report } = await inspectKey(`it/identity-${name}.mp4`);
+      const rule = stepOf(report, 'agent_identity').rules.find((r) => r.ruleId === 'AGENT-FACE')!;
+      outcomes[name] = `${rule.verdict}: ${rule.reason}`;
+    }
+    assert.match(outcomes.right!, /^PASS/, outcomes.right);
+    assert.match(outcomes.wrong!, /^FAIL/, outcomes.wrong);
+  });
+
   it('a second start for the same recording version makes no second report', async () => {
     const first = await inspectKey('it/compliant_onsite.mp4');
     // DUALQA_RECORD_HISTORY=1 refreshes the history the replay test (test/unit/replay.test.ts) replays.

@@ -149,6 +149,7 @@ function facesEvidence(over: Partial<FacesEvidence> = {}): FacesEvidence {
     excluded: [],
     coframing: { ratio: 1, framesTogether: 120, framesJudged: 120 },
     maxCount: 2,
+    identity: [],
     tracks: [],
     thumbnails: [],
     ...over,
@@ -185,6 +186,29 @@ describe('co-framing (parties_in_frame)', () => {
     const c = step(judge({ ingest, integrity: integrity([]), faces }, book), 'coframing');
     assert.equal(c.verdict, 'CANNOT_JUDGE');
     assert.match(c.reasons.join(), /30\.0–40\.0 s.*too dark/);
+  });
+});
+
+describe('agent identity (enrolled_face_match)', () => {
+  const rule = (faces: FacesEvidence) => step(judge({ ingest, integrity: integrity([]), faces }, book), 'agent_identity').rules.find((r) => r.ruleId === 'AGENT-FACE')!;
+  const sims = (similarity: number, medianHeightPx = 90) => [
+    { personId: 1, party: true, medianHeightPx, similarity },
+    { personId: 2, party: true, medianHeightPx, similarity: 0.03 },
+  ];
+  it('does not apply without an enrolled photo (and so cannot make the step pass)', () => {
+    const r = rule(facesEvidence());
+    assert.equal(r.applies, false);
+  });
+  it('passes a match, fails a mismatch, citing the similarity', () => {
+    const match = rule(facesEvidence({ identity: [{ role: 'agent', key: 'p.jpg', usable: true, similarities: sims(0.91) }] }));
+    assert.equal(match.verdict, 'PASS');
+    assert.match(match.reason, /0\.91/);
+    const mismatch = rule(facesEvidence({ identity: [{ role: 'agent', key: 'p.jpg', usable: true, similarities: sims(0.12) }] }));
+    assert.equal(mismatch.verdict, 'FAIL');
+  });
+  it('says CANNOT_JUDGE, not mismatch, when faces are too small or the photo is unusable', () => {
+    assert.equal(rule(facesEvidence({ identity: [{ role: 'agent', key: 'p.jpg', usable: true, similarities: sims(0.1, 30) }] })).verdict, 'CANNOT_JUDGE');
+    assert.equal(rule(facesEvidence({ identity: [{ role: 'agent', key: 'p.jpg', usable: false, problem: 'no face in the photo', similarities: [] }] })).verdict, 'CANNOT_JUDGE');
   });
 });
 
