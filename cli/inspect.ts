@@ -9,7 +9,12 @@ import type { InspectRecordingResult } from '../workflows/inspect-recording';
 import { watchProgress } from './progress';
 import type { Session } from './session';
 
+/** What an inspection needs from a session: the stack, a Temporal client, S3 clients. */
+export type InspectContext = Pick<Session, 'info' | 'client' | 'uploader' | 'reader'>;
+
 export interface InspectOptions {
+  /** No progress line (batch use). */
+  quiet?: boolean;
   meta?: string;
   outDir: string;
   rulebook?: string;
@@ -34,7 +39,7 @@ function siblingSidecar(file: string): string | undefined {
   return candidate !== file && fs.existsSync(candidate) ? candidate : undefined;
 }
 
-export async function uploadRecording(session: Session, file: string, meta: string | undefined, prefix: string): Promise<{ bucket: string; key: string }> {
+export async function uploadRecording(session: InspectContext, file: string, meta: string | undefined, prefix: string): Promise<{ bucket: string; key: string }> {
   const bucket = session.info.buckets.recordings;
   const key = `${prefix.replace(/\/+$/, '')}/${path.basename(file)}`;
   // The sidecar goes first: an inspection started by discovery then never sees the recording without it.
@@ -46,11 +51,11 @@ export async function uploadRecording(session: Session, file: string, meta: stri
   return { bucket, key };
 }
 
-async function download(session: Session, bucket: string, key: string, file: string): Promise<void> {
+async function download(session: InspectContext, bucket: string, key: string, file: string): Promise<void> {
   await session.reader.fGetObject(bucket, key, file);
 }
 
-export async function inspect(session: Session, target: string, options: InspectOptions): Promise<InspectOutcome> {
+export async function inspect(session: InspectContext, target: string, options: InspectOptions): Promise<InspectOutcome> {
   const s3 = parseS3Url(target);
   let ref: { bucket: string; key: string };
   if (s3) ref = s3;
@@ -61,7 +66,7 @@ export async function inspect(session: Session, target: string, options: Inspect
   }
   const started = await startInspection(session.client, session.reader, { ...ref, rulebook: options.rulebook });
   const handle = session.client.workflow.getHandle(started.workflowId);
-  const stop = await watchProgress(handle, `inspecting ${ref.key}`);
+  const stop = options.quiet ? () => undefined : await watchProgress(handle, `inspecting ${ref.key}`);
   let result: InspectRecordingResult;
   try {
     result = await started.result();

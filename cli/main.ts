@@ -9,6 +9,11 @@ import { openSession, type InlineWorkers } from './session';
 import { runDemo } from './demo';
 import { ensureTools, startDetachedStack, stackStatus, stopDetachedStack } from '../stack';
 import { runWorkerCommand } from '../workers/main';
+import * as fs from 'node:fs';
+import { evaluateFolder } from '../eval/run';
+import { formatFigures } from '../eval/format';
+import { belowFloors, type Floors } from '../eval/metrics';
+import { CASES, generateCase, type CaseName } from '../fixtures/generate';
 
 const program = new Command();
 program.name('dualqa').description('AI quality inspection of insurance dual recordings (双录)').showHelpAfterError();
@@ -36,6 +41,42 @@ program
       process.stdout.write(`${formatSummary(outcome)}\n`);
     } finally {
       await session.close();
+    }
+  });
+
+program
+  .command('eval <dir>')
+  .description('inspect every case of a labelled folder and print accuracy figures (table + JSON)')
+  .option('--out <file>', 'write the figures as JSON here')
+  .option('--floors <file>', 'fail (exit 1) when a figure is below these floors (JSON, e.g. eval/floors.json)')
+  .option('--rulebook <ref>', 'rulebook id or id@version')
+  .action(async (dir: string, opts: { out?: string; floors?: string; rulebook?: string }) => {
+    const session = await openSession({ inlineWorkers: 'auto' });
+    try {
+      const { figures } = await evaluateFolder(session, dir, { rulebook: opts.rulebook, onCase: (name, i, n) => process.stderr.write(`[${i + 1}/${n}] ${name}\n`) });
+      process.stdout.write(`${formatFigures(figures)}\n`);
+      if (opts.out) fs.writeFileSync(opts.out, `${JSON.stringify(figures, null, 2)}\n`);
+      if (opts.floors) {
+        const below = belowFloors(figures, JSON.parse(fs.readFileSync(opts.floors, 'utf8')) as Floors);
+        for (const b of below) process.stderr.write(`below floor: ${b}\n`);
+        if (below.length) process.exitCode = 1;
+      }
+    } finally {
+      await session.close();
+    }
+  });
+
+program
+  .command('fixtures <dir>')
+  .description('generate the labelled fixture recordings (NAME.mp4 + NAME.meta.json + NAME.labels.json)')
+  .option('--height <h>', '720 or 360', '720')
+  .option('--case <names...>', 'only these cases')
+  .action(async (dir: string, opts: { height: string; case?: string[] }) => {
+    const names = (opts.case ?? [...CASES]) as CaseName[];
+    for (const name of names) {
+      const started = Date.now();
+      const g = await generateCase(name, dir, { height: opts.height === '360' ? 360 : 720 });
+      process.stdout.write(`${name.padEnd(20)} ${((Date.now() - started) / 1000).toFixed(1)} s  ${g.media}\n`);
     }
   });
 
