@@ -111,13 +111,17 @@ export function checkPartiesInFrame(rule: CheckOf<'parties_in_frame'>, ev: Evide
     failures.push(`parties together in frame ${(ratio * 100).toFixed(1)} % of the judged time (< ${(rule.minTogetherShare * 100).toFixed(0)} %)`);
   }
   if (failures.length) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: ${failures.join('; ')}`, evidence };
-  const dark = faces.unusable.filter((u) => u.to - u.from >= rule.maxAbsenceS);
-  if (dark.length) {
+  // Nobody can be seen through a black picture: the integrity pass FAILs it, and presence there is unknown.
+  const blind = [
+    ...faces.unusable.filter((u) => u.to - u.from >= rule.maxAbsenceS),
+    ...faces.excluded.filter((x) => x.why === 'black' && x.to - x.from >= rule.maxAbsenceS).map((x) => ({ from: x.from, to: x.to, reason: 'the picture is black (an integrity defect)' })),
+  ].sort((a, b) => a.from - b.from);
+  if (blind.length) {
     return {
       ruleId: rule.id,
       verdict: 'CANNOT_JUDGE',
-      reason: `${rule.says}: cannot judge ${dark.map((u) => `${span(u.from, u.to)} (${u.reason})`).join(', ')}; elsewhere both parties were in frame ${(ratio * 100).toFixed(1)} % of the time`,
-      evidence: dark.map((u) => ({ from: u.from, to: u.to, kind: 'faces:unusable', text: u.reason })),
+      reason: `${rule.says}: cannot judge ${blind.map((u) => `${span(u.from, u.to)} (${u.reason})`).join(', ')}; elsewhere both parties were in frame ${(ratio * 100).toFixed(1)} % of the time`,
+      evidence: blind.map((u) => ({ from: u.from, to: u.to, kind: 'faces:unusable', text: u.reason })),
     };
   }
   return {

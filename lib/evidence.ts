@@ -84,7 +84,7 @@ export interface FacesEvidence extends EvidenceHeader {
   /** Spans where faces could not be judged (too dark), with the reason. */
   unusable: { from: number; to: number; reason: string }[];
   /** Spans set aside because the integrity pass already reports them (black, timestamp gaps). */
-  excluded: { from: number; to: number }[];
+  excluded: { from: number; to: number; why: 'black' | 'timestamp_gap' }[];
   coframing: { ratio: number | null; framesTogether: number; framesJudged: number };
   maxCount: number;
   /** Enrolled photos (the agent's, from the sidecar) against each person seen large enough to recognise. */

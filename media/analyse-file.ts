@@ -87,7 +87,11 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
   // Black runs and timestamp gaps are the integrity pass's findings: the face checks do not judge them twice.
   const excluded = integrityBody.defects
     .filter((d) => d.type === 'black' || (d.type === 'cut' && d.source === 'container'))
-    .map((d) => (d.type === 'black' ? { from: d.from ?? 0, to: d.to ?? 0 } : { from: d.at ?? 0, to: (d.at ?? 0) + Number(d.detail?.gapS ?? 0) }));
+    .map((d) =>
+      d.type === 'black'
+        ? { from: d.from ?? 0, to: d.to ?? 0, why: 'black' as const }
+        : { from: d.at ?? 0, to: (d.at ?? 0) + Number(d.detail?.gapS ?? 0), why: 'timestamp_gap' as const },
+    );
   const result = faces.finish(decode.videoDecodedS, excluded);
   const t = result.timeline;
   const identity = (options.faces.enrolled ?? []).map((e) => ({

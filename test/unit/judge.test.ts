@@ -189,6 +189,15 @@ describe('co-framing (parties_in_frame)', () => {
   });
 });
 
+describe('co-framing through a black picture', () => {
+  it('cannot judge who was there during a black run (the integrity pass fails it), but ignores a timestamp gap', () => {
+    const black = facesEvidence({ excluded: [{ from: 31, to: 39, why: 'black' }] });
+    assert.equal(step(judge({ ingest, integrity: integrity([]), faces: black }, book), 'coframing').verdict, 'CANNOT_JUDGE');
+    const gap = facesEvidence({ excluded: [{ from: 40, to: 43, why: 'timestamp_gap' }] });
+    assert.equal(step(judge({ ingest, integrity: integrity([]), faces: gap }, book), 'coframing').verdict, 'PASS');
+  });
+});
+
 describe('agent identity (enrolled_face_match)', () => {
   const rule = (faces: FacesEvidence) => step(judge({ ingest, integrity: integrity([]), faces }, book), 'agent_identity').rules.find((r) => r.ruleId === 'AGENT-FACE')!;
   const sims = (similarity: number, medianHeightPx = 90) => [
