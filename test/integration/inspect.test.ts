@@ -19,6 +19,9 @@ import type { Report } from '../../report/types';
 import { validateReport } from '../../report/validate';
 import { ensureTools, startStack, type StackHandle } from '../../stack';
 import { tempDir } from '../helpers/media';
+import { evaluateFolder } from '../../eval/run';
+import { formatFigures } from '../../eval/format';
+import { belowFloors, type Floors } from '../../eval/metrics';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
 const DEFECTS_WE_DETECT = new Set(['cut', 'black', 'frozen', 'silence', 'truncated', 'no_audio', 'no_video', 'av_mismatch']);
@@ -179,6 +182,16 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 2
     assert.equal(again.workflowId, first.workflowId);
     assert.equal(again.report.inspection.runId, first.report.inspection.runId);
     assert.equal((await reportRevisions(first.report.recordingId)).length, 1);
+  });
+
+  it('eval over the generated labelled set meets the floors in eval/floors.json', async () => {
+    const { figures } = await evaluateFolder({ info: stack.info, client, uploader, reader }, fixturesDir, { prefix: 'it', outDir: path.join(root, 'eval') });
+    const table = formatFigures(figures);
+    console.log(table);
+    fs.mkdirSync(path.join(PROJECT_ROOT, 'out'), { recursive: true });
+    fs.writeFileSync(path.join(PROJECT_ROOT, 'out', 'eval-fixtures.json'), `${JSON.stringify(figures, null, 2)}\n`);
+    const floors = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'eval', 'floors.json'), 'utf8')) as Floors;
+    assert.deepEqual(belowFloors(figures, floors), [], table);
   });
 
   it('a worker SIGKILLed mid-analysis: a new worker finishes, with exactly one report', async () => {
