@@ -16,6 +16,8 @@ export interface FacePassConfig {
   /** Seconds between embeddings of one track, and how many per track at most. */
   embedEveryS: number;
   maxEmbeddingsPerTrack: number;
+  /** A face whose own mean luma (0–255) is below this is too dark to recognise: not counted, and the frame cannot be judged. */
+  darkFaceLuma: number;
   /** Width of the frames given to the detector (height follows the aspect ratio). */
   width: number;
   timeline: TimelineConfig;
@@ -26,6 +28,7 @@ export const DEFAULT_FACE_PASS_CONFIG: FacePassConfig = {
   minEmbedPx: 40,
   embedEveryS: 5,
   maxEmbeddingsPerTrack: 12,
+  darkFaceLuma: 45,
   width: 640,
   timeline: DEFAULT_TIMELINE_CONFIG,
 };
@@ -61,6 +64,24 @@ function meanLuma(rgb: Buffer): number {
   return count ? sum / count : 0;
 }
 
+/** Mean luma of the middle of a face box (the face, not its background). */
+function boxLuma(rgb: Buffer, width: number, height: number, f: { x: number; y: number; w: number; h: number }): number {
+  const x0 = Math.max(0, Math.floor(f.x + f.w * 0.2));
+  const x1 = Math.min(width, Math.ceil(f.x + f.w * 0.8));
+  const y0 = Math.max(0, Math.floor(f.y + f.h * 0.2));
+  const y1 = Math.min(height, Math.ceil(f.y + f.h * 0.8));
+  let sum = 0;
+  let n = 0;
+  for (let y = y0; y < y1; y += 2) {
+    for (let x = x0; x < x1; x += 2) {
+      const i = (y * width + x) * 3;
+      sum += 0.299 * rgb[i]! + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]!;
+      n++;
+    }
+  }
+  return n ? sum / n : 0;
+}
+
 export function facePass(facts: MediaFacts, detector: FaceDetectorLike, config: FacePassConfig = DEFAULT_FACE_PASS_CONFIG, embedder?: FaceEmbedderLike) {
   const embeddings = new Map<number, { t: number; feature: Float32Array }[]>();
   const tracker = new FaceTracker(DEFAULT_TRACKER_CONFIG);
@@ -74,7 +95,8 @@ export function facePass(facts: MediaFacts, detector: FaceDetectorLike, config: 
 
   const onFrame = async (frame: VideoFrame): Promise<void> => {
     const started = performance.now();
-    const found = await detector.detect(frame.data, frame.width, frame.height);
+    const detected = await detector.detect(frame.data, frame.width, frame.height);
+    const found = detected.filter((f) => boxLuma(frame.data, frame.width, frame.height, f) >= config.darkFaceLuma);
     detectMs += performance.now() - started;
     const scaleToSource = sourceHeight / frame.height;
     const sightings: FaceSighting[] = found.map((f) => ({
@@ -95,7 +117,7 @@ export function facePass(facts: MediaFacts, detector: FaceDetectorLike, config: 
         embeddings.set(id, list);
       }
     }
-    frames.push({ t: frame.t, meanLuma: meanLuma(frame.data), trackIds });
+    frames.push({ t: frame.t, meanLuma: meanLuma(frame.data), trackIds, ...(detected.length > found.length ? { darkFaces: detected.length - found.length } : {}) });
     // Candidate thumbnails: someone just disappeared, or the most faces so far.
     if (found.length < previousCount && pending.length < MAX_PENDING_SNAPSHOTS) {
       pending.push({ t: frame.t, width: frame.width, height: frame.height, rgb: Buffer.from(frame.data), why: 'a face left the frame' });

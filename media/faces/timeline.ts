@@ -77,7 +77,7 @@ export function buildFaceTimeline(input: TimelineInput, config: TimelineConfig =
   const step = 1 / fps;
   const frameIndex = (t: number): number => Math.max(0, Math.min(n - 1, Math.round(t * fps)));
   const excludedFrame = frames.map((f) => (input.excluded ?? []).some((r) => f.t >= r.from && f.t < r.to));
-  const darkFrame = frames.map((f, i) => !excludedFrame[i] && f.meanLuma < config.darkLuma);
+  const darkFrame = frames.map((f, i) => !excludedFrame[i] && (f.meanLuma < config.darkLuma || (f.darkFaces ?? 0) > 0));
   const visibleCount = excludedFrame.filter((e) => !e).length;
 
   // Tracks → persons: a track continues a person whose seat is close and who was not on screen at the time.

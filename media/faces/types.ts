@@ -40,6 +40,8 @@ export interface FrameSummary {
   t: number;
   meanLuma: number;
   trackIds: number[];
+  /** Faces found but too dark to recognise (not counted, not tracked). */
+  darkFaces?: number;
 }
 
 export function iou(a: Box, b: Box): number {
