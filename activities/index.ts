@@ -5,6 +5,7 @@ import { createIngestActivities } from './ingest';
 import { createJudgeActivities } from './judge';
 import { createMediaActivities } from './analyse-media';
 import { createReportActivities } from './report';
+import { createRejudgeActivities } from './rejudge';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMediaActivities(deps),
     ...createJudgeActivities(deps),
     ...createReportActivities(deps),
+    ...createRejudgeActivities(deps),
   };
 }
 
@@ -21,3 +23,4 @@ export type { IngestInput, IngestResult } from './ingest';
 export type { AnalyseMediaInput, AnalyseMediaResult, BadMediaDetails } from './analyse-media';
 export type { JudgeInput, JudgeResult } from './judge';
 export type { WriteReportInput, WriteReportResult } from './report';
+export type { InspectedRecording, RejudgeBatchInput, RejudgeBatchResult } from './rejudge';

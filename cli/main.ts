@@ -11,6 +11,7 @@ import { ensureTools, startDetachedStack, stackStatus, stopDetachedStack } from 
 import { runWorkerCommand } from '../workers/main';
 import * as fs from 'node:fs';
 import { evaluateFolder } from '../eval/run';
+import { runRejudge } from '../lib/rejudge';
 import { formatFigures } from '../eval/format';
 import { belowFloors, type Floors } from '../eval/metrics';
 import { CASES, generateCase, type CaseName } from '../fixtures/generate';
@@ -61,6 +62,26 @@ program
         for (const b of below) process.stderr.write(`below floor: ${b}\n`);
         if (below.length) process.exitCode = 1;
       }
+    } finally {
+      await session.close();
+    }
+  });
+
+program
+  .command('rejudge')
+  .description('re-run only the judge over stored evidence with a rulebook; writes new report revisions (old ones kept)')
+  .option('--rulebook <ref>', 'rulebook id or id@version (default: the newest)')
+  .option('--since <date>', 'only recordings first inspected since this ISO date')
+  .action(async (opts: { rulebook?: string; since?: string }) => {
+    const session = await openSession({ inlineWorkers: 'auto' });
+    try {
+      const started = Date.now();
+      const result = await runRejudge(session.client, { rulebook: opts.rulebook, since: opts.since });
+      process.stdout.write(
+        `${result.recordings} recordings: ${result.rejudged} re-judged, ${result.unchanged} already on that rulebook, ${result.missing.length} missing, ` +
+          `${result.verdictChanges.length} verdict change(s) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+      for (const c of result.verdictChanges.slice(0, 50)) process.stdout.write(`  ${c.recordingId}: ${c.from} → ${c.to}\n`);
     } finally {
       await session.close();
     }

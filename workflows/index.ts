@@ -1,2 +1,3 @@
 // Every workflow the workers register. Keep this file a list of re-exports.
 export { inspectRecording } from './inspect-recording';
+export { rejudgeRecordings } from './rejudge';

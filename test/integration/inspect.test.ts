@@ -20,6 +20,7 @@ import { validateReport } from '../../report/validate';
 import { ensureTools, startStack, type StackHandle } from '../../stack';
 import { tempDir } from '../helpers/media';
 import { evaluateFolder } from '../../eval/run';
+import { runRejudge } from '../../lib/rejudge';
 import { formatFigures } from '../../eval/format';
 import { belowFloors, type Floors } from '../../eval/metrics';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
@@ -192,6 +193,24 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 2
     fs.writeFileSync(path.join(PROJECT_ROOT, 'out', 'eval-fixtures.json'), `${JSON.stringify(figures, null, 2)}\n`);
     const floors = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'eval', 'floors.json'), 'utf8')) as Floors;
     assert.deepEqual(belowFloors(figures, floors), [], table);
+  });
+
+  it('rejudge with another rulebook version writes new revisions from stored evidence, keeping the old ones', async () => {
+    const before = await inspectKey('it/customer_leaves.mp4').catch(() => inspectKey('it/compliant_onsite.mp4'));
+    const revisionsBefore = (await reportRevisions(before.report.recordingId)).length;
+    const result = await runRejudge(client, { rulebook: 'cn-national@1.0.0' });
+    assert.ok(result.recordings >= CASES.length - 1, JSON.stringify(result));
+    assert.equal(result.rejudged + result.unchanged, result.recordings - result.missing.length);
+    assert.ok(result.rejudged > 0);
+    const after = await reportRevisions(before.report.recordingId);
+    assert.equal(after.length, revisionsBefore + 1, 'one new revision, the earlier ones kept');
+    const latest = (await getJson<Report>(reader, stack.info.buckets.reports, after.sort().at(-1)!))!;
+    assert.equal(latest.rulebook.version, '1.0.0');
+    assert.deepEqual(validateReport(latest), []);
+    // 1.0.0 did not judge co-framing from faces: it says CANNOT_JUDGE where 1.1.0 judged.
+    assert.equal(stepOf(latest, 'coframing').verdict, 'CANNOT_JUDGE');
+    const again = await runRejudge(client, { rulebook: 'cn-national@1.0.0' });
+    assert.equal(again.rejudged, 0, 'nothing to do when every latest report already used that rulebook');
   });
 
   it('a worker SIGKILLed mid-analysis: a new worker finishes, with exactly one report', async () => {

@@ -1,0 +1,99 @@
+// Re-judging stored evidence with another rulebook: no media is read and no model runs. Each recording
+// gets a new report revision (earlier ones are kept) unless its latest report already used exactly that
+// rulebook. Listing and batches are activities; the rejudge workflow fans them out.
+import { Context } from '@temporalio/activity';
+import { getJson } from '../lib/object-store';
+import type { EvidenceKeys } from '../lib/evidence';
+import type { Report } from '../report/types';
+import type { ActivityDeps } from './deps';
+import { createJudgeActivities } from './judge';
+import { createReportActivities } from './report';
+
+export interface InspectedRecording {
+  recordingId: string;
+  latestRevision: number;
+}
+
+export interface RejudgeBatchInput {
+  recordingIds: string[];
+  rulebook?: string;
+  inspection: { workflowId: string; runId: string };
+}
+
+export interface RejudgeBatchResult {
+  rejudged: number;
+  unchanged: number;
+  missing: string[];
+  verdictChanges: { recordingId: string; from: string; to: string }[];
+}
+
+/** Analyses that can fail and be named in a report's problems (the others are findings, not failures). */
+const FAILURE_STAGES = new Set(['integrity', 'faces', 'documents', 'speech']);
+
+export function createRejudgeActivities(deps: ActivityDeps) {
+  const judging = createJudgeActivities(deps);
+  const reporting = createReportActivities(deps);
+
+  return {
+    /** Recordings with at least one report, optionally only those first inspected since a date. */
+    async listInspectedRecordings(input: { since?: string }): Promise<InspectedRecording[]> {
+      const since = input.since ? Date.parse(input.since) : null;
+      const latest = new Map<string, number>();
+      const firstAt = new Map<string, number>();
+      const stream = deps.s3.listObjectsV2(deps.buckets.reports, '', true);
+      for await (const item of stream as AsyncIterable<{ name?: string; lastModified?: Date }>) {
+        const m = item.name?.match(/^(.+)\/r(\d+)\/report\.json$/);
+        if (!m) continue;
+        const [, id, rev] = m as unknown as [string, string, string];
+        latest.set(id, Math.max(latest.get(id) ?? 0, Number(rev)));
+        if (Number(rev) === 1 && item.lastModified) firstAt.set(id, item.lastModified.getTime());
+      }
+      return [...latest.entries()]
+        .filter(([id]) => since === null || (firstAt.get(id) ?? 0) >= since)
+        .map(([recordingId, latestRevision]) => ({ recordingId, latestRevision }))
+        .sort((a, b) => a.recordingId.localeCompare(b.recordingId));
+    },
+
+    async rejudgeBatch(input: RejudgeBatchInput): Promise<RejudgeBatchResult> {
+      const book = deps.loadRulebook(input.rulebook);
+      const result: RejudgeBatchResult = { rejudged: 0, unchanged: 0, missing: [], verdictChanges: [] };
+      for (const recordingId of input.recordingIds) {
+        Context.current().heartbeat({ recordingId });
+        const prior = await latestReport(recordingId);
+        if (!prior) {
+          result.missing.push(recordingId);
+          continue;
+        }
+        if (prior.rulebook.sha256 === book.sha256 && prior.inspection.workflowId !== input.inspection.workflowId) {
+          result.unchanged++;
+          continue;
+        }
+        const started = Date.now();
+        const evidenceKeys = Object.fromEntries(Object.entries(prior.evidenceKeys).filter(([k]) => k !== 'judgement')) as EvidenceKeys;
+        const failures = Object.fromEntries(prior.problems.filter((p) => FAILURE_STAGES.has(p.stage)).map((p) => [p.stage, p.message]));
+        const judged = await judging.judgeRecording({ recordingId, evidenceKeys, failures, rulebook: input.rulebook });
+        const written = await reporting.writeReport({
+          recordingId,
+          evidenceKeys,
+          judgementKey: judged.judgementKey,
+          failures,
+          timings: [{ activity: 'rejudge', ms: Date.now() - started }],
+          inspection: input.inspection,
+        });
+        result.rejudged++;
+        if (written.verdict !== prior.verdict) result.verdictChanges.push({ recordingId, from: prior.verdict, to: written.verdict });
+      }
+      return result;
+    },
+  };
+
+  async function latestReport(recordingId: string): Promise<Report | null> {
+    let best = 0;
+    const stream = deps.s3.listObjectsV2(deps.buckets.reports, `${recordingId}/r`, true);
+    for await (const item of stream as AsyncIterable<{ name?: string }>) {
+      const m = item.name?.match(/\/r(\d+)\/report\.json$/);
+      if (m) best = Math.max(best, Number(m[1]));
+    }
+    return best ? getJson<Report>(deps.s3, deps.buckets.reports, `${recordingId}/r${best}/report.json`) : null;
+  }
+}
