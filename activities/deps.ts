@@ -3,6 +3,7 @@
 import type * as Minio from 'minio';
 import type { Logger } from '../lib/logger';
 import type { LoadedRulebook } from '../rules/load';
+import type { LoadedOverlay } from '../rules/overlays';
 import type { FaceAnalyser } from '../media/analyse-file';
 
 export interface ActivityDeps {
@@ -12,6 +13,7 @@ export interface ActivityDeps {
   workDir: string;
   logger: Logger;
   loadRulebook: (ref?: string) => LoadedRulebook;
+  loadOverlays: () => LoadedOverlay[];
   versions: { dualqa: string; ffmpeg: string };
   /** Loads the face detector once per process; absent or throwing: face checks say why they could not run. */
   faceAnalyser?: () => Promise<FaceAnalyser>;

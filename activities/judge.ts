@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { getJson, putJson } from '../lib/object-store';
 import type { EvidenceKeys, FacesEvidence, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
 import { judge } from '../judge/judge';
+import { applyOverlays } from '../rules/overlays';
 import type { EvidenceSet, Judgement } from '../judge/types';
 import { FAILURE, type ActivityDeps } from './deps';
 
@@ -31,15 +32,18 @@ export function createJudgeActivities(deps: ActivityDeps) {
 
   return {
     async judgeRecording(input: JudgeInput): Promise<JudgeResult> {
-      const rulebook = deps.loadRulebook(input.rulebook);
+      const base = deps.loadRulebook(input.rulebook);
       const evidence: EvidenceSet = {
         ingest: await load<IngestEvidence>(input.evidenceKeys.ingest),
         integrity: await load<IntegrityEvidence>(input.evidenceKeys.integrity),
         faces: await load<FacesEvidence>(input.evidenceKeys.faces),
         failures: input.failures,
       };
+      // Overlays (province, product, channel, age) are chosen by the sidecar; a broken sidecar selects none.
+      const sidecar = evidence.ingest?.sidecar.status === 'ok' ? evidence.ingest.sidecar.meta : undefined;
+      const rulebook = applyOverlays(base, deps.loadOverlays(), sidecar);
       const judgement = judge(evidence, rulebook);
-      const ref = `${rulebook.book.id}@${rulebook.book.version}`;
+      const ref = `${rulebook.book.id}@${rulebook.book.version}${rulebook.overlays.map((o) => `+${o.id}@${o.version}`).join('')}`;
       const judgementKey = `${input.recordingId}/judgements/${ref}.json`;
       await putJson(deps.s3, deps.buckets.analyses, judgementKey, judgement);
       return { judgementKey, verdict: judgement.verdict, rulebook: ref, steps: judgement.steps.map((s) => ({ id: s.id, verdict: s.verdict })) };

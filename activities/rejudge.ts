@@ -3,7 +3,8 @@
 // rulebook. Listing and batches are activities; the rejudge workflow fans them out.
 import { Context } from '@temporalio/activity';
 import { getJson } from '../lib/object-store';
-import type { EvidenceKeys } from '../lib/evidence';
+import type { EvidenceKeys, IngestEvidence } from '../lib/evidence';
+import { applyOverlays } from '../rules/overlays';
 import type { Report } from '../report/types';
 import type { ActivityDeps } from './deps';
 import { createJudgeActivities } from './judge';
@@ -64,7 +65,9 @@ export function createRejudgeActivities(deps: ActivityDeps) {
           result.missing.push(recordingId);
           continue;
         }
-        if (prior.rulebook.sha256 === book.sha256 && prior.inspection.workflowId !== input.inspection.workflowId) {
+        const ingest = prior.evidenceKeys.ingest ? await getJson<IngestEvidence>(deps.s3, deps.buckets.analyses, prior.evidenceKeys.ingest) : null;
+        const effective = applyOverlays(book, deps.loadOverlays(), ingest?.sidecar.status === 'ok' ? ingest.sidecar.meta : undefined);
+        if (prior.rulebook.sha256 === effective.sha256 && prior.inspection.workflowId !== input.inspection.workflowId) {
           result.unchanged++;
           continue;
         }

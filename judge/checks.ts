@@ -154,6 +154,21 @@ export function checkEnrolledFaceMatch(rule: CheckOf<'enrolled_face_match'>, ev:
   };
 }
 
+export function checkMaxPeople(rule: CheckOf<'max_people_in_frame'>, ev: EvidenceSet): RuleOutcome {
+  const faces = ev.faces;
+  if (!faces) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: no face analysis`, evidence: [] };
+  const crowded = faces.faces.filter((f) => f.count > rule.maxPeople && f.to - f.from >= rule.minSeconds);
+  if (crowded.length) {
+    return {
+      ruleId: rule.id,
+      verdict: 'FAIL',
+      reason: `${rule.says}: ${crowded.map((f) => `${f.count} people in frame ${span(f.from, f.to)}`).join('; ')}`,
+      evidence: crowded.map((f) => ({ from: f.from, to: f.to, kind: 'faces:count', text: `${f.count} faces` })),
+    };
+  }
+  return { ruleId: rule.id, verdict: 'PASS', reason: `never more than ${rule.maxPeople} people in frame for ${rule.minSeconds} s`, evidence: [] };
+}
+
 export function runCheck(rule: Rule, ev: EvidenceSet): RuleOutcome {
   switch (rule.check) {
     case 'streams_present':
@@ -168,5 +183,7 @@ export function runCheck(rule: Rule, ev: EvidenceSet): RuleOutcome {
       return checkPartiesInFrame(rule, ev);
     case 'enrolled_face_match':
       return checkEnrolledFaceMatch(rule, ev);
+    case 'max_people_in_frame':
+      return checkMaxPeople(rule, ev);
   }
 }

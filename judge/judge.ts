@@ -1,6 +1,7 @@
 // The judge: evidence + rulebook → verdicts. Pure and deterministic, so re-judging stored evidence with a
 // new rulebook is cheap and the same inputs always give the same report.
 import type { LoadedRulebook } from '../rules/load';
+import type { AppliedOverlay } from '../rules/overlays';
 import { STEP_IDS, type Verdict } from '../lib/labelled';
 import type { EvidenceDefect } from '../lib/evidence';
 import { defectSpanS, runCheck } from './checks';
@@ -19,7 +20,7 @@ function stepReasons(verdict: Verdict, outcomes: RuleOutcome[]): string[] {
   return counted.filter((o) => o.verdict === verdict).map((o) => `${o.ruleId}: ${o.reason}`);
 }
 
-export function judge(evidence: EvidenceSet, rulebook: LoadedRulebook): Judgement {
+export function judge(evidence: EvidenceSet, rulebook: LoadedRulebook & { overlays?: AppliedOverlay[] }): Judgement {
   const steps: StepJudgement[] = STEP_IDS.map((id) => {
     const step = rulebook.book.steps[id];
     if (!step) {
@@ -37,7 +38,7 @@ export function judge(evidence: EvidenceSet, rulebook: LoadedRulebook): Judgemen
     };
   });
   return {
-    rulebook: { id: rulebook.book.id, version: rulebook.book.version, sha256: rulebook.sha256 },
+    rulebook: { id: rulebook.book.id, version: rulebook.book.version, sha256: rulebook.sha256, ...(rulebook.overlays?.length ? { overlays: rulebook.overlays } : {}) },
     verdict: combine(steps.map((s) => s.verdict)),
     steps,
     defects: countedDefects(evidence, rulebook),

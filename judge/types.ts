@@ -38,7 +38,8 @@ export interface StepJudgement {
 }
 
 export interface Judgement {
-  rulebook: { id: string; version: string; sha256: string };
+  /** sha256 covers the base rulebook and every applied overlay. */
+  rulebook: { id: string; version: string; sha256: string; overlays?: { id: string; version: string; sha256: string; example: boolean }[] };
   verdict: Verdict;
   steps: StepJudgement[];
   /** Defects that the rulebook counts (above its thresholds), in the labelled shape. */

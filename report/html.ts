@@ -115,7 +115,7 @@ ${problems}
 <tr><th>sha256</th><td><code>${r.sha256}</code> · ${r.sizeBytes.toLocaleString('en')} bytes · ${r.durationS !== null ? clock(r.durationS) : 'duration unknown'}</td></tr>
 <tr><th>media</th><td>${media}</td></tr>
 ${sidecar}
-<tr><th>rulebook</th><td><code>${escapeHtml(report.rulebook.id)}@${escapeHtml(report.rulebook.version)}</code> (sha256 ${report.rulebook.sha256.slice(0, 12)}…)</td></tr>
+<tr><th>rulebook</th><td><code>${escapeHtml(report.rulebook.id)}@${escapeHtml(report.rulebook.version)}</code>${(report.rulebook.overlays ?? []).map((o) => ` + <code>${escapeHtml(o.id)}@${escapeHtml(o.version)}</code>${o.example ? ' <b>(EXAMPLE overlay, not a real rule)</b>' : ''}`).join('')} (sha256 ${report.rulebook.sha256.slice(0, 12)}…)</td></tr>
 <tr><th>inspection</th><td>revision ${report.revision} · ${escapeHtml(report.createdAt)} · workflow <code>${escapeHtml(report.inspection.workflowId)}</code></td></tr>
 </table>
 <h2>Timeline</h2>

@@ -2,7 +2,7 @@
 // committed contract for the same shape; a test keeps the two in step.
 import type { EvidenceDefect, EvidenceNote } from '../lib/evidence';
 import type { DocumentSpan, FaceSpan, SpeechSpan, Verdict } from '../lib/labelled';
-import type { StepJudgement } from '../judge/types';
+import type { Judgement, StepJudgement } from '../judge/types';
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
 
@@ -27,7 +27,7 @@ export interface Report {
     durationS: number | null;
   };
   sidecar: { status: 'absent' | 'ok' | 'invalid'; problem?: string; summary?: Record<string, string | number | boolean> };
-  rulebook: { id: string; version: string; sha256: string };
+  rulebook: Judgement['rulebook'];
   engines: { dualqa: string; ffmpeg: string; analysers: { name: string; version: string }[]; models: { name: string; version: string; sha256?: string }[] };
   inspection: { workflowId: string; runId: string };
   verdict: Verdict;

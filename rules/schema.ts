@@ -41,6 +41,8 @@ export const ruleSchema = z.discriminatedUnion('check', [
     minSimilarity: z.number().min(-1).max(1),
     minFacePx: z.number().min(0).default(40),
   }),
+  /** FAIL when more than `maxPeople` faces are in frame for `minSeconds` or longer. */
+  z.object({ ...base, check: z.literal('max_people_in_frame'), maxPeople: z.number().int().min(1), minSeconds: z.number().min(0).default(3) }),
   /** CANNOT_JUDGE until the named analyser's evidence exists: a step is never passed on evidence not collected. */
   z.object({ ...base, check: z.literal('analyser_required'), analyser: z.enum(ANALYSER_NAMES) }),
 ]);
@@ -73,3 +75,31 @@ export const rulebookSchema = z
   });
 export type Rulebook = z.infer<typeof rulebookSchema>;
 export type RulebookStep = z.infer<typeof stepSchema>;
+
+/**
+ * An overlay changes a base rulebook for the recordings it applies to (chosen from the sidecar): a
+ * province, a product type, a channel, the customer's age. It sets parameters of base rules by id, adds
+ * rules to steps, or removes rules. Overlays are versioned and cited in reports like rulebooks.
+ */
+export const overlaySchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  version: z.string().regex(/^\d+\.\d+\.\d+$/),
+  title: z.string().min(1),
+  /** True for overlays that only illustrate the mechanism: reports say so. */
+  example: z.boolean().default(false),
+  sources: z.array(z.string()).default([]),
+  overlays: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  appliesWhen: z
+    .object({
+      regions: z.array(z.string().regex(/^\d{6}$/)).optional(),
+      productTypes: z.array(z.enum(['traditional', 'participating', 'universal', 'investment_linked', 'health', 'other'])).optional(),
+      channels: z.array(z.enum(['bank', 'agent', 'broker', 'telesales', 'internet', 'other'])).optional(),
+      remote: z.boolean().optional(),
+      customerAgeAtLeast: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  set: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  add: z.partialRecord(z.enum(STEP_IDS), z.array(ruleSchema)).default({}),
+  remove: z.array(z.string()).default([]),
+});
+export type Overlay = z.infer<typeof overlaySchema>;

@@ -8,6 +8,7 @@ import type { Logger } from '../lib/logger';
 import { makeS3Client, type S3Credentials, type S3Endpoint } from '../lib/s3';
 import { runFfprobe } from '../media/ffmpeg';
 import { loadRulebook } from '../rules/load';
+import { loadOverlays } from '../rules/overlays';
 import type { FaceAnalyser } from '../media/analyse-file';
 import { MODELS } from '../models/registry';
 import { FaceDetector } from '../models/yunet';
@@ -57,6 +58,7 @@ export async function createActivityDeps(s3: WorkerS3, logger: Logger, workDir =
     workDir,
     logger,
     loadRulebook: (ref) => loadRulebook(ref),
+    loadOverlays: () => loadOverlays(),
     versions: { dualqa: dualqaVersion(), ffmpeg: await ffmpegVersion() },
     faceAnalyser: process.env.DUALQA_FACES === 'off' ? undefined : loadFaceAnalyser,
   };

@@ -195,6 +195,22 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 2
     assert.deepEqual(belowFloors(figures, floors), [], table);
   });
 
+  it('the example provincial overlay (region 330000, customer ≥ 60) fails a third person in frame and changes no two-person recording', async () => {
+    const verdicts: Record<string, string> = {};
+    for (const name of ['third_person', 'compliant_onsite'] as CaseName[]) {
+      const g = generated.get(name)!;
+      const meta = JSON.parse(fs.readFileSync(g.meta!, 'utf8')) as Record<string, unknown>;
+      const metaFile = path.join(root, `${name}-330000.meta.json`);
+      fs.writeFileSync(metaFile, JSON.stringify({ ...meta, region: '330000', customer: { age: 67 } }));
+      await upload(g.media, `it/province/${name}.mp4`, metaFile);
+      const { report } = await inspectKey(`it/province/${name}.mp4`);
+      assert.ok(report.rulebook.overlays?.some((o) => o.id === 'example-province-330000-elderly' && o.example));
+      verdicts[name] = stepOf(report, 'coframing').verdict;
+      if (name === 'third_person') assert.ok(stepOf(report, 'coframing').rules.some((r) => r.ruleId === 'COFRAME-EXAMPLE-NO-THIRD' && r.verdict === 'FAIL'));
+    }
+    assert.deepEqual(verdicts, { third_person: 'FAIL', compliant_onsite: 'PASS' });
+  });
+
   it('rejudge with another rulebook version writes new revisions from stored evidence, keeping the old ones', async () => {
     const before = await inspectKey('it/customer_leaves.mp4').catch(() => inspectKey('it/compliant_onsite.mp4'));
     const revisionsBefore = (await reportRevisions(before.report.recordingId)).length;
