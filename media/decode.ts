@@ -37,6 +37,12 @@ export interface DecodeOptions {
   signal?: AbortSignal;
   /** Called at most every ~200 ms with the media time decoded so far. */
   onProgress?: (decodedS: number) => void;
+  /** ffmpeg is killed when it delivers nothing for this long (a malformed file must not hang a worker). */
+  stallMs?: number;
+}
+
+export class DecoderStalled extends Error {
+  override name = 'DecoderStalled';
 }
 
 export interface DecodeSummary {
@@ -89,8 +95,21 @@ export async function decodeOnce(file: string, facts: MediaFacts, options: Decod
 
   const errors: string[] = [];
   let errorCount = 0;
+  // Our own abort joins the caller's: cancellation and the stall watchdog both kill ffmpeg.
+  const abort = new AbortController();
+  const onOuterAbort = (): void => abort.abort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  let lastData = Date.now();
+  let stalled = false;
+  const stallMs = options.stallMs ?? 60_000;
+  const watchdog = setInterval(() => {
+    if (Date.now() - lastData > stallMs) {
+      stalled = true;
+      abort.abort();
+    }
+  }, Math.min(5_000, stallMs));
   const tool = spawnFfmpeg(args, {
-    signal: options.signal,
+    signal: abort.signal,
     extraPipes: Math.max(0, outputs.length - 1),
     onStderr: (chunk) => {
       for (const line of chunk.split('\n')) {
@@ -101,6 +120,7 @@ export async function decodeOnce(file: string, facts: MediaFacts, options: Decod
     },
   });
   const streams: Readable[] = [tool.stdout, ...tool.pipes];
+  for (const stream of streams) stream.on('data', () => (lastData = Date.now()));
 
   let lastProgress = 0;
   const progress = (t: number): void => {
@@ -147,6 +167,9 @@ export async function decodeOnce(file: string, facts: MediaFacts, options: Decod
   });
   const results = await Promise.allSettled(consumers);
   const { code } = await tool.done;
+  clearInterval(watchdog);
+  options.signal?.removeEventListener('abort', onOuterAbort);
+  if (stalled) throw new DecoderStalled(`the decoder produced nothing for ${Math.round(stallMs / 1000)} s and was stopped`);
   if (options.signal?.aborted) throw new Error('decode cancelled');
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;

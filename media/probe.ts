@@ -78,6 +78,11 @@ export async function probeMedia(file: string, signal?: AbortSignal): Promise<Pr
   }
   const raw = JSON.parse(out) as RawProbe;
   const facts = toFacts(raw, stat.size);
+  // ffmpeg opens a photo as a one-frame video: that is not a recording.
+  const still = /^(image2|[a-z0-9]+_pipe)$/.test(facts.formatName) || (facts.video !== null && STILL_CODECS.has(facts.video.codec) && !facts.audio && (facts.durationS ?? 0) < 1);
+  if (still && !facts.audio) {
+    return { ok: false, problem: { code: 'not_media', message: `a still picture (${facts.video?.codec ?? facts.formatName}), not a recording` }, stderr: '' };
+  }
   if (!facts.video && !facts.audio) {
     return {
       ok: false,
@@ -87,6 +92,8 @@ export async function probeMedia(file: string, signal?: AbortSignal): Promise<Pr
   }
   return { ok: true, facts };
 }
+
+const STILL_CODECS = new Set(['mjpeg', 'png', 'bmp', 'gif', 'webp', 'tiff', 'jpeg2000']);
 
 /** ISO-BMFF files (mp4/mov) start with a box whose type is one of these. */
 const ISO_BOX_TYPES = new Set(['ftyp', 'mdat', 'moov', 'free', 'skip', 'wide', 'pnot']);

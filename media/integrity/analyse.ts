@@ -124,6 +124,11 @@ export function integrityPass(facts: MediaFacts, config: IntegrityConfig = DEFAU
         }
       }
 
+      if (facts.audioStreams > 1) notes.push({ text: `${facts.audioStreams} audio streams: the first was inspected` });
+      if (facts.videoStreams > 1) notes.push({ text: `${facts.videoStreams} video streams: the first was inspected` });
+      if (decode.errorCount > 0) {
+        notes.push({ text: `the decoder reported ${decode.errorCount} error(s) (possibly corrupt data): ${decode.errors[0] ?? ''}` });
+      }
       const declaredS = facts.durationS ?? Math.max(facts.video?.durationS ?? 0, facts.audio?.durationS ?? 0);
       const decodedS = Math.max(decode.videoDecodedS, decode.audioDecodedS);
       measurements.declaredDurationS = round(declaredS, 3);

@@ -1,0 +1,133 @@
+// A corpus of hostile and unusual inputs, made on the spot with ffmpeg's generators (small and short).
+// Each kind says what a clear answer looks like: a report that names the problem, or a normal inspection.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runFfmpeg } from '../../media/ffmpeg';
+
+export interface HostileKind {
+  name: string;
+  /** Object key in the recordings bucket (weird names are part of the corpus). */
+  key: string;
+  make(dir: string): Promise<string>;
+  /** Optional sidecar content (raw text, may be broken on purpose). */
+  sidecar?: string;
+  expect: {
+    verdict?: 'PASS' | 'FAIL' | 'CANNOT_JUDGE';
+    continuity?: 'PASS' | 'FAIL' | 'CANNOT_JUDGE';
+    /** Must appear in the report's problems, defects or step reasons. */
+    mentions?: RegExp;
+    sidecar?: 'ok' | 'invalid' | 'absent';
+  };
+}
+
+const V = (size = '320x180', rate = 25, d = 6) => ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}:duration=${d}`];
+const A = (rate = 48000, d = 6) => ['-f', 'lavfi', '-i', `sine=frequency=330:sample_rate=${rate}:duration=${d}`];
+const H264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
+const AAC = ['-c:a', 'aac', '-b:a', '48k'];
+
+function gen(file: string, args: string[]): (dir: string) => Promise<string> {
+  return async (dir) => {
+    const out = path.join(dir, file);
+    await runFfmpeg(['-v', 'error', ...args, out]);
+    return out;
+  };
+}
+
+function bytes(file: string, content: Buffer | string): (dir: string) => Promise<string> {
+  return async (dir) => {
+    const out = path.join(dir, file);
+    fs.writeFileSync(out, content);
+    return out;
+  };
+}
+
+function pseudoRandom(n: number, seed = 7): Buffer {
+  const b = Buffer.alloc(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    b[i] = x >> 16;
+  }
+  return b;
+}
+
+const normal = gen('normal.mp4', [...V(), ...A(), ...H264, ...AAC]);
+
+export const HOSTILE: HostileKind[] = [
+  { name: 'zero bytes', key: 'h/empty.mp4', make: bytes('empty.mp4', ''), expect: { verdict: 'CANNOT_JUDGE', mentions: /empty/ } },
+  { name: 'random bytes', key: 'h/random.mp4', make: bytes('random.mp4', pseudoRandom(200_000)), expect: { verdict: 'CANNOT_JUDGE', mentions: /not a readable media file|no audio or video/ } },
+  { name: 'text named .mp4', key: 'h/text.mp4', make: bytes('text.mp4', '这不是视频 — this is not a video\n'.repeat(200)), expect: { verdict: 'CANNOT_JUDGE', mentions: /not a readable media file|no audio or video/ } },
+  { name: 'a JPEG named .mp4', key: 'h/photo.mp4', make: gen('photo.jpg', ['-f', 'lavfi', '-i', 'testsrc2=size=320x180', '-frames:v', '1']), expect: { verdict: 'CANNOT_JUDGE', mentions: /still picture/ } },
+  {
+    name: 'moov at the end, then cut (truncated)',
+    key: 'h/truncated.mp4',
+    make: async (dir) => {
+      const whole = await normal(dir);
+      const buf = fs.readFileSync(whole);
+      const out = path.join(dir, 'truncated.mp4');
+      fs.writeFileSync(out, buf.subarray(0, Math.floor(buf.length * 0.5)));
+      return out;
+    },
+    expect: { continuity: 'FAIL', mentions: /moov atom missing/ },
+  },
+  {
+    name: 'corrupt middle',
+    key: 'h/corrupt-middle.mp4',
+    make: async (dir) => {
+      const src = await gen('cm-src.mp4', [...V('320x180', 25, 10), ...A(48000, 10), ...H264, ...AAC, '-movflags', '+faststart'])(dir);
+      const buf = Buffer.from(fs.readFileSync(src));
+      pseudoRandom(30_000, 3).copy(buf, Math.floor(buf.length * 0.45));
+      const out = path.join(dir, 'corrupt-middle.mp4');
+      fs.writeFileSync(out, buf);
+      return out;
+    },
+    expect: { mentions: /decoder|corrupt|cut|splice|truncated/i },
+  },
+  { name: 'HEVC', key: 'h/hevc.mp4', make: gen('hevc.mp4', [...V(), ...A(), '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', ...AAC]), expect: { continuity: 'PASS' } },
+  { name: 'VP8/WebM', key: 'h/vp8.webm', make: gen('vp8.webm', [...V(), ...A(), '-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '300k', '-c:a', 'libvorbis']), expect: { continuity: 'PASS' } },
+  { name: 'FLV', key: 'h/flash.flv', make: gen('flash.flv', [...V(), ...A(44100), '-c:v', 'flv', '-c:a', 'aac', '-ar', '44100']), expect: { continuity: 'PASS' } },
+  { name: 'MJPEG AVI', key: 'h/mjpeg.avi', make: gen('mjpeg.avi', [...V(), ...A(), '-c:v', 'mjpeg', '-q:v', '5', '-c:a', 'pcm_s16le']), expect: { continuity: 'PASS' } },
+  { name: 'MPEG-TS', key: 'h/stream.ts', make: gen('stream.ts', [...V(), ...A(), ...H264, ...AAC, '-f', 'mpegts']), expect: { continuity: 'PASS' } },
+  { name: '8 kHz μ-law audio', key: 'h/mulaw.mov', make: gen('mulaw.mov', [...V(), ...A(8000), ...H264, '-c:a', 'pcm_mulaw', '-ar', '8000']), expect: { continuity: 'PASS' } },
+  {
+    name: 'two audio tracks',
+    key: 'h/two-audio.mkv',
+    make: gen('two-audio.mkv', [...V(), ...A(), '-f', 'lavfi', '-i', 'sine=frequency=550:sample_rate=48000:duration=6', '-map', '0:v', '-map', '1:a', '-map', '2:a', ...H264, ...AAC]),
+    expect: { continuity: 'PASS', mentions: /2 audio streams/ },
+  },
+  {
+    name: 'variable frame rate',
+    key: 'h/vfr.mkv',
+    make: gen('vfr.mkv', [...V('320x180', 30, 6), ...A(), '-vf', "select='not(mod(n\\,3))+lt(t\\,2)',setpts=N/FRAME_RATE/TB*1.0", '-fps_mode', 'vfr', ...H264, ...AAC, '-shortest']),
+    expect: {},
+  },
+  { name: '4K', key: 'h/uhd.mp4', make: gen('uhd.mp4', [...V('3840x2160', 25, 3), ...A(48000, 3), ...H264, ...AAC]), expect: { continuity: 'PASS' } },
+  { name: 'portrait', key: 'h/portrait.mp4', make: gen('portrait.mp4', [...V('360x640'), ...A(), ...H264, ...AAC]), expect: { continuity: 'PASS' } },
+  {
+    name: 'rotated (display matrix 90°)',
+    key: 'h/rotated.mp4',
+    make: async (dir) => {
+      const src = await normal(dir);
+      const out = path.join(dir, 'rotated.mp4');
+      await runFfmpeg(['-v', 'error', '-display_rotation', '90', '-i', src, '-c', 'copy', out]).catch(async () => runFfmpeg(['-v', 'error', '-i', src, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', out]));
+      return out;
+    },
+    expect: { continuity: 'PASS' },
+  },
+  { name: '2 s long', key: 'h/short.mp4', make: gen('short.mp4', [...V('320x180', 25, 2), ...A(48000, 2), ...H264, ...AAC]), expect: { continuity: 'PASS' } },
+  { name: 'odd dimensions', key: 'h/odd.mkv', make: gen('odd.mkv', [...V('321x241'), ...A(), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p', ...AAC]), expect: { continuity: 'PASS' } },
+  { name: '1 fps', key: 'h/slow.mp4', make: gen('slow.mp4', [...V('320x180', 1, 8), ...A(48000, 8), ...H264, ...AAC]), expect: {} },
+  { name: '10-bit 4:2:2', key: 'h/tenbit.mkv', make: gen('tenbit.mkv', [...V(), ...A(), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv422p10le', ...AAC]), expect: { continuity: 'PASS' } },
+  { name: 'mp3 (audio only)', key: 'h/voice.mp3', make: gen('voice.mp3', [...A(44100), '-c:a', 'libmp3lame']), expect: { continuity: 'FAIL', mentions: /no 画面 \(video\) stream|no video/ } },
+  { name: 'all-black picture', key: 'h/black.mp4', make: gen('black.mp4', ['-f', 'lavfi', '-i', 'color=black:size=320x180:rate=25:duration=6', ...A(), ...H264, ...AAC]), expect: { continuity: 'FAIL', mentions: /black/ } },
+  { name: 'all-silent audio', key: 'h/silent.mp4', make: gen('silent.mp4', [...V(), '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=mono', '-t', '6', ...H264, ...AAC]), expect: { continuity: 'FAIL', mentions: /no sound/ } },
+  { name: 'subtitles and data streams', key: 'h/subs.mkv', make: gen('subs.mkv', [...V(), ...A(), '-f', 'lavfi', '-i', 'testsrc2=size=16x16:rate=1:duration=1', '-map', '0:v', '-map', '1:a', ...H264, ...AAC]), expect: { continuity: 'PASS' } },
+  { name: 'unicode name', key: 'h/双录 录像 №1 — 客户张三.mp4', make: normal, expect: { continuity: 'PASS' } },
+  { name: 'spaces in the name', key: 'h/a recording with spaces .mp4', make: normal, expect: { continuity: 'PASS' } },
+  { name: 'shell metacharacters', key: "h/$(touch pwned);rm -rf ~ `x` 'q' \"d\" & | > <.mp4", make: normal, expect: { continuity: 'PASS' } },
+  { name: '200-character name', key: `h/${'长'.repeat(60)}${'x'.repeat(136)}.mp4`, make: normal, expect: { continuity: 'PASS' } },
+  { name: 'an ID number in the name', key: 'h/customer-11010519491231002X.mp4', make: normal, expect: { continuity: 'PASS' } },
+  { name: 'broken sidecar JSON', key: 'h/broken-sidecar.mp4', make: normal, sidecar: '{ "policyNo": "P1", ', expect: { continuity: 'PASS', sidecar: 'invalid', mentions: /not valid JSON/ } },
+  { name: 'sidecar of the wrong shape', key: 'h/wrong-sidecar.mp4', make: normal, sidecar: JSON.stringify({ channel: 'carrier-pigeon', customer: { age: -4 } }), expect: { continuity: 'PASS', sidecar: 'invalid', mentions: /sidecar does not match/ } },
+  { name: 'sidecar naming another recording', key: 'h/other-sidecar.mp4', make: normal, sidecar: JSON.stringify({ recordingId: 'P-SOMETHING-ELSE', policyNo: 'P-SOMETHING-ELSE' }), expect: { continuity: 'PASS', sidecar: 'ok' } },
+];

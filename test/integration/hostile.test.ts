@@ -1,0 +1,96 @@
+// Hostile and unusual inputs on the real stack: every kind is answered within a time bound by a report
+// that names the problem (or a normal inspection where the file is fine), the original is untouched, and
+// no worker falls over.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import type * as Minio from 'minio';
+import { getJson } from '../../lib/object-store';
+import { startInspection } from '../../lib/inspections';
+import { makeS3Client } from '../../lib/s3';
+import type { Report } from '../../report/types';
+import { validateReport } from '../../report/validate';
+import { startStack, type StackHandle } from '../../stack';
+import { HOSTILE } from '../helpers/hostile';
+import { tempDir } from '../helpers/media';
+import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
+
+const TIME_BOUND_MS = 120_000;
+
+let stack: StackHandle;
+let connection: Connection;
+let client: Client;
+let uploader: Minio.Client;
+let reader: Minio.Client;
+let worker: WorkerProcess;
+const root = tempDir('dualqa-hostile-');
+
+function sha256(buf: Buffer): string {
+  return createHash('sha256').update(buf).digest('hex');
+}
+
+async function objectSha(bucket: string, key: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of (await reader.getObject(bucket, key)) as AsyncIterable<Buffer>) chunks.push(c);
+  return sha256(Buffer.concat(chunks));
+}
+
+describe('hostile inputs (real Temporal + SeaweedFS, worker process)', { timeout: 30 * 60_000 }, () => {
+  before(async () => {
+    stack = await startStack({ dataDir: path.join(root, 'stack'), name: 'hostile' });
+    connection = await Connection.connect({ address: stack.info.temporal.address });
+    client = new Client({ connection, namespace: stack.info.temporal.namespace });
+    uploader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.uploader);
+    reader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.worker);
+    worker = startWorkerProcess(stack.info, path.join(root, 'worker'));
+  });
+
+  after(async () => {
+    await worker?.stop();
+    await connection?.close();
+    await stack?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  for (const kind of HOSTILE) {
+    it(`${kind.name}: a clear report within ${TIME_BOUND_MS / 1000} s`, async () => {
+      const dir = fs.mkdtempSync(path.join(root, 'k-'));
+      const file = await kind.make(dir);
+      const bucket = stack.info.buckets.recordings;
+      if (kind.sidecar !== undefined) {
+        const body = Buffer.from(kind.sidecar);
+        await uploader.putObject(bucket, kind.key.replace(/\.[^./]+$/, '') + '.meta.json', body, body.length);
+      }
+      await uploader.fPutObject(bucket, kind.key, file, {});
+      const started = Date.now();
+      const inspection = await startInspection(client, reader, { bucket, key: kind.key });
+      const result = await Promise.race([
+        inspection.result(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no report within ${TIME_BOUND_MS / 1000} s`)), TIME_BOUND_MS).unref()),
+      ]);
+      const report = (await getJson<Report>(reader, stack.info.buckets.reports, result.reportKey))!;
+      assert.deepEqual(validateReport(report), []);
+      const said = [
+        ...report.problems.map((p) => p.message),
+        ...report.defects.map((d) => d.reason),
+        ...report.notes.map((n) => n.text),
+        ...report.steps.flatMap((s) => s.reasons),
+        report.sidecar.problem ?? '',
+      ].join('\n');
+      const continuity = report.steps.find((s) => s.id === 'continuity')!;
+      if (kind.expect.verdict) assert.equal(report.verdict, kind.expect.verdict, said);
+      if (kind.expect.continuity) assert.equal(continuity.verdict, kind.expect.continuity, said);
+      if (kind.expect.mentions) assert.match(said, kind.expect.mentions);
+      if (kind.expect.sidecar) assert.equal(report.sidecar.status, kind.expect.sidecar);
+      // Nothing personal in the clear, and the original as uploaded.
+      assert.ok(!JSON.stringify(report).includes('11010519491231002X'));
+      assert.equal(await objectSha(bucket, kind.key), sha256(fs.readFileSync(file)));
+      assert.equal(report.recording.sha256, sha256(fs.readFileSync(file)));
+      assert.ok(Date.now() - started < TIME_BOUND_MS);
+      assert.equal(worker.child.exitCode, null, `the worker died: ${worker.output().slice(-2000)}`);
+    });
+  }
+});
