@@ -9,6 +9,7 @@ Sources (crop rectangles were chosen by looking at each image; each crop holds e
   * Debian opencv-doc:      /usr/share/doc/opencv-doc/opencv4/html/face_swapped.jpg     -> custC
   * npm @vladmandic/face-api@1.7.15 (npm pack): demo/sample3.jpg                         -> agentB
                                                 demo/sample6.jpg                         -> custD
+                                                demo/sample6.jpg (second from left)      -> visitorE
 Needs ffmpeg and npm on PATH. Usage: python3 scripts/synth-faces.py
 """
 from __future__ import annotations
@@ -28,6 +29,8 @@ CROPS = {
     "custC": ("deb:/usr/share/doc/opencv-doc/opencv4/html/face_swapped.jpg", "320:320:0:0", 320),
     "agentB": ("npm:package/demo/sample3.jpg", "600:760:900:100", 760),
     "custD": ("npm:package/demo/sample6.jpg", "600:740:60:300", 740),
+    # the third person who walks in behind them (case third_person), head to hips; drawn small
+    "visitorE": ("npm:package/demo/sample6.jpg", "560:1150:490:186", 600),
 }
 
 
