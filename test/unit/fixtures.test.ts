@@ -8,12 +8,28 @@ import { after, before, describe, it } from 'node:test';
 
 import { CASES, casePlan, generateCase, topLevelBoxes, type CaseName, type GeneratedCase } from '../../fixtures/generate';
 import { isValidIdNumber, makeIdNumber } from '../../fixtures/idcard';
-import { labelsFor, speechManifest } from '../../fixtures/plan';
+import { SPEECH_DIR, labelsFor, speechManifest, type Plan } from '../../fixtures/plan';
 import { PERSONAS } from '../../fixtures/scene';
-import { STEP_IDS, labelsSchema, sidecarSchema, type Labels } from '../../lib/labelled';
-import { FfmpegError, runFfprobe } from '../../media/ffmpeg';
+import { STEP_IDS, labelsSchema, sidecarSchema, type Labels, type StepId, type Verdict } from '../../lib/labelled';
+import { FfmpegError, runFfmpegToBuffer, runFfprobe } from '../../media/ffmpeg';
 
-const RENDERED: CaseName[] = ['compliant_remote', 'pts_gap', 'truncated', 'audio_only', 'zero_bytes'];
+const RENDERED: CaseName[] = ['compliant_remote', 'pts_gap', 'truncated', 'audio_only', 'zero_bytes', 'dark_stretch', 'remote_leaves'];
+
+/** The face-presence cases (同框 / 离框 / person count): faces counts in order, the one odd span, steps not PASS. */
+const FACE_CASES: Partial<Record<CaseName, { counts: number[]; oddS?: number; coframing: Verdict; notPass: StepId[] }>> = {
+  customer_leaves: { counts: [2, 1, 2], oddS: 10.48, coframing: 'FAIL', notPass: ['coframing'] },
+  third_person: { counts: [2, 3, 2], oddS: 8, coframing: 'PASS', notPass: [] },
+  dark_stretch: { counts: [2, 0, 2], oddS: 10, coframing: 'CANNOT_JUDGE', notPass: ['coframing'] },
+  agent_alone: { counts: [1], coframing: 'FAIL', notPass: ['opening', 'clear_answer', 'coframing'] },
+  remote_leaves: { counts: [2, 1, 2], oddS: 10.48, coframing: 'FAIL', notPass: ['coframing'] },
+  id_photo: { counts: [2], coframing: 'PASS', notPass: [] },
+};
+
+/** Where the picture of a plan ends (0 without one). */
+function videoEnd(plan: Plan): number {
+  if (!plan.video || plan.empty) return 0;
+  return Math.min(plan.duration, plan.truncatedAt ?? Infinity);
+}
 
 interface Probe {
   format: { duration?: string };
@@ -43,6 +59,37 @@ function largestGap(times: number[]): { at: number; gap: number } {
   return best;
 }
 
+/** One decoded grey frame at `t`, scaled to w×h. */
+async function greyFrame(file: string, t: number, w = 160, h = 90): Promise<Buffer> {
+  const px = await runFfmpegToBuffer(['-ss', String(t), '-i', file, '-frames:v', '1', '-vf', `scale=${w}:${h}:flags=area,format=gray`, '-f', 'rawvideo', 'pipe:1']);
+  assert.equal(px.length, w * h);
+  return px;
+}
+
+async function meanLuma(file: string, t: number): Promise<{ mean: number; brightShare: number }> {
+  const px = await greyFrame(file, t);
+  let sum = 0;
+  let bright = 0;
+  for (const v of px) {
+    sum += v;
+    if (v > 48) bright++;
+  }
+  return { mean: sum / px.length, brightShare: bright / px.length };
+}
+
+/** Mean absolute difference of the right half (the customer's tile) of two 32×18 grey frames, OSD rows left out. */
+function rightTileDiff(a: Buffer, b: Buffer): number {
+  let sum = 0;
+  let count = 0;
+  for (let y = 2; y < 16; y++) {
+    for (let x = 16; x < 32; x++) {
+      sum += Math.abs((a[y * 32 + x] ?? 0) - (b[y * 32 + x] ?? 0));
+      count++;
+    }
+  }
+  return sum / count;
+}
+
 function end(labels: Labels): number {
   return Math.max(0, ...labels.faces.map((f) => f.to), ...labels.speech.map((s) => s.to));
 }
@@ -60,7 +107,7 @@ describe('fixture labels (all cases, no rendering)', () => {
   it('the speech manifest has 4 speakers and every referenced file', () => {
     const m = [...speechManifest().values()];
     assert.equal(new Set(m.map((u) => u.voice)).size, 4);
-    for (const u of m) assert.ok(fs.existsSync(path.join(__dirname, '..', '..', '..', 'fixtures', 'speech', u.file)), u.file);
+    for (const u of m) assert.ok(fs.existsSync(path.join(SPEECH_DIR, u.file)), u.file);
   });
 
   for (const name of CASES) {
@@ -69,17 +116,33 @@ describe('fixture labels (all cases, no rendering)', () => {
       if (name === 'truncated') plan.truncatedAt = plan.duration / 2;
       const labels = labelsSchema.parse(labelsFor(plan));
       assert.deepEqual(Object.keys(labels.steps), [...STEP_IDS], 'all ten steps, in order');
-      // faces cover the video contiguously from 0
+      // faces cover the whole video contiguously, from 0 to its end
       let t = 0;
       for (const f of labels.faces) {
         assert.equal(f.from, t);
         assert.ok(f.to > f.from);
         t = f.to;
       }
+      assert.equal(t, videoEnd(plan), 'faces end where the picture ends');
       for (const d of labels.documents) assert.ok(d.to - d.from >= 1.5 && d.to - d.from <= 5.01, `${d.type} held ${d.to - d.from}s`);
       for (let i = 1; i < labels.speech.length; i++) assert.ok(labels.speech[i]!.from >= labels.speech[i - 1]!.to, 'speech does not overlap');
       const verdicts = Object.values(labels.steps);
-      if (name.startsWith('compliant_')) {
+      const face = FACE_CASES[name];
+      if (face) {
+        assert.deepEqual(
+          labels.faces.map((f) => f.count),
+          face.counts,
+        );
+        const odd = labels.faces[1];
+        if (face.oddS !== undefined) assert.ok(odd && Math.abs(odd.to - odd.from - face.oddS) < 1e-6, `odd span ${JSON.stringify(odd)}`);
+        assert.equal(labels.steps.coframing, face.coframing);
+        assert.deepEqual(
+          STEP_IDS.filter((id) => labels.steps[id] !== 'PASS'),
+          face.notPass,
+        );
+        assert.deepEqual(labels.defects, [], 'no continuity defect: uncut, complete, never black');
+        assert.ok(labels.documents.length >= 6 && labels.speech.length >= 20);
+      } else if (name.startsWith('compliant_')) {
         assert.ok(verdicts.every((v) => v === 'PASS'));
         assert.equal(labels.defects.length, 0);
         assert.ok(labels.documents.length >= 6 && labels.speech.length >= 20);
@@ -118,9 +181,36 @@ describe('fixture labels (all cases, no rendering)', () => {
       ['cut', 'clock_jump'],
     );
   });
+
+  it('face-presence truths: who is seen when', () => {
+    // The customer is away with nothing to say or hold; the agent keeps talking meanwhile.
+    for (const name of ['customer_leaves', 'remote_leaves'] as const) {
+      const labels = labelsFor(casePlan(name));
+      const away = labels.faces.find((f) => f.count === 1)!;
+      assert.ok(!labels.speech.some((s) => s.speaker === 'customer' && s.to > away.from - 0.3 && s.from < away.to + 0.3), `${name}: customer silent while away`);
+      assert.ok(labels.speech.filter((s) => s.speaker === 'agent' && s.to > away.from && s.from < away.to).length >= 3, `${name}: the agent keeps talking`);
+      assert.ok(!labels.documents.some((d) => (d.type === 'id_card' || d.type === 'other') && d.to > away.from - 1 && d.from < away.to + 1));
+    }
+    assert.equal(casePlan('remote_leaves').layout, 'remote');
+    // Dark: no document is shown in the dark, and nobody has to answer in it.
+    const dark = labelsFor(casePlan('dark_stretch'));
+    const unlit = dark.faces.find((f) => f.count === 0)!;
+    assert.ok(!dark.documents.some((d) => d.to > unlit.from && d.from < unlit.to));
+    assert.ok(!dark.speech.some((s) => s.speaker === 'customer' && s.to > unlit.from && s.from < unlit.to));
+    // Alone: the customer is heard throughout but never seen.
+    const alone = labelsFor(casePlan('agent_alone'));
+    assert.ok(alone.speech.filter((s) => s.speaker === 'customer').length >= 5);
+    // The document photo on the ID card is labelled on the card, not counted as a person.
+    const idPhoto = labelsFor(casePlan('id_photo'));
+    assert.deepEqual(
+      idPhoto.documents.filter((d) => d['hasPhoto'] === true).map((d) => d.type),
+      ['id_card'],
+    );
+    for (const name of CASES) if (name !== 'id_photo') assert.ok(!labelsFor(casePlan(name)).documents.some((d) => 'hasPhoto' in d), name);
+  });
 });
 
-describe('rendered fixtures (360p) match their labels', { timeout: 240_000 }, () => {
+describe('rendered fixtures (360p) match their labels', { timeout: 300_000 }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dualqa-fixtures-test-'));
   const made = new Map<CaseName, GeneratedCase>();
   const labelsOf = (name: CaseName): Labels => labelsSchema.parse(JSON.parse(fs.readFileSync(made.get(name)!.labels, 'utf8')));
@@ -176,6 +266,35 @@ describe('rendered fixtures (360p) match their labels', { timeout: 240_000 }, ()
     const at = labels.defects.find((d) => d.type === 'truncated')?.at ?? 0;
     assert.ok(at > 20 && at < 60, `truncated at ${at}`);
     assert.ok(labels.faces.every((f) => f.to <= at) && labels.speech.every((s) => s.to <= at));
+  });
+
+  it('dark_stretch: the labelled dark span is dim but not black; the picture is normal around it', async () => {
+    const g = made.get('dark_stretch')!;
+    const unlit = labelsOf('dark_stretch').faces.find((f) => f.count === 0)!;
+    const inside = await meanLuma(g.media, (unlit.from + unlit.to) / 2);
+    for (const t of [unlit.from - 1, unlit.to + 1]) {
+      const lit = (await meanLuma(g.media, t)).mean;
+      assert.ok(lit > 110, `lit ${lit} at ${t}`);
+    }
+    assert.ok(inside.mean > 24 && inside.mean < 45, `dark mean luma ${inside.mean}`);
+    assert.ok(inside.brightShare > 0.02, `share of pixels above 48: ${inside.brightShare}`);
+  });
+
+  it('remote_leaves: remote bank sidecar; the customer tile changes while away, the agent tile does not', async () => {
+    const g = made.get('remote_leaves')!;
+    const meta = sidecarSchema.parse(JSON.parse(fs.readFileSync(g.meta!, 'utf8')));
+    assert.equal(meta.remote, true);
+    assert.equal(meta.channel, 'bank');
+    // While she is away her tile is a still room (an empty chair); with her back in it, it is not.
+    const away = labelsOf('remote_leaves').faces.find((f) => f.count === 1)!;
+    const frame = (t: number): Promise<Buffer> => greyFrame(g.media, t, 32, 18);
+    const [empty1, empty2, back1, back2] = await Promise.all([away.from + 2, away.to - 3, away.to + 2, away.to + 5].map(frame));
+    const still = rightTileDiff(empty1!, empty2!);
+    assert.ok(still < 10, `customer tile while away changes by ${still}`);
+    for (const back of [back1!, back2!]) {
+      const d = rightTileDiff(empty2!, back);
+      assert.ok(d > 25, `customer tile away vs back: ${d}`);
+    }
   });
 
   it('audio_only has no video stream; zero_bytes is empty', async () => {
