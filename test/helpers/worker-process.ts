@@ -29,9 +29,9 @@ export function workerEnv(info: StackInfo, dataDir: string): NodeJS.ProcessEnv {
   };
 }
 
-export function startWorkerProcess(info: StackInfo, dataDir: string, queues = 'orchestration,media'): WorkerProcess {
+export function startWorkerProcess(info: StackInfo, dataDir: string, queues = 'orchestration,media', extraEnv: NodeJS.ProcessEnv = {}): WorkerProcess {
   const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'cli', 'main.js'), 'worker', '--queues', queues], {
-    env: workerEnv(info, dataDir),
+    env: { ...workerEnv(info, dataDir), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -55,6 +55,29 @@ describe('hostile inputs (real Temporal + SeaweedFS, worker process)', { timeout
     fs.rmSync(root, { recursive: true, force: true });
   });
 
+  it('a worker whose face model file is missing: the report names the file and says what to run, integrity still judged', async () => {
+    const emptyTools = fs.mkdtempSync(path.join(root, 'no-models-'));
+    const lost = startWorkerProcess(stack.info, path.join(root, 'worker-no-models'), 'media', { DUALQA_TOOLS_DIR: emptyTools });
+    await worker.stop();
+    try {
+      const kind = HOSTILE.find((k) => k.name === 'spaces in the name')!;
+      const file = await kind.make(fs.mkdtempSync(path.join(root, 'm-')));
+      await uploader.fPutObject(stack.info.buckets.recordings, 'h/model-missing.mp4', file, {});
+      worker = startWorkerProcess(stack.info, path.join(root, 'worker-orch'), 'orchestration');
+      const result = await (await startInspection(client, reader, { bucket: stack.info.buckets.recordings, key: 'h/model-missing.mp4' })).result();
+      const report = (await getJson<Report>(reader, stack.info.buckets.reports, result.reportKey))!;
+      const coframing = report.steps.find((s) => s.id === 'coframing')!;
+      assert.equal(coframing.verdict, 'CANNOT_JUDGE');
+      assert.match(coframing.reasons.join(), /yunet_2023mar_fp32\.onnx/);
+      assert.match(report.problems.map((p) => p.message).join(), /setup\.sh/);
+      assert.equal(report.steps.find((s) => s.id === 'continuity')!.verdict, 'PASS');
+    } finally {
+      await lost.stop();
+      await worker.stop();
+      worker = startWorkerProcess(stack.info, path.join(root, 'worker'));
+    }
+  });
+
   for (const kind of HOSTILE) {
     it(`${kind.name}: a clear report within ${TIME_BOUND_MS / 1000} s`, async () => {
       const dir = fs.mkdtempSync(path.join(root, 'k-'));
