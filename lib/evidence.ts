@@ -87,6 +87,8 @@ export interface FacesEvidence extends EvidenceHeader {
   excluded: { from: number; to: number; why: 'black' | 'timestamp_gap' }[];
   coframing: { ratio: number | null; framesTogether: number; framesJudged: number };
   maxCount: number;
+  /** Faces that are pictures of a party present at the same time (e.g. the photo on a shown ID card): not counted as people. */
+  documentPhotos: { from: number; to: number; ofPersonId: number; similarity: number; medianHeightPx: number }[];
   /** Enrolled photos (the agent's, from the sidecar) against each person seen large enough to recognise. */
   identity: {
     role: 'agent';

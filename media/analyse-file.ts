@@ -73,7 +73,7 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
   if (facts.audio) scans.push(await scanTimestamps(file, facts.audio.index, 'audio', config.gapMinS, options.signal));
   const integrity = integrityPass(facts, config);
   const faceConfig = options.faces?.config ?? DEFAULT_FACE_PASS_CONFIG;
-  const faces = options.faces && facts.video ? facePass(facts, options.faces.detector, faceConfig, options.faces.enrolled?.length ? options.faces.embedder : undefined) : undefined;
+  const faces = options.faces && facts.video ? facePass(facts, options.faces.detector, faceConfig, options.faces.embedder, Boolean(options.faces.enrolled?.length)) : undefined;
   const decode = await decodeOnce(file, facts, {
     videoTaps: [...integrity.videoTaps, ...(faces?.videoTaps ?? [])],
     audio: integrity.audio,
@@ -123,6 +123,7 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
       excluded,
       coframing: t.coframing,
       maxCount: t.maxCount,
+      documentPhotos: result.documentPhotos,
       identity,
       tracks: result.tracks.map((tr) => ({
         id: tr.id,

@@ -14,12 +14,17 @@ import { MODELS } from '../models/registry';
 import { FaceDetector } from '../models/yunet';
 import { FaceEmbedder } from '../models/sface';
 
+/** Detections kept for tracking; false ones on the registry pictures reached 0.75 (models/MODELS.md). */
+const WEAK_FACE_SCORE = 0.6;
+
 /** The face detector, loaded once per process on first use (a failed load is retried on the next call). */
 let faceAnalyser: Promise<FaceAnalyser> | undefined;
 export function loadFaceAnalyser(): Promise<FaceAnalyser> {
   faceAnalyser ??= Promise.all([FaceDetector.load(), FaceEmbedder.load()])
     .then(([detector, embedder]) => ({
-      detector: { detect: (rgb: Buffer, width: number, height: number) => detector.detect(rgb, width, height) },
+      // Weak detections are kept so tracks can start as a face enters; the timeline only counts tracks
+      // confirmed by a strong one (DEFAULT_TIMELINE_CONFIG.confirmScore).
+      detector: { detect: (rgb: Buffer, width: number, height: number) => detector.detect(rgb, width, height, { scoreThreshold: WEAK_FACE_SCORE }) },
       embedder,
       model: { name: MODELS.yunet.name, version: MODELS.yunet.version, sha256: MODELS.yunet.sha256 },
     }))

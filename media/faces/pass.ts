@@ -13,9 +13,16 @@ export interface FacePassConfig {
   fps: number;
   /** Faces smaller than this (pixels of the original video) are not embedded: too small to recognise. */
   minEmbedPx: number;
+  /**
+   * An extra face (more than two in frame) is compared with the parties down to this size: deciding
+   * "a picture of someone present" needs less than recognising a stranger.
+   */
+  minDuplicatePx: number;
   /** Seconds between embeddings of one track, and how many per track at most. */
   embedEveryS: number;
   maxEmbeddingsPerTrack: number;
+  /** Cosine similarity at or above which two faces are one identity (a party and a photo of them). */
+  sameIdentity: number;
   /** A face whose own mean luma (0–255) is below this is too dark to recognise: not counted, and the frame cannot be judged. */
   darkFaceLuma: number;
   /** Width of the frames given to the detector (height follows the aspect ratio). */
@@ -26,8 +33,10 @@ export interface FacePassConfig {
 export const DEFAULT_FACE_PASS_CONFIG: FacePassConfig = {
   fps: 2,
   minEmbedPx: 40,
+  minDuplicatePx: 24,
   embedEveryS: 5,
   maxEmbeddingsPerTrack: 12,
+  sameIdentity: 0.5,
   darkFaceLuma: 45,
   width: 640,
   timeline: DEFAULT_TIMELINE_CONFIG,
@@ -41,8 +50,19 @@ export interface Snapshot {
   why: string;
 }
 
+export interface DocumentPhoto {
+  from: number;
+  to: number;
+  /** The party whose face the picture shows, and how alike they are. */
+  ofPersonId: number;
+  similarity: number;
+  medianHeightPx: number;
+}
+
 export interface FacePassResult {
   timeline: FaceTimeline;
+  /** Faces that are pictures of a party present at the same time (an ID card photo): not people. */
+  documentPhotos: DocumentPhoto[];
   /** Mean identity feature per person id (L2-normalised), for persons seen large enough. */
   personEmbeddings: Map<number, Float32Array>;
   tracks: Track[];
@@ -82,7 +102,18 @@ function boxLuma(rgb: Buffer, width: number, height: number, f: { x: number; y: 
   return n ? sum / n : 0;
 }
 
-export function facePass(facts: MediaFacts, detector: FaceDetectorLike, config: FacePassConfig = DEFAULT_FACE_PASS_CONFIG, embedder?: FaceEmbedderLike) {
+/**
+ * `embedder` enables identity: every track is embedded once when large enough; more often when an
+ * enrolled photo must be matched (`everyInterval`) or when more faces than two are in frame (a visitor,
+ * or a photo of someone present: one person cannot be in two places at once).
+ */
+export function facePass(
+  facts: MediaFacts,
+  detector: FaceDetectorLike,
+  config: FacePassConfig = DEFAULT_FACE_PASS_CONFIG,
+  embedder?: FaceEmbedderLike,
+  everyInterval = false,
+) {
   const embeddings = new Map<number, { t: number; feature: Float32Array }[]>();
   const tracker = new FaceTracker(DEFAULT_TRACKER_CONFIG);
   const frames: FrameSummary[] = [];
@@ -111,8 +142,9 @@ export function facePass(facts: MediaFacts, detector: FaceDetectorLike, config: 
         const id = trackIds[i]!;
         const list = embeddings.get(id) ?? [];
         const last = list.at(-1);
-        if (sightings[i]!.heightPx < config.minEmbedPx || list.length >= config.maxEmbeddingsPerTrack) continue;
-        if (last && frame.t - last.t < config.embedEveryS) continue;
+        const minPx = found.length > 2 ? config.minDuplicatePx : config.minEmbedPx;
+        if (sightings[i]!.heightPx < minPx || list.length >= config.maxEmbeddingsPerTrack) continue;
+        if (last && (frame.t - last.t < config.embedEveryS || !(everyInterval || found.length > 2))) continue;
         list.push({ t: frame.t, feature: await embedder.embed(frame.data, frame.width, frame.height, found[i]!) });
         embeddings.set(id, list);
       }
@@ -134,8 +166,31 @@ export function facePass(facts: MediaFacts, detector: FaceDetectorLike, config: 
   return {
     videoTaps: [tap],
     finish(durationS: number, excluded: Run[]): FacePassResult {
-      const tracks = tracker.tracks();
-      const timeline = buildFaceTimeline({ tracks, frames, fps: config.fps, durationS, excluded }, config.timeline);
+      let tracks = tracker.tracks();
+      let timeline = buildFaceTimeline({ tracks, frames, fps: config.fps, durationS, excluded }, config.timeline);
+      const featureOf = (trackIds: number[]) => meanFeature(trackIds.flatMap((id) => embeddings.get(id) ?? []).map((e) => e.feature));
+      const documentPhotos: DocumentPhoto[] = [];
+      const photoTracks = new Set<number>();
+      for (const person of timeline.persons.filter((p) => !p.party)) {
+        const feature = featureOf(person.trackIds);
+        if (!feature) continue;
+        for (const party of timeline.persons.filter((p) => p.party && p.medianHeightPx > person.medianHeightPx)) {
+          const partyFeature = featureOf(party.trackIds);
+          const overlapping = party.from < person.to && person.from < party.to;
+          const similarity = partyFeature ? cosine(feature, partyFeature) : -1;
+          if (overlapping && similarity >= config.sameIdentity) {
+            documentPhotos.push({ from: person.from, to: person.to, ofPersonId: party.id, similarity: round(similarity, 3), medianHeightPx: person.medianHeightPx });
+            for (const id of person.trackIds) photoTracks.add(id);
+            break;
+          }
+        }
+      }
+      if (photoTracks.size > 0) {
+        // Rebuild without the pictures: counts and co-framing are about people.
+        tracks = tracks.filter((t) => !photoTracks.has(t.id));
+        const kept = frames.map((f) => ({ ...f, trackIds: f.trackIds.filter((id) => !photoTracks.has(id)) }));
+        timeline = buildFaceTimeline({ tracks, frames: kept, fps: config.fps, durationS, excluded }, config.timeline);
+      }
       // Keep the snapshot nearest to each reported absence start, plus the fullest frame.
       const snapshots: Snapshot[] = [];
       for (const a of timeline.absences) {
@@ -149,7 +204,7 @@ export function facePass(facts: MediaFacts, detector: FaceDetectorLike, config: 
         const mean = meanFeature(features);
         if (mean) personEmbeddings.set(person.id, mean);
       }
-      return { timeline, personEmbeddings, tracks, frames: frames.length, msPerFrame: frames.length ? round(detectMs / frames.length, 1) : 0, snapshots };
+      return { timeline, documentPhotos, personEmbeddings, tracks, frames: frames.length, msPerFrame: frames.length ? round(detectMs / frames.length, 1) : 0, snapshots };
     },
   };
 }

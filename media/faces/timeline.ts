@@ -9,6 +9,11 @@ import { centre, type FrameSummary } from './types';
 export interface TimelineConfig {
   /** Tracks seen fewer times are flickers, not people. */
   minSightings: number;
+  /**
+   * A track is a face only if one sighting scores at least this; its weaker sightings (a face turning or
+   * entering the frame) then count too. Detections are requested down to a lower score for that.
+   */
+  confirmScore: number;
   /** A person unseen for up to this long between two sightings is taken as present throughout. */
   fillGapS: number;
   /** A person present in at least this share of the usable frames is a party (agent or customer). */
@@ -23,6 +28,7 @@ export interface TimelineConfig {
 
 export const DEFAULT_TIMELINE_CONFIG: TimelineConfig = {
   minSightings: 2,
+  confirmScore: 0.8,
   fillGapS: 1.0,
   partyMinShare: 0.25,
   samePersonMaxShift: 0.12,
@@ -81,7 +87,7 @@ export function buildFaceTimeline(input: TimelineInput, config: TimelineConfig =
   const visibleCount = excludedFrame.filter((e) => !e).length;
 
   // Tracks → persons: a track continues a person whose seat is close and who was not on screen at the time.
-  const tracks = input.tracks.filter((t) => t.sightings.length >= config.minSightings).sort((a, b) => a.sightings[0]!.t - b.sightings[0]!.t);
+  const tracks = input.tracks.filter((t) => t.sightings.length >= config.minSightings && t.sightings.some((s) => s.score >= config.confirmScore)).sort((a, b) => a.sightings[0]!.t - b.sightings[0]!.t);
   const groups: { tracks: Track[]; seat: { x: number; y: number } }[] = [];
   for (const track of tracks) {
     const seat = { x: medianOf(track.sightings.map((s) => centre(s.box).x)), y: medianOf(track.sightings.map((s) => centre(s.box).y)) };

@@ -13,9 +13,14 @@ export interface TrackerConfig {
   minIou: number;
   /** Or centres closer than this many face widths. */
   maxCentreShift: number;
+  /**
+   * Second chance for what is left unmatched: a face of similar size this many widths away (someone
+   * walking across the frame moves several face widths between two samples).
+   */
+  maxWalkShift: number;
 }
 
-export const DEFAULT_TRACKER_CONFIG: TrackerConfig = { maxGapS: 1.5, minIou: 0.15, maxCentreShift: 0.8 };
+export const DEFAULT_TRACKER_CONFIG: TrackerConfig = { maxGapS: 1.5, minIou: 0.15, maxCentreShift: 0.8, maxWalkShift: 5 };
 
 export class FaceTracker {
   private nextId = 1;
@@ -48,6 +53,26 @@ export class FaceTracker {
       const track = this.open[p.track]!;
       track.sightings.push(sightings[p.sighting]!);
       ids[p.sighting] = track.id;
+    }
+    // Second pass: leftovers of similar size, further apart (a person walking in or across).
+    const walks: { track: number; sighting: number; shift: number }[] = [];
+    this.open.forEach((track, ti) => {
+      if (usedTracks.has(ti)) return;
+      const last = track.sightings.at(-1)!.box;
+      sightings.forEach((s, si) => {
+        if (ids[si] !== undefined) return;
+        const sizeRatio = s.box.h / Math.max(last.h, 1e-6);
+        const shift = distance(last, s.box) / Math.max(last.w, s.box.w, 1e-6);
+        if (sizeRatio > 0.7 && sizeRatio < 1.4 && shift <= this.config.maxWalkShift) walks.push({ track: ti, sighting: si, shift });
+      });
+    });
+    walks.sort((a, b) => a.shift - b.shift);
+    for (const w of walks) {
+      if (usedTracks.has(w.track) || ids[w.sighting] !== undefined) continue;
+      usedTracks.add(w.track);
+      const track = this.open[w.track]!;
+      track.sightings.push(sightings[w.sighting]!);
+      ids[w.sighting] = track.id;
     }
     sightings.forEach((s, si) => {
       if (ids[si] !== undefined) return;

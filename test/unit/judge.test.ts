@@ -149,6 +149,7 @@ function facesEvidence(over: Partial<FacesEvidence> = {}): FacesEvidence {
     excluded: [],
     coframing: { ratio: 1, framesTogether: 120, framesJudged: 120 },
     maxCount: 2,
+    documentPhotos: [],
     identity: [],
     tracks: [],
     thumbnails: [],

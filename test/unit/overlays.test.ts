@@ -16,7 +16,7 @@ function faces(spans: FacesEvidence['faces']): FacesEvidence {
   return {
     kind: 'faces', schemaVersion: 1, recordingId: 'r', analyser: { name: 'faces', version: '1' }, createdAt: '', model: { name: 'yunet', version: 'x', sha256: 'x' },
     sampleFps: 2, frames: 120, msPerFrame: 1, faces: spans, persons: [], parties: 2, absences: [], unusable: [], excluded: [],
-    coframing: { ratio: 1, framesTogether: 120, framesJudged: 120 }, maxCount: Math.max(...spans.map((s) => s.count)), identity: [], tracks: [], thumbnails: [],
+    coframing: { ratio: 1, framesTogether: 120, framesJudged: 120 }, maxCount: Math.max(...spans.map((s) => s.count)), documentPhotos: [], identity: [], tracks: [], thumbnails: [],
   };
 }
 const integrity = { kind: 'integrity', readable: true, defects: [], notes: [], measurements: {}, decode: { videoDecodedS: 60, audioDecodedS: 60, complete: true, errorCount: 0, errors: [], sampleFps: 10 },
