@@ -89,7 +89,14 @@ export function buildReport(input: ReportInputs): Report {
     documents: [],
     speech: [],
     defects: judgement.defects,
-    notes: integrity?.notes ?? [],
+    notes: [
+      ...(integrity?.notes ?? []),
+      ...(faces?.documentPhotos ?? []).map((p) => ({
+        from: p.from,
+        to: p.to,
+        text: `a face seen ${p.from.toFixed(1)}–${p.to.toFixed(1)} s is a picture of person ${p.ofPersonId} (similarity ${p.similarity}, ${p.medianHeightPx} px) shown while they are in frame: a document photo, not counted as a person`,
+      })),
+    ],
     problems,
     media: media
       ? {
