@@ -15,6 +15,8 @@ export interface ActivityDeps {
   loadRulebook: (ref?: string) => LoadedRulebook;
   loadOverlays: () => LoadedOverlay[];
   versions: { dualqa: string; ffmpeg: string };
+  /** A Temporal client for activities that start workflows (discovery); created on first use. */
+  temporal?: () => Promise<import('@temporalio/client').Client>;
   /** Loads the face detector once per process; absent or throwing: face checks say why they could not run. */
   faceAnalyser?: () => Promise<FaceAnalyser>;
 }

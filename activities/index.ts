@@ -6,6 +6,7 @@ import { createJudgeActivities } from './judge';
 import { createMediaActivities } from './analyse-media';
 import { createReportActivities } from './report';
 import { createRejudgeActivities } from './rejudge';
+import { createDiscoverActivities } from './discover';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createJudgeActivities(deps),
     ...createReportActivities(deps),
     ...createRejudgeActivities(deps),
+    ...createDiscoverActivities(deps),
   };
 }
 
@@ -23,4 +25,5 @@ export type { IngestInput, IngestResult } from './ingest';
 export type { AnalyseMediaInput, AnalyseMediaResult, BadMediaDetails } from './analyse-media';
 export type { JudgeInput, JudgeResult } from './judge';
 export type { WriteReportInput, WriteReportResult } from './report';
+export type { DiscoverInput, DiscoverResult } from './discover';
 export type { InspectedRecording, RejudgeBatchInput, RejudgeBatchResult } from './rejudge';

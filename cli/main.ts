@@ -12,6 +12,8 @@ import { runWorkerCommand } from '../workers/main';
 import * as fs from 'node:fs';
 import { evaluateFolder } from '../eval/run';
 import { runRejudge } from '../lib/rejudge';
+import { discoveryInput, ensureDiscoverySchedule } from '../lib/discovery';
+import { TASK_QUEUES } from '../temporal.config';
 import { formatFigures } from '../eval/format';
 import { belowFloors, type Floors } from '../eval/metrics';
 import { CASES, generateCase, type CaseName } from '../fixtures/generate';
@@ -82,6 +84,32 @@ program
           `${result.verdictChanges.length} verdict change(s) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
       );
       for (const c of result.verdictChanges.slice(0, 50)) process.stdout.write(`  ${c.recordingId}: ${c.from} → ${c.to}\n`);
+    } finally {
+      await session.close();
+    }
+  });
+
+program
+  .command('discover')
+  .description('start inspections of new recordings in the bucket: once, or on a Temporal Schedule')
+  .option('--every <seconds>', 'create or update a schedule that sweeps every N seconds')
+  .option('--prefix <prefix>', 'only keys under this prefix')
+  .option('--settle <seconds>', 'wait this long for a sidecar before starting a recording without one', '30')
+  .action(async (opts: { every?: string; prefix?: string; settle: string }) => {
+    const session = await openSession({ inlineWorkers: opts.every ? 'never' : 'auto' });
+    try {
+      const o = { bucket: session.info.buckets.recordings, prefix: opts.prefix, everyS: Number(opts.every ?? 60), settleS: Number(opts.settle) };
+      if (opts.every) {
+        const id = await ensureDiscoverySchedule(session.client, o);
+        process.stdout.write(`schedule ${id}: every ${o.everyS} s (workers must be running: dualqa worker)\n`);
+      } else {
+        const result: unknown = await session.client.workflow.execute('discoverRecordings', {
+          taskQueue: TASK_QUEUES.orchestration,
+          workflowId: `dualqa-discovery-once:${Date.now()}`,
+          args: [discoveryInput(o)],
+        });
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      }
     } finally {
       await session.close();
     }

@@ -1,6 +1,7 @@
 // Builds the activities' dependencies from the resolved stack: the worker's own S3 identity (read-only
 // on recordings), bucket names, scratch space, logger, rulebook loader and version facts.
 import * as fs from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
 import * as path from 'node:path';
 import type { ActivityDeps } from '../activities/deps';
 import { dataDir, PROJECT_ROOT } from '../lib/config';
@@ -55,7 +56,13 @@ export async function ffmpegVersion(): Promise<string> {
   }
 }
 
-export async function createActivityDeps(s3: WorkerS3, logger: Logger, workDir = path.join(dataDir(), 'work')): Promise<ActivityDeps> {
+export async function createActivityDeps(
+  s3: WorkerS3,
+  logger: Logger,
+  workDir = path.join(dataDir(), 'work'),
+  temporalAt?: { address: string; namespace: string },
+): Promise<ActivityDeps> {
+  let temporal: Promise<Client> | undefined;
   fs.mkdirSync(workDir, { recursive: true });
   return {
     s3: makeS3Client(s3.endpoint, s3.worker),
@@ -66,5 +73,11 @@ export async function createActivityDeps(s3: WorkerS3, logger: Logger, workDir =
     loadOverlays: () => loadOverlays(),
     versions: { dualqa: dualqaVersion(), ffmpeg: await ffmpegVersion() },
     faceAnalyser: process.env.DUALQA_FACES === 'off' ? undefined : loadFaceAnalyser,
+    ...(temporalAt
+      ? {
+          temporal: () =>
+            (temporal ??= Connection.connect({ address: temporalAt.address }).then((connection) => new Client({ connection, namespace: temporalAt.namespace }))),
+        }
+      : {}),
   };
 }

@@ -16,7 +16,7 @@ export async function runWorkerCommand(queueList: string): Promise<void> {
   const stack = await resolveStack({});
   try {
     const info = stack.info;
-    const deps = await createActivityDeps({ endpoint: info.s3.endpoint, worker: info.s3.worker, buckets: info.buckets }, logger);
+    const deps = await createActivityDeps({ endpoint: info.s3.endpoint, worker: info.s3.worker, buckets: info.buckets }, logger, undefined, info.temporal);
     const running = await startWorkers({
       address: info.temporal.address,
       namespace: info.temporal.namespace,

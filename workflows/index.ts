@@ -1,3 +1,4 @@
 // Every workflow the workers register. Keep this file a list of re-exports.
 export { inspectRecording } from './inspect-recording';
 export { rejudgeRecordings } from './rejudge';
+export { discoverRecordings } from './discover';

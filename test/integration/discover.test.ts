@@ -1,0 +1,97 @@
+// Discovery on the real stack: a batch dropped into the bucket is inspected without a manual start, by a
+// Temporal Schedule; repeated and overlapping sweeps start nothing twice; a recording whose sidecar may
+// still be coming waits for it.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import type * as Minio from 'minio';
+import { discoveryInput, ensureDiscoverySchedule } from '../../lib/discovery';
+import { makeS3Client } from '../../lib/s3';
+import { startStack, type StackHandle } from '../../stack';
+import { TASK_QUEUES } from '../../temporal.config';
+import type { DiscoverResult } from '../../activities/discover';
+import { makeClip, tempDir } from '../helpers/media';
+import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
+
+let stack: StackHandle;
+let connection: Connection;
+let client: Client;
+let uploader: Minio.Client;
+let reader: Minio.Client;
+let worker: WorkerProcess;
+const root = tempDir('dualqa-discover-');
+
+async function reportsByRecording(): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for await (const o of reader.listObjectsV2(stack.info.buckets.reports, '', true) as AsyncIterable<{ name?: string }>) {
+    const m = o.name?.match(/^(.+)\/r\d+\/report\.json$/);
+    if (m) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+  }
+  return counts;
+}
+
+async function sweepOnce(settleS: number): Promise<DiscoverResult> {
+  return client.workflow.execute<(input: ReturnType<typeof discoveryInput>) => Promise<DiscoverResult>>('discoverRecordings', {
+    taskQueue: TASK_QUEUES.orchestration,
+    workflowId: `sweep-${Date.now()}-${Math.random()}`,
+    args: [discoveryInput({ bucket: stack.info.buckets.recordings, everyS: 1, settleS })],
+  });
+}
+
+describe('discovery (Temporal Schedule + idempotent starts)', { timeout: 10 * 60_000 }, () => {
+  before(async () => {
+    stack = await startStack({ dataDir: path.join(root, 'stack'), name: 'discover' });
+    connection = await Connection.connect({ address: stack.info.temporal.address });
+    client = new Client({ connection, namespace: stack.info.temporal.namespace });
+    uploader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.uploader);
+    reader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.worker);
+    worker = startWorkerProcess(stack.info, path.join(root, 'worker'));
+  });
+
+  after(async () => {
+    await worker?.stop();
+    await connection?.close();
+    await stack?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('inspects a dropped batch exactly once each, with the schedule and extra sweeps running', async () => {
+    const clip = await makeClip(path.join(root, 'clip.mp4'), { durationS: 3 });
+    const keys = ['batch/a.mp4', 'batch/b.mp4', 'batch/c.mp4', 'batch/d.mkv'];
+    for (const [i, key] of keys.entries()) {
+      // Different bytes per key are not needed: each key is its own recording.
+      await uploader.fPutObject(stack.info.buckets.recordings, key, clip, {});
+      if (i === 0) await uploader.putObject(stack.info.buckets.recordings, 'batch/a.meta.json', Buffer.from('{"channel":"bank"}'));
+    }
+    await uploader.putObject(stack.info.buckets.recordings, 'batch/notes.txt', Buffer.from('not a recording'));
+    const scheduleId = await ensureDiscoverySchedule(client, { bucket: stack.info.buckets.recordings, everyS: 2, settleS: 0 });
+    try {
+      const deadline = Date.now() + 180_000;
+      while ((await reportsByRecording()).size < keys.length) {
+        assert.ok(Date.now() < deadline, 'the batch was not inspected in time');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      // More sweeps, scheduled and manual, overlapping the watermark: nothing is inspected twice.
+      await sweepOnce(0);
+      await new Promise((r) => setTimeout(r, 5000));
+      const counts = await reportsByRecording();
+      assert.equal(counts.size, keys.length);
+      for (const [id, n] of counts) assert.equal(n, 1, `${id} has ${n} reports`);
+    } finally {
+      await client.schedule.getHandle(scheduleId).delete();
+    }
+  });
+
+  it('leaves a fresh recording without its sidecar for a later sweep, and starts it once the sidecar lands', async () => {
+    const clip = path.join(root, 'clip.mp4');
+    await uploader.fPutObject(stack.info.buckets.recordings, 'late/e.mp4', clip, {});
+    const first = await sweepOnce(3600);
+    assert.ok(!first.started.includes('late/e.mp4'));
+    assert.ok(first.deferred >= 1);
+    await uploader.putObject(stack.info.buckets.recordings, 'late/e.meta.json', Buffer.from('{"channel":"agent"}'));
+    const second = await sweepOnce(3600);
+    assert.ok(second.started.includes('late/e.mp4'), JSON.stringify(second));
+  });
+});
