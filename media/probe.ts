@@ -66,7 +66,7 @@ interface RawProbe {
   streams?: RawStream[];
 }
 
-export async function probeMedia(file: string, signal?: AbortSignal): Promise<ProbeResult> {
+export async function probeMedia(file: string, signal?: AbortSignal, options: { allowStill?: boolean } = {}): Promise<ProbeResult> {
   const stat = await fs.stat(file);
   if (stat.size === 0) return { ok: false, problem: { code: 'empty', message: 'the file is empty (0 bytes)' }, stderr: '' };
   let out: string;
@@ -80,7 +80,7 @@ export async function probeMedia(file: string, signal?: AbortSignal): Promise<Pr
   const facts = toFacts(raw, stat.size);
   // ffmpeg opens a photo as a one-frame video: that is not a recording.
   const still = /^(image2|[a-z0-9]+_pipe)$/.test(facts.formatName) || (facts.video !== null && STILL_CODECS.has(facts.video.codec) && !facts.audio && (facts.durationS ?? 0) < 1);
-  if (still && !facts.audio) {
+  if (still && !facts.audio && !options.allowStill) {
     return { ok: false, problem: { code: 'not_media', message: `a still picture (${facts.video?.codec ?? facts.formatName}), not a recording` }, stderr: '' };
   }
   if (!facts.video && !facts.audio) {

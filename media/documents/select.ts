@@ -46,8 +46,12 @@ export interface SelectConfig {
   stillMotion: number;
   /** …and the region's box overlaps the previous one at least this much (IoU). */
   stillIou: number;
-  /** Frames without a document for at most this long do not end a showing. */
+  /** Frames without a still document for at most this long do not end a showing… */
   maxGapS: number;
+  /** …unless the document moved this much (mean |Δ| of block means): put away, maybe another held up. */
+  interruptMotion: number;
+  /** Showings with fewer still frames are dropped (a glimpse between two documents, not a showing). */
+  minFrames: number;
   /** Two still spans whose regions overlap less than this (IoU) are different showings. */
   sameIou: number;
 }
@@ -55,21 +59,23 @@ export interface SelectConfig {
 export const DEFAULT_SELECT_CONFIG: SelectConfig = {
   block: 8,
   paperLuma: 150,
-  changeLuma: 22,
-  changeEdge: 10,
+  changeLuma: 20,
+  changeEdge: 18,
   textEdge: 14,
   minAreaShare: 0.012,
   maxAreaShare: 0.6,
-  minFill: 0.55,
+  minFill: 0.6,
   minTextShare: 0.2,
   minAspect: 0.4,
   maxAspect: 3.2,
   adapt: 0.1,
   maxFreezeS: 60,
   cutShare: 0.5,
-  stillMotion: 7,
+  stillMotion: 9,
   stillIou: 0.6,
   maxGapS: 0.6,
+  interruptMotion: 20,
+  minFrames: 2,
   sameIou: 0.3,
 };
 
@@ -204,7 +210,7 @@ export class DocumentSelector {
     if (found) {
       region = found.box;
       sharpness = laplacianVariance(data, width, height, shrink(region, 0.06));
-      motion = this.prev ? meanAbsDiff(data, this.prev, width, height, region) : Infinity;
+      motion = this.prev ? this.blockMotion(region) : Infinity;
       still = !!this.prevRegion && boxIou(region, this.prevRegion) >= c.stillIou && motion <= c.stillMotion;
     }
 
@@ -239,6 +245,11 @@ export class DocumentSelector {
     return { look, ...this.group(look, found?.text ?? 0) };
   }
 
+  /** The block grid and the scene model, for diagnostics. */
+  blocks(): { bw: number; bh: number; mu: Float32Array; edge: Float32Array; muBg: Float32Array; edgeBg: Float32Array } {
+    return { bw: this.bw, bh: this.bh, mu: this.mu, edge: this.edge, muBg: this.muBg, edgeBg: this.edgeBg };
+  }
+
   /** The showing still open (its best frame so far), if any. */
   current(): Showing | null {
     return this.open ? this.summarise(this.open) : null;
@@ -246,7 +257,7 @@ export class DocumentSelector {
 
   /** Ends the open showing; returns every showing, in time order. */
   finish(): Showing[] {
-    if (this.open) this.closed.push(this.summarise(this.open));
+    if (this.open && this.open.boxes.length >= this.config.minFrames) this.closed.push(this.summarise(this.open));
     this.open = null;
     return [...this.closed];
   }
@@ -257,12 +268,14 @@ export class DocumentSelector {
     let closed: Showing | undefined;
     const close = (): void => {
       if (!this.open) return;
-      closed = this.summarise(this.open);
-      this.closed.push(closed);
+      if (this.open.boxes.length >= c.minFrames) {
+        closed = this.summarise(this.open);
+        this.closed.push(closed);
+      }
       this.open = null;
     };
     if (this.open && (look.cut || look.t - this.open.lastStill > c.maxGapS + step / 2)) close();
-    if (look.region && !look.still && this.open) this.open.interrupted = true;
+    if (look.region && !look.still && look.motion >= c.interruptMotion && this.open) this.open.interrupted = true;
     if (!look.region || !look.still) return closed ? { closed } : {};
 
     const region = look.region;
@@ -347,6 +360,21 @@ export class DocumentSelector {
     return reset;
   }
 
+  /** Mean |Δ| of block means inside a region since the previous frame: blind to sub-block tremor and noise, not to a slide. */
+  private blockMotion(box: NormBox): number {
+    const r = this.blockRect(box, 0);
+    let sum = 0;
+    let n = 0;
+    for (let by = r.y0; by <= r.y1; by++) {
+      for (let bx = r.x0; bx <= r.x1; bx++) {
+        const b = by * this.bw + bx;
+        sum += Math.abs(this.mu[b]! - this.muPrev[b]!);
+        n++;
+      }
+    }
+    return n ? sum / n : 0;
+  }
+
   private blockRect(box: NormBox, pad: number): { x0: number; y0: number; x1: number; y1: number } {
     const sx = this.fw / this.config.block;
     const sy = this.fh / this.config.block;
@@ -364,9 +392,21 @@ export class DocumentSelector {
     const { bw, bh } = this;
     const n = bw * bh;
     const cand = new Uint8Array(n);
-    for (let b = 0; b < n; b++) {
-      const changed = Math.abs(this.mu[b]! - this.muBg[b]!) >= c.changeLuma || Math.abs(this.edge[b]! - this.edgeBg[b]!) >= c.changeEdge;
-      cand[b] = changed && this.mu[b]! >= c.paperLuma ? 1 : 0;
+    for (let by = 0; by < bh; by++) {
+      for (let bx = 0; bx < bw; bx++) {
+        const b = by * bw + bx;
+        if (this.mu[b]! < c.paperLuma) continue;
+        // Against the scene model around the block too: a sway or drift shorter than a block is no change.
+        let dMu = Infinity;
+        let dEdge = Infinity;
+        for (let y = Math.max(0, by - 1); y <= Math.min(bh - 1, by + 1); y++) {
+          for (let x = Math.max(0, bx - 1); x <= Math.min(bw - 1, bx + 1); x++) {
+            dMu = Math.min(dMu, Math.abs(this.mu[b]! - this.muBg[y * bw + x]!));
+            dEdge = Math.min(dEdge, Math.abs(this.edge[b]! - this.edgeBg[y * bw + x]!));
+          }
+        }
+        cand[b] = dMu >= c.changeLuma || dEdge >= c.changeEdge ? 1 : 0;
+      }
     }
     const mask = close3(cand, bw, bh);
     const label = new Int32Array(n).fill(-1);

@@ -18,7 +18,7 @@ export interface Enrolment {
 const MAX_SIDE = 1280;
 
 export async function enrolPhoto(file: string, detector: EnrolDetector, embedder: FaceEmbedderLike, minFacePx = 40): Promise<Enrolment> {
-  const probe = await probeMedia(file);
+  const probe = await probeMedia(file, undefined, { allowStill: true });
   if (!probe.ok || !probe.facts.video) return { feature: null, problem: `not a readable picture${probe.ok ? '' : `: ${probe.problem.message}`}` };
   let { width, height } = probe.facts.video;
   const scale = Math.min(1, MAX_SIDE / Math.max(width, height));

@@ -28,7 +28,7 @@ export interface AudioDiscontinuity {
   at: number;
   /** Broadband transient energy at the instant ÷ its median in the surrounding second. */
   clickRatio: number;
-  /** Level change between the quarter-second before and after, in dB. */
+  /** Change of the noise floor between the three seconds before and after, in dB. */
   levelJumpDb: number;
 }
 
@@ -151,16 +151,13 @@ export class SoundDetector {
       if (Math.abs(i - best) > 2) context.push(this.transientDb.at(i));
     }
     const clickRatio = 10 ** ((this.transientDb.at(best) - median(context)) / 10);
-    // Level change measured two ways: the median (speech) and the 20th percentile (room tone) of the
-    // 10 ms levels in the second before and after; a change of take or microphone shows in the latter.
+    // The room's noise floor (2nd percentile of 10 ms levels: the quietest gaps between words) over three seconds each side: a change of
+    // take or microphone moves it, a word starting or stopping does not (speech leaves pauses).
     const before: number[] = [];
     const after: number[] = [];
-    for (let i = Math.max(0, best - 100); i < best - 1; i++) before.push(this.levelDb.at(i));
-    for (let i = best + 2; i <= Math.min(n - 1, best + 100); i++) after.push(this.levelDb.at(i));
-    const levelJumpDb =
-      before.length >= 10 && after.length >= 10
-        ? Math.max(Math.abs(median(before) - median(after)), Math.abs(percentile(before, 0.2) - percentile(after, 0.2)))
-        : 0;
+    for (let i = Math.max(0, best - 300); i < best - 1; i++) before.push(this.levelDb.at(i));
+    for (let i = best + 2; i <= Math.min(n - 1, best + 300); i++) after.push(this.levelDb.at(i));
+    const levelJumpDb = before.length >= 50 && after.length >= 50 ? Math.abs(percentile(before, 0.02) - percentile(after, 0.02)) : 0;
     return { at: round(best * HOP_S), clickRatio: round(clickRatio, 1), levelJumpDb: round(levelJumpDb, 1) };
   }
 }

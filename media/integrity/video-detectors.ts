@@ -42,6 +42,11 @@ export const DEFAULT_PICTURE_THRESHOLDS: PictureThresholds = {
 export interface AbruptChange {
   at: number;
   diff: number;
+  /**
+   * Correlation of the two frames after removing each one's mean and contrast: near 1 when the same
+   * scene is only lit differently (a light switched), low when the content itself changed.
+   */
+  structure: number;
   /** Median frame difference in the second around the change. */
   contextDiff: number;
 }
@@ -59,7 +64,7 @@ export class PictureDetector {
   private readonly black: RunCollector;
   private readonly frozen: RunCollector;
   private previous: Buffer | null = null;
-  private readonly diffs: { t: number; diff: number }[] = [];
+  private readonly diffs: { t: number; diff: number; structure?: number }[] = [];
   private readonly lumaByFrame: number[] = [];
   private lumaSum = 0;
   private frames = 0;
@@ -107,7 +112,8 @@ export class PictureDetector {
         if (d > largest) largest = d;
       }
       const diff = diffSum / data.length;
-      this.diffs.push({ t: frame.t, diff });
+      // Only large changes are candidates: their structure correlation is worth computing.
+      this.diffs.push(diff >= this.thresholds.cutMinDiff ? { t: frame.t, diff, structure: structureCorrelation(prev, data) } : { t: frame.t, diff });
       const unchanged = diff < th.frozenMeanDiff && changed / data.length <= th.frozenChangedShare;
       const codecRefresh = largest <= th.frozenCodecNoiseMax && diff < 1;
       // A black picture is also static: black takes precedence, so it is not reported twice.
@@ -149,7 +155,7 @@ export class PictureDetector {
       const before = this.lumaByFrame[i] ?? 0;
       const after = this.lumaByFrame[i + 1] ?? 0;
       if (before < th.blackMeanLuma || after < th.blackMeanLuma) continue;
-      out.push({ at: round(cur.t), diff: round(cur.diff, 1), contextDiff: round(context, 2) });
+      out.push({ at: round(cur.t), diff: round(cur.diff, 1), contextDiff: round(context, 2), structure: round(cur.structure ?? 0, 3) });
     }
     return out;
   }
@@ -160,4 +166,28 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Pearson correlation of two equally sized grey frames. */
+export function structureCorrelation(a: Buffer, b: Buffer): number {
+  const n = Math.min(a.length, b.length);
+  let sa = 0;
+  let sb = 0;
+  for (let i = 0; i < n; i++) {
+    sa += a[i]!;
+    sb += b[i]!;
+  }
+  const ma = sa / n;
+  const mb = sb / n;
+  let cov = 0;
+  let va = 0;
+  let vb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i]! - ma;
+    const db = b[i]! - mb;
+    cov += da * db;
+    va += da * da;
+    vb += db * db;
+  }
+  return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : 0;
 }

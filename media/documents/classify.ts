@@ -1,0 +1,245 @@
+// What a document is, from the text read off it. The keywords, their weights, the patterns and the layout
+// cues are data (a rulebook may replace DEFAULT_KEYWORD_TABLE), not code. Keywords match approximately —
+// the best-matching stretch of the text within a few edits (OCR reads 明诚 as 明战) — and each class scores
+// the sum of its matched keywords' weights (scaled by how well they matched), plus its patterns and cues.
+// The best class wins if it reaches `minScore`; else the document is `other` (text, but nothing known).
+import type { DocumentType } from '../../lib/labelled';
+import { compact, findIdNumbers } from './fields';
+
+export interface KeywordRule {
+  text: string;
+  weight: number;
+}
+
+export interface PatternRule {
+  /** Named in the evidence when it matches. */
+  name: string;
+  /** A regular expression (unicode flag) tried on the compacted text (full-width folded, no spaces). */
+  regex: string;
+  weight: number;
+  /** Only matches that pass this check count (`gb11643`: an 18-character ID number with a valid check character). */
+  check?: 'gb11643';
+}
+
+export interface DocumentClassRule {
+  type: DocumentType;
+  /** A finer kind within the type (e.g. `application_form` within `other`): the class's key when set. */
+  label?: string;
+  keywords: KeywordRule[];
+  patterns?: PatternRule[];
+  /** Width / height of the document in the picture: a layout cue. */
+  aspect?: { min: number; max: number; weight: number };
+}
+
+export interface KeywordTable {
+  version: string;
+  /** A class needs at least this score to be chosen. */
+  minScore: number;
+  /** A keyword of n characters matches a stretch within floor(n · (1 − minSimilarity)) edits. */
+  minSimilarity: number;
+  /** Keywords this short must match exactly. */
+  exactUpTo: number;
+  classes: DocumentClassRule[];
+  /** Types whose text is personal: their text sample keeps only the matched keywords. */
+  privateTypes: DocumentType[];
+}
+
+export const DEFAULT_KEYWORD_TABLE: KeywordTable = {
+  version: 'documents-keywords-1.0.0',
+  minScore: 2.5,
+  minSimilarity: 0.75,
+  exactUpTo: 3,
+  privateTypes: ['id_card'],
+  classes: [
+    {
+      type: 'agent_licence',
+      keywords: [
+        { text: '执业证', weight: 3 },
+        { text: '保险销售从业人员', weight: 2 },
+        { text: '执业证编号', weight: 1.5 },
+        { text: '执业区域', weight: 1 },
+        { text: '所属机构', weight: 1 },
+        { text: '展业证', weight: 3 },
+        { text: '资格证书', weight: 2 },
+        { text: '保险代理从业人员', weight: 2 },
+      ],
+      patterns: [{ name: 'licence_number', regex: '(编号|证号)[:：]?[0-9A-Z]{8,32}', weight: 1 }],
+      aspect: { min: 1.3, max: 2.0, weight: 0.5 },
+    },
+    {
+      type: 'agent_licence',
+      label: 'work_card',
+      keywords: [
+        { text: '工作证', weight: 3 },
+        { text: '工号', weight: 1 },
+      ],
+      aspect: { min: 0.5, max: 2.0, weight: 0.3 },
+    },
+    {
+      type: 'id_card',
+      keywords: [
+        { text: '公民身份号码', weight: 3 },
+        { text: '居民身份证', weight: 3 },
+        { text: '身份号码', weight: 1 },
+        { text: '签发机关', weight: 2 },
+        { text: '有效期限', weight: 0.5 },
+        { text: '民族', weight: 1 },
+        { text: '出生', weight: 0.5 },
+        { text: '住址', weight: 1 },
+        { text: '性别', weight: 0.5 },
+      ],
+      patterns: [{ name: 'id_number', regex: '\\d{17}[\\dX]', weight: 2, check: 'gb11643' }],
+      aspect: { min: 1.35, max: 1.85, weight: 0.5 },
+    },
+    {
+      type: 'risk_notice',
+      keywords: [
+        { text: '投保提示书', weight: 3 },
+        { text: '投保提示', weight: 1 },
+        { text: '风险提示书', weight: 2 },
+        { text: '不是存款', weight: 1 },
+        { text: '犹豫期', weight: 0.5 },
+        { text: '如实告知', weight: 0.5 },
+      ],
+      aspect: { min: 0.5, max: 1.0, weight: 0.3 },
+    },
+    {
+      type: 'policy_terms',
+      keywords: [
+        { text: '保险条款', weight: 3 },
+        { text: '保险合同构成', weight: 1.5 },
+        { text: '投保范围', weight: 1 },
+        { text: '保险期间', weight: 1 },
+        { text: '保险责任', weight: 1 },
+        { text: '现金价值', weight: 0.5 },
+        { text: '第一条', weight: 0.5 },
+      ],
+      aspect: { min: 0.5, max: 1.0, weight: 0.3 },
+    },
+    {
+      type: 'exclusions',
+      keywords: [
+        { text: '免责条款', weight: 3 },
+        { text: '免除责任', weight: 1.5 },
+        { text: '责任免除', weight: 1.5 },
+        { text: '不承担给付', weight: 1.5 },
+        { text: '不承担', weight: 0.5 },
+        { text: '故意', weight: 0.5 },
+        { text: '酒后驾驶', weight: 0.5 },
+      ],
+      aspect: { min: 0.5, max: 1.0, weight: 0.3 },
+    },
+    {
+      type: 'other',
+      label: 'application_form',
+      keywords: [
+        { text: '投保单', weight: 3 },
+        { text: '投保人签名', weight: 0.5 },
+        { text: '被保险人', weight: 1 },
+        { text: '交费期间', weight: 1 },
+        { text: '年交保费', weight: 1 },
+        { text: '风险提示语句抄录', weight: 2 },
+      ],
+    },
+    {
+      type: 'other',
+      label: 'product_brochure',
+      keywords: [
+        { text: '产品说明书', weight: 3 },
+        { text: '利益演示', weight: 1.5 },
+      ],
+    },
+  ],
+};
+
+export interface Classification {
+  type: DocumentType;
+  /** The class's finer label, when the winning class has one. */
+  label?: string;
+  score: number;
+  /** 0–1: how clearly the winner beat the rest (best / (best + runner-up + 1)). */
+  confidence: number;
+  /** The winner's matched keywords and patterns. */
+  matched: string[];
+  /** Score per class key (label, else type). */
+  scores: Record<string, number>;
+}
+
+export interface Cues {
+  /** Width / height of the document region. */
+  aspect?: number;
+}
+
+/**
+ * Approximate substring match (Sellers): the fewest edits turning `needle` into some stretch of `hay`.
+ * Compares code points, so a Han character is one symbol.
+ */
+export function substringEdits(needle: string, hay: string): number {
+  const p = [...needle];
+  const t = [...hay];
+  if (p.length === 0) return 0;
+  let prev = new Array<number>(t.length + 1).fill(0);
+  for (let i = 1; i <= p.length; i++) {
+    const cur = new Array<number>(t.length + 1);
+    cur[0] = i;
+    for (let j = 1; j <= t.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (p[i - 1] === t[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return Math.min(...prev);
+}
+
+/** How well a keyword occurs in the text: 1 − edits / length, or 0 when it does not (within the table's tolerance). */
+export function keywordSimilarity(keyword: string, text: string, table: Pick<KeywordTable, 'minSimilarity' | 'exactUpTo'>): number {
+  const k = compact(keyword);
+  const n = [...k].length;
+  if (n === 0) return 0;
+  if (text.includes(k)) return 1;
+  if (n <= table.exactUpTo) return 0;
+  const allowed = Math.floor(n * (1 - table.minSimilarity) + 1e-9);
+  if (allowed < 1) return 0;
+  const edits = substringEdits(k, text);
+  return edits <= allowed ? 1 - edits / n : 0;
+}
+
+function classKey(c: DocumentClassRule): string {
+  return c.label ?? c.type;
+}
+
+/** Classifies the text read off one document (lines or one string). */
+export function classifyText(lines: string[] | string, table: KeywordTable = DEFAULT_KEYWORD_TABLE, cues: Cues = {}): Classification {
+  const text = compact(Array.isArray(lines) ? lines.join('') : lines);
+  const scored = table.classes.map((c) => {
+    let score = 0;
+    const matched: string[] = [];
+    for (const k of c.keywords) {
+      const sim = keywordSimilarity(k.text, text, table);
+      if (sim > 0) {
+        score += k.weight * sim;
+        matched.push(k.text);
+      }
+    }
+    for (const p of c.patterns ?? []) {
+      const hits = p.check === 'gb11643' ? findIdNumbers(text).filter((h) => h.valid).length : new RegExp(p.regex, 'u').test(text) ? 1 : 0;
+      if (hits > 0) {
+        score += p.weight;
+        matched.push(p.name);
+      }
+    }
+    // A layout cue only supports a class that the text already points to.
+    if (c.aspect && cues.aspect !== undefined && score > 0 && cues.aspect >= c.aspect.min && cues.aspect <= c.aspect.max) {
+      score += c.aspect.weight;
+      matched.push(`aspect ${cues.aspect.toFixed(2)}`);
+    }
+    return { c, score: Math.round(score * 100) / 100, matched };
+  });
+  const scores: Record<string, number> = {};
+  for (const s of scored) scores[classKey(s.c)] = Math.max(scores[classKey(s.c)] ?? 0, s.score);
+  const ranked = [...scored].sort((a, b) => b.score - a.score);
+  const best = ranked[0];
+  const second = ranked.find((s) => best && s.c.type !== best.c.type)?.score ?? 0;
+  if (!best || best.score < table.minScore) {
+    return { type: 'other', score: best?.score ?? 0, confidence: text.length ? 0.5 : 0, matched: [], scores };
+  }
+  const confidence = Math.round((best.score / (best.score + second + 1)) * 1000) / 1000;
+  return { type: best.c.type, ...(best.c.label ? { label: best.c.label } : {}), score: best.score, confidence, matched: best.matched, scores };
+}

@@ -1,0 +1,401 @@
+// The recorder's burned-in clock ("system time shown" in the rules). Every few seconds a small crop around
+// the clock is read; each reading gives the clock's offset from media time (clock − t). In one continuous
+// recording the offset stays put (within the clock's 1 s resolution); a splice of two takes, or a pause
+// the file hides, moves it: a `clock_jump`.
+//
+// OCR slips are expected, so a reading only moves the reference offset when the next reading agrees with
+// it (a lone odd reading is an outlier, not a jump), and a frozen picture (the clock stands still while
+// media time runs, then catches up) is reported as a stall, not as a jump. Once a jump is confirmed, the
+// crops kept since the last good reading are bisected to place it to one frame. Too few readings, or long
+// stretches without one, make the clock unjudgeable: the judge then says CANNOT_JUDGE, not PASS.
+import type { EvidenceDefect } from '../../lib/evidence';
+import { cropRgb, padBox, quadBounds, toPixels, type NormBox, type OcrEngineLike, type OcrLineLike, type RgbImage } from './types';
+
+export interface ClockConfig {
+  /** Where the clock is (normalised), 'auto' to find it by reading whole frames, or 'off'. */
+  region: NormBox | 'auto' | 'off';
+  /** Seconds between readings. */
+  everyS: number;
+  /** An offset change of at least this many seconds between agreeing readings is a jump. */
+  jumpMinS: number;
+  /** Two readings agree when their offsets differ by less than this (the clock shows whole seconds). */
+  agreeS: number;
+  /** Readings below this OCR score are not used. */
+  minScore: number;
+  /** Fewer usable readings than this: the clock cannot be judged. */
+  minReadings: number;
+  /** Share of attempts that must read: below it the clock cannot be judged. */
+  minReadShare: number;
+  /** A stretch longer than this without a usable reading is reported (a jump inside it could be missed). */
+  maxUnreadS: number;
+  /** 'auto': seconds between whole-frame searches until the clock is found, and how many at most. */
+  searchEveryS: number;
+  maxSearches: number;
+  /** Margin around the found clock line (share of its width / height on each side). */
+  searchPad: { x: number; y: number };
+  /** Where the clock is looked for by the automatic search (normalised); the whole frame by default. */
+  searchArea: NormBox;
+}
+
+/**
+ * Fixture recorders draw the clock at the top right: drawtext x = w − tw − 24, y = 22 (720p units), 26 px,
+ * with a 6 px box (fixtures/render.ts). This crop holds it at any size with room for drift.
+ */
+export const FIXTURE_CLOCK_REGION: NormBox = { x: 0.62, y: 0.0, w: 0.38, h: 0.1 };
+
+export const DEFAULT_CLOCK_CONFIG: ClockConfig = {
+  region: 'auto',
+  everyS: 2,
+  jumpMinS: 2,
+  agreeS: 1.5,
+  minScore: 0.6,
+  minReadings: 3,
+  minReadShare: 0.5,
+  maxUnreadS: 20,
+  searchEveryS: 5,
+  maxSearches: 6,
+  searchPad: { x: 0.15, y: 0.6 },
+  searchArea: { x: 0, y: 0, w: 1, h: 1 },
+};
+
+/** Clock text to digits: O→0, l/I→1 and friends, full-width forms folded, separators unified. */
+export function normaliseClockText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/[OoQD]/g, '0')
+    .replace(/[lI|!i]/g, '1')
+    .replace(/[Zz]/g, '2')
+    .replace(/[Ss]/g, '5')
+    .replace(/B/g, '8')
+    .replace(/[;：]/g, ':')
+    .replace(/[/年月]/g, '-')
+    .replace(/日/g, ' ');
+}
+
+const CLOCK = /(\d{4})\s*[-.]?\s*(\d{1,2})\s*[-.]?\s*(\d{1,2})\s*[T\s]?\s*(\d{1,2})\s*[:.,]?\s*(\d{2})\s*[:.,]?\s*(\d{2})(?!\d)/;
+
+export interface ParsedClock {
+  /** Seconds since 1970-01-01 00:00:00 of the clock's own (local) time, read as if UTC. */
+  clockS: number;
+  /** Canonical YYYY-MM-DD HH:MM:SS. */
+  text: string;
+}
+
+/** Parses `YYYY-MM-DD HH:MM:SS` out of OCR text (tolerating O/0, l/1, ':'/'.', missing separators); null when none. */
+export function parseClock(raw: string): ParsedClock | null {
+  const m = CLOCK.exec(normaliseClockText(raw));
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(ms);
+  if (back.getUTCDate() !== d) return null; // 31 February
+  const p2 = (v: number): string => String(v).padStart(2, '0');
+  return { clockS: ms / 1000, text: `${y}-${p2(mo)}-${p2(d)} ${p2(h)}:${p2(mi)}:${p2(s)}` };
+}
+
+/** The line that reads as a clock, with its score, among OCR lines. */
+export function findClockLine(lines: OcrLineLike[]): { line: OcrLineLike; parsed: ParsedClock } | null {
+  let best: { line: OcrLineLike; parsed: ParsedClock } | null = null;
+  for (const line of lines) {
+    const parsed = parseClock(line.text);
+    if (parsed && (!best || line.score > best.line.score)) best = { line, parsed };
+  }
+  if (best) return best;
+  // The date and the time may come as two boxes on one row.
+  const sorted = [...lines].sort((a, b) => quadBounds(a.box).x0 - quadBounds(b.box).x0);
+  for (let i = 0; i < sorted.length; i++) {
+    for (let j = 0; j < sorted.length; j++) {
+      if (i === j) continue;
+      const a = quadBounds(sorted[i]!.box);
+      const b = quadBounds(sorted[j]!.box);
+      const sameRow = Math.abs((a.y0 + a.y1) / 2 - (b.y0 + b.y1) / 2) < 0.5 * Math.min(a.y1 - a.y0, b.y1 - b.y0);
+      if (!sameRow || b.x0 < a.x1 - 2) continue;
+      const parsed = parseClock(`${sorted[i]!.text} ${sorted[j]!.text}`);
+      if (parsed) {
+        const box: [number, number][] = [
+          [a.x0, Math.min(a.y0, b.y0)],
+          [b.x1, Math.min(a.y0, b.y0)],
+          [b.x1, Math.max(a.y1, b.y1)],
+          [a.x0, Math.max(a.y1, b.y1)],
+        ];
+        return { line: { text: `${sorted[i]!.text} ${sorted[j]!.text}`, score: Math.min(sorted[i]!.score, sorted[j]!.score), box }, parsed };
+      }
+    }
+  }
+  return null;
+}
+
+/** The normalised crop around a clock line found in a width × height frame. */
+export function clockRegionAround(line: OcrLineLike, width: number, height: number, pad: { x: number; y: number }): NormBox {
+  const b = quadBounds(line.box);
+  return padBox({ x: b.x0 / width, y: b.y0 / height, w: (b.x1 - b.x0) / width, h: (b.y1 - b.y0) / height }, pad.x, pad.y);
+}
+
+export interface ClockReading {
+  /** Media time of the frame read. */
+  t: number;
+  clockS: number;
+  /** clockS − t */
+  offsetS: number;
+  score: number;
+}
+
+export interface ClockJump {
+  /** Media time of the first frame showing the new clock. */
+  at: number;
+  /** New offset − old offset (positive: the clock jumped ahead). */
+  jumpS: number;
+  /** The two agreeing readings around it. */
+  before: number;
+  after: number;
+  /** The jump was placed to a frame by bisecting the crops in between (else `at` is the first reading after it). */
+  refined: boolean;
+}
+
+export interface ClockStall {
+  from: number;
+  to: number;
+}
+
+export type ClockStatus = 'ok' | 'partial' | 'unreadable' | 'not_found' | 'off';
+
+export interface ClockSummary {
+  status: ClockStatus;
+  /** Why the clock cannot (or can only partly) be judged. */
+  reason?: string;
+  region: NormBox | null;
+  regionFrom: 'config' | 'search' | null;
+  attempts: number;
+  readings: number;
+  /** Readings set aside: they agreed with neither the offset before nor the one after. */
+  outliers: number;
+  /** Local wall-clock time the clock showed at media time 0 (YYYY-MM-DDTHH:MM:SS, no zone). */
+  clockAtStart?: string;
+  jumps: ClockJump[];
+  /** The clock stood still while media time ran (a frozen picture, or a stopped clock). */
+  stalls: ClockStall[];
+  /** Stretches longer than maxUnreadS without a usable reading. */
+  unread: { from: number; to: number }[];
+  /** Compact readings: [t, offsetS] (offset relative to the first reading, so no wall-clock time is kept per reading). */
+  series: [number, number][];
+}
+
+const r2 = (v: number): number => Math.round(v * 100) / 100;
+
+function isoLocal(clockS: number): string {
+  return new Date(Math.round(clockS) * 1000).toISOString().slice(0, 19);
+}
+
+/**
+ * Reads the clock from frames as they are decoded. Give it every frame of a tap (`onFrame`): it reads one
+ * every `everyS`, keeps small crops of the frames in between (for placing a jump), and searches for the
+ * clock first when the region is 'auto'.
+ */
+export class ClockReader {
+  private region: NormBox | null;
+  private regionFrom: 'config' | 'search' | null;
+  private searches = 0;
+  private nextSearchT = 0;
+  private nextReadT = 0;
+  private attempts = 0;
+  private outliers = 0;
+  private ocrCalls = 0;
+  private readonly readings: ClockReading[] = [];
+  /** Every reading, including those set aside, for the stall and coverage summary. */
+  private readonly all: ClockReading[] = [];
+  /** Crops since a little before the reference reading: [t, crop]. */
+  private ring: { t: number; crop: RgbImage }[] = [];
+  private ref: ClockReading | null = null;
+  private candidate: ClockReading | null = null;
+  /** The last reading that agreed with the reference (where a jump search starts). */
+  private lastGood: ClockReading | null = null;
+  private readonly jumps: ClockJump[] = [];
+  /** Readings since the last jump (one offset). */
+  private segment: ClockReading[] = [];
+  private lastT = 0;
+
+  constructor(
+    private readonly ocr: OcrEngineLike,
+    readonly config: ClockConfig = DEFAULT_CLOCK_CONFIG,
+    private readonly signal?: AbortSignal,
+  ) {
+    this.region = typeof config.region === 'object' ? config.region : null;
+    this.regionFrom = this.region ? 'config' : null;
+  }
+
+  get calls(): number {
+    return this.ocrCalls;
+  }
+
+  async onFrame(frame: { t: number; width: number; height: number; data: Buffer }): Promise<void> {
+    const c = this.config;
+    this.lastT = Math.max(this.lastT, frame.t);
+    if (c.region === 'off') return;
+    if (!this.region) {
+      if (c.region !== 'auto' || this.searches >= c.maxSearches || frame.t < this.nextSearchT) return;
+      this.searches++;
+      this.nextSearchT = frame.t + c.searchEveryS;
+      const area = toPixels(c.searchArea, frame.width, frame.height);
+      const img = area.w === frame.width && area.h === frame.height ? { width: frame.width, height: frame.height, rgb: frame.data } : cropRgb(frame.data, frame.width, frame.height, area);
+      const found = findClockLine(await this.read(img));
+      if (!found || found.line.score < c.minScore) return;
+      const shifted: OcrLineLike = { ...found.line, box: found.line.box.map(([x, y]) => [x + area.x, y + area.y] as [number, number]) };
+      this.region = clockRegionAround(shifted, frame.width, frame.height, c.searchPad);
+      this.regionFrom = 'search';
+      this.nextReadT = frame.t;
+    }
+    const crop = cropRgb(frame.data, frame.width, frame.height, toPixels(this.region, frame.width, frame.height));
+    // Keep the crops since the last agreeing reading: a confirmed jump lies after it.
+    this.ring.push({ t: frame.t, crop });
+    const keepFrom = Math.min(this.lastGood?.t ?? frame.t, this.candidate?.t ?? frame.t);
+    this.ring = this.ring.filter((r) => r.t >= keepFrom);
+    if (frame.t + 1e-6 < this.nextReadT) return;
+    this.nextReadT = frame.t + c.everyS;
+    this.attempts++;
+    const reading = await this.readCrop(frame.t, crop);
+    if (reading) await this.take(reading);
+  }
+
+  /** Ends reading; summarises what was read. */
+  finish(): ClockSummary {
+    const c = this.config;
+    const base = { region: this.region, regionFrom: this.regionFrom, attempts: this.attempts, readings: this.readings.length, outliers: this.outliers };
+    if (c.region === 'off') return { status: 'off', reason: 'clock reading is off', ...base, jumps: [], stalls: [], unread: [], series: [] };
+    if (!this.region) {
+      return { status: 'not_found', reason: `no clock (YYYY-MM-DD HH:MM:SS) found in ${this.searches} frame(s) searched`, ...base, jumps: [], stalls: [], unread: [], series: [] };
+    }
+    const readings = this.readings;
+    const first = readings[0];
+    const unread: { from: number; to: number }[] = [];
+    let prevT = 0;
+    for (const r of [...readings, { t: this.lastT }]) {
+      if (r.t - prevT > c.maxUnreadS) unread.push({ from: r2(prevT), to: r2(r.t) });
+      prevT = r.t;
+    }
+    const share = this.attempts ? readings.length / this.attempts : 0;
+    let status: ClockStatus = 'ok';
+    let reason: string | undefined;
+    if (readings.length < c.minReadings || share < c.minReadShare) {
+      status = 'unreadable';
+      reason = `clock read in ${readings.length} of ${this.attempts} attempts (need ≥ ${c.minReadings} and ≥ ${Math.round(c.minReadShare * 100)} %)`;
+    } else if (unread.length) {
+      status = 'partial';
+      reason = `no clock reading for ${unread.map((u) => `${u.from}–${u.to} s`).join(', ')}`;
+    }
+    return {
+      status,
+      ...(reason ? { reason } : {}),
+      ...base,
+      ...(first ? { clockAtStart: isoLocal(first.offsetS) } : {}),
+      jumps: this.jumps,
+      stalls: stallsOf(this.all, c),
+      unread,
+      series: first ? readings.map((r) => [r2(r.t), r2(r.offsetS - first.offsetS)] as [number, number]) : [],
+    };
+  }
+
+  private async read(img: RgbImage): Promise<OcrLineLike[]> {
+    this.ocrCalls++;
+    return this.ocr.readLines(img.rgb, img.width, img.height, this.signal ? { signal: this.signal } : undefined);
+  }
+
+  private async readCrop(t: number, crop: RgbImage): Promise<ClockReading | null> {
+    const found = findClockLine(await this.read(crop));
+    if (!found || found.line.score < this.config.minScore) return null;
+    return { t, clockS: found.parsed.clockS, offsetS: found.parsed.clockS - t, score: found.line.score };
+  }
+
+  private async take(r: ClockReading): Promise<void> {
+    const c = this.config;
+    this.all.push(r);
+    if (!this.ref) {
+      // The first reading is trusted only once the next one agrees.
+      if (this.candidate && Math.abs(r.offsetS - this.candidate.offsetS) < c.agreeS) {
+        this.readings.push(this.candidate, r);
+        this.segment = [this.candidate, r];
+        this.ref = r;
+        this.lastGood = r;
+        this.candidate = null;
+      } else {
+        if (this.candidate) this.outliers++;
+        this.candidate = r;
+      }
+      return;
+    }
+    const d = r.offsetS - this.ref.offsetS;
+    if (Math.abs(d) < c.jumpMinS) {
+      // Agrees with the reference (within the clock's resolution): a pending odd reading was an outlier.
+      if (this.candidate) this.outliers++;
+      this.candidate = null;
+      this.readings.push(r);
+      this.segment.push(r);
+      this.ref = r;
+      this.lastGood = r;
+      return;
+    }
+    if (this.candidate && Math.abs(r.offsetS - this.candidate.offsetS) < c.agreeS) {
+      const before = this.lastGood ?? this.ref;
+      // The clock shows whole seconds: average the offsets on each side for the size of the jump.
+      const mean = (xs: ClockReading[]): number => xs.reduce((a, x) => a + x.offsetS, 0) / xs.length;
+      const jumpS = mean([this.candidate, r]) - mean(this.segment.slice(-3));
+      const jump = await this.place(before, this.candidate, jumpS);
+      this.jumps.push(jump);
+      this.readings.push(this.candidate, r);
+      this.segment = [this.candidate, r];
+      this.ref = r;
+      this.lastGood = r;
+      this.candidate = null;
+      return;
+    }
+    if (this.candidate) this.outliers++;
+    this.candidate = r;
+  }
+
+  /** Bisects the kept crops between the last reading with the old offset and the first with the new one. */
+  private async place(before: ClockReading, after: ClockReading, jumpS: number): Promise<ClockJump> {
+    const between = this.ring.filter((x) => x.t > before.t && x.t < after.t);
+    const newOffset = after.offsetS;
+    let lo = -1; // index into `between` known old (−1 = `before`)
+    let hi = between.length; // known new (= `after`)
+    let refined = between.length === 0;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      const x = between[mid]!;
+      const r = await this.readCrop(x.t, x.crop);
+      if (r && Math.abs(r.offsetS - newOffset) < this.config.agreeS) hi = mid;
+      else if (r && Math.abs(r.offsetS - before.offsetS) < this.config.agreeS) lo = mid;
+      else break; // unreadable in between: keep the bracket found so far
+      refined = hi - lo <= 1;
+    }
+    const at = hi < between.length ? between[hi]!.t : after.t;
+    return { at: r2(at), jumpS: Math.round(jumpS), before: r2(before.t), after: r2(after.t), refined };
+  }
+}
+
+/** Runs of consecutive readings showing the same clock while media time advanced. */
+function stallsOf(readings: ClockReading[], c: ClockConfig): ClockStall[] {
+  const out: ClockStall[] = [];
+  for (let i = 1; i < readings.length; i++) {
+    const a = readings[i - 1]!;
+    const b = readings[i]!;
+    const stood = b.clockS - a.clockS <= (b.t - a.t) - c.jumpMinS && b.clockS - a.clockS >= 0;
+    if (!stood) continue;
+    const last = out.at(-1);
+    if (last && Math.abs(last.to - a.t) < 1e-6) last.to = r2(b.t);
+    else out.push({ from: r2(a.t), to: r2(b.t) });
+  }
+  return out;
+}
+
+/** Clock jumps as evidence defects (the labelled `clock_jump` shape with reason and measurements). */
+export function clockDefects(summary: ClockSummary): EvidenceDefect[] {
+  return summary.jumps.map((j) => ({
+    type: 'clock_jump',
+    at: j.at,
+    jumpS: j.jumpS,
+    reason: `the burned-in clock jumps ${j.jumpS > 0 ? '+' : ''}${j.jumpS} s against media time (readings at ${j.before} s and ${j.after} s agree with different offsets)`,
+    source: 'picture',
+    detail: { jumpS: j.jumpS, before: j.before, after: j.after, refined: j.refined },
+  }));
+}
