@@ -72,9 +72,12 @@ export function checkNoDefect(rule: CheckOf<'no_defect'>, ev: EvidenceSet): Rule
 /** A requirement whose check is not built yet: never a PASS, whatever evidence exists. */
 export function checkAnalyserRequired(rule: CheckOf<'analyser_required'>, ev: EvidenceSet): RuleOutcome {
   const failure = ev.failures?.[rule.analyser];
+  const collected = (ev as Record<string, unknown>)[rule.analyser] !== undefined;
   const reason = failure
     ? `${rule.says}: the ${rule.analyser} analysis failed (${failure})`
-    : `${rule.says}: the ${rule.analyser} analyser is not available in this version, so this cannot be judged`;
+    : collected
+      ? `${rule.says}: this version does not check this requirement yet (it needs more than the ${rule.analyser} evidence), so it cannot be judged`
+      : `${rule.says}: the ${rule.analyser} analyser is not available in this version, so this cannot be judged`;
   return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason, evidence: [] };
 }
 

@@ -4,6 +4,8 @@ import type { Report } from './types';
 import type { Verdict } from '../lib/labelled';
 
 const COLOURS: Record<Verdict, string> = { PASS: '#1a7f37', FAIL: '#cf222e', CANNOT_JUDGE: '#9a6700' };
+/** Faces row: nobody, one, two (the usual), more than two. */
+const FACE_COLOURS = ['#afb8c1', '#bc4c00', '#0969da', '#8250df'];
 const LABELS: Record<Verdict, string> = { PASS: '合格 PASS', FAIL: '不合格 FAIL', CANNOT_JUDGE: '无法判断 CANNOT JUDGE' };
 
 export function escapeHtml(text: string): string {
@@ -40,7 +42,7 @@ function timeline(report: Report): string {
         return { from, to, title: `${d.type} ${span(from, d.to)}: ${d.reason}`, colour: COLOURS.FAIL };
       }),
     },
-    { label: 'faces', marks: report.faces.map((f) => ({ from: f.from, to: f.to, title: `${f.count} face(s)`, colour: '#0969da' })) },
+    { label: 'faces', marks: report.faces.map((f) => ({ from: f.from, to: f.to, title: `${span(f.from, f.to)}: ${f.count} face(s)`, colour: FACE_COLOURS[Math.min(f.count, 3)]! })) },
     { label: 'documents', marks: report.documents.map((d) => ({ from: d.from, to: d.to, title: d.type, colour: '#8250df' })) },
     { label: 'speech', marks: report.speech.map((s) => ({ from: s.from, to: s.to, title: s.text, colour: '#1a7f37' })) },
   ];
