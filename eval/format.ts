@@ -9,7 +9,7 @@ export function formatFigures(f: EvalFigures): string {
     lines.push(`${s.step.padEnd(18)} ${String(s.labelled).padStart(3)}   ${pct(s.accuracy)}     ${pct(s.failRecall)}      ${pct(s.falseFailRate)}     ${pct(s.cannotJudgeRate)}`);
   }
   lines.push('');
-  lines.push(`faces per second   ${pct(f.facesPerSecond.accuracy)} of ${f.facesPerSecond.seconds} s`);
+  lines.push(`faces per second   ${pct(f.facesPerSecond.accuracy)} of ${f.facesPerSecond.seconds} s decoded (${f.facesPerSecond.undecodableSeconds} s in files that could not be decoded)`);
   lines.push(`documents          precision ${pct(f.documents.precision)}  recall ${pct(f.documents.recall)}  (${f.documents.matched}/${f.documents.labelled} labelled, ${f.documents.reported} reported)`);
   lines.push(`statements         precision ${pct(f.statements.precision)}  recall ${pct(f.statements.recall)}  (${f.statements.matched}/${f.statements.labelled} labelled, ${f.statements.reported} reported)`);
   lines.push('', 'defect          labelled reported  precision  recall  mean |Δt|');

@@ -35,7 +35,8 @@ export interface DefectFigures {
 export interface EvalFigures {
   cases: number;
   steps: StepFigures[];
-  facesPerSecond: { seconds: number; correct: number; accuracy: number | null };
+  /** Over recordings whose video could be decoded; seconds of undecodable ones are counted apart. */
+  facesPerSecond: { seconds: number; correct: number; accuracy: number | null; undecodableSeconds: number };
   documents: { labelled: number; reported: number; matched: number; precision: number | null; recall: number | null };
   statements: { labelled: number; reported: number; matched: number; precision: number | null; recall: number | null };
   defects: DefectFigures[];
@@ -103,9 +104,14 @@ export function evaluate(cases: EvalCase[], toleranceS = 1): EvalFigures {
 
   let seconds = 0;
   let secondsRight = 0;
+  let undecodableSeconds = 0;
   for (const c of cases) {
     if (c.labels.faces.length === 0) continue;
     const end = Math.max(...c.labels.faces.map((f) => f.to));
+    if (!c.report.media?.video) {
+      undecodableSeconds += Math.floor(end);
+      continue;
+    }
     for (let t = 0.5; t < end; t += 1) {
       seconds++;
       if (countAt(c.labels.faces, t) === countAt(c.report.faces, t)) secondsRight++;
@@ -161,7 +167,7 @@ export function evaluate(cases: EvalCase[], toleranceS = 1): EvalFigures {
   return {
     cases: cases.length,
     steps,
-    facesPerSecond: { seconds, correct: secondsRight, accuracy: ratio(secondsRight, seconds) },
+    facesPerSecond: { seconds, correct: secondsRight, accuracy: ratio(secondsRight, seconds), undecodableSeconds },
     documents: { ...docs, precision: ratio(docs.matched, docs.reported), recall: ratio(docs.matched, docs.labelled) },
     statements: { ...statements, precision: ratio(statements.matched, statements.reported), recall: ratio(statements.matched, statements.labelled) },
     defects,

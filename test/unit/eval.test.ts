@@ -28,7 +28,7 @@ describe('eval metrics', () => {
     {
       name: 'b',
       labels: labels({ continuity: 'FAIL', coframing: 'PASS' }, { defects: [{ type: 'cut', at: 50 }], faces: [{ from: 0, to: 10, count: 2 }] }),
-      report: report({ continuity: 'FAIL', coframing: 'PASS' }, { defects: [{ type: 'cut', at: 50.4, reason: 'r' }], faces: [{ from: 0, to: 9, count: 2 }, { from: 9, to: 10, count: 1 }] } as Partial<Report>),
+      report: report({ continuity: 'FAIL', coframing: 'PASS' }, { media: { video: {} }, defects: [{ type: 'cut', at: 50.4, reason: 'r' }], faces: [{ from: 0, to: 9, count: 2 }, { from: 9, to: 10, count: 1 }] } as Partial<Report>),
     },
     { name: 'c', labels: labels({ continuity: 'PASS' }, { defects: [] }), report: report({ continuity: 'FAIL' }, { defects: [{ type: 'black', from: 3, to: 6, reason: 'r' }] } as Partial<Report>) },
   ];
@@ -56,7 +56,7 @@ describe('eval metrics', () => {
   });
 
   it('compares face counts second by second', () => {
-    assert.deepEqual(f.facesPerSecond, { seconds: 10, correct: 9, accuracy: 0.9 });
+    assert.deepEqual(f.facesPerSecond, { seconds: 10, correct: 9, accuracy: 0.9, undecodableSeconds: 0 });
   });
 
   it('reports what falls below the floors', () => {
