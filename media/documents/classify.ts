@@ -40,8 +40,8 @@ export interface KeywordTable {
   /** Keywords this short must match exactly. */
   exactUpTo: number;
   classes: DocumentClassRule[];
-  /** Types whose text is personal: their text sample keeps only the matched keywords. */
-  privateTypes: DocumentType[];
+  /** Classes (label, else type) whose text is personal: their text sample keeps only the matched keywords, their picture is coarsened. */
+  privateClasses: string[];
 }
 
 export const DEFAULT_KEYWORD_TABLE: KeywordTable = {
@@ -49,7 +49,7 @@ export const DEFAULT_KEYWORD_TABLE: KeywordTable = {
   minScore: 2.5,
   minSimilarity: 0.75,
   exactUpTo: 3,
-  privateTypes: ['id_card'],
+  privateClasses: ['id_card', 'application_form'],
   classes: [
     {
       type: 'agent_licence',
@@ -201,8 +201,13 @@ export function keywordSimilarity(keyword: string, text: string, table: Pick<Key
   return edits <= allowed ? 1 - edits / n : 0;
 }
 
-function classKey(c: DocumentClassRule): string {
+function classKey(c: Pick<DocumentClassRule, 'type' | 'label'>): string {
   return c.label ?? c.type;
+}
+
+/** The table says the text of this class is personal (names, numbers, addresses). */
+export function isPrivateClass(c: { type: DocumentType; label?: string }, table: KeywordTable): boolean {
+  return table.privateClasses.includes(classKey(c)) || table.privateClasses.includes(c.type);
 }
 
 /** Classifies the text read off one document (lines or one string). */

@@ -394,7 +394,9 @@ export function clockDefects(summary: ClockSummary): EvidenceDefect[] {
     type: 'clock_jump',
     at: j.at,
     jumpS: j.jumpS,
-    reason: `the burned-in clock jumps ${j.jumpS > 0 ? '+' : ''}${j.jumpS} s against media time (readings at ${j.before} s and ${j.after} s agree with different offsets)`,
+    reason:
+      `the burned-in clock jumps ${j.jumpS > 0 ? '+' : ''}${j.jumpS} s against media time: read at ${j.before} s with the old offset, ` +
+      `at ${j.after} s and after with the new one${j.refined ? `; first frame showing the new time at ${j.at} s` : ''}`,
     source: 'picture',
     detail: { jumpS: j.jumpS, before: j.before, after: j.after, refined: j.refined },
   }));

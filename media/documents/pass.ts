@@ -10,7 +10,7 @@ import type { EvidenceDefect } from '../../lib/evidence';
 import type { DocumentSpan } from '../../lib/labelled';
 import type { VideoFrame, VideoTap } from '../decode';
 import type { MediaFacts } from '../probe';
-import { classifyText, DEFAULT_KEYWORD_TABLE, type KeywordTable } from './classify';
+import { classifyText, DEFAULT_KEYWORD_TABLE, isPrivateClass, type KeywordTable } from './classify';
 import { ClockReader, clockDefects, DEFAULT_CLOCK_CONFIG, type ClockConfig, type ClockSummary } from './clock';
 import { extractIdCardFields, extractLicenceFields, maskedSample, normaliseDigits, type IdCardFields, type LicenceFields } from './fields';
 import { BestFrameKeeper, DEFAULT_KEEPER_CONFIG, type KeeperConfig, type KeeperStats, type KeptCrop } from './keeper';
@@ -336,7 +336,7 @@ function finalise(m: Reading, id: number, config: DocumentPassConfig): DocumentS
     else if (m.showing.sharpness < L.minSharpness) reasons.push(`too blurred: sharpness ${m.showing.sharpness} (< ${L.minSharpness})`);
     else reasons.push(`no text could be read (${m.chars} characters)`);
   }
-  const privateType = config.keywords.privateTypes.includes(m.type);
+  const privateType = isPrivateClass(m, config.keywords);
   const text = m.rows.join(' ');
   const fieldOpts = { ...(config.hashKey ? { hashKey: config.hashKey } : {}), ...(config.expected ? { expected: config.expected } : {}) };
   const fields = m.type === 'agent_licence' && !m.label ? extractLicenceFields(m.rows, fieldOpts) : m.type === 'id_card' ? extractIdCardFields(m.rows, fieldOpts) : {};
@@ -403,7 +403,7 @@ export function enlarge(img: RgbImage, minSide: number): { image: RgbImage; scal
 function snapshotOf(m: Reading, id: number, config: DocumentPassConfig): DocumentSnapshot {
   const crop = m.crop!;
   const rgb = Buffer.from(crop.rgb);
-  const privateType = config.keywords.privateTypes.includes(m.type);
+  const privateType = isPrivateClass(m, config.keywords);
   for (const l of m.lines) {
     if (!privateType && !/\d{6,}/.test(normaliseDigits(l.text.replace(/\s/g, '')))) continue;
     const b = quadBounds(l.box);

@@ -65,7 +65,7 @@ export const DEFAULT_SELECT_CONFIG: SelectConfig = {
   minAreaShare: 0.012,
   maxAreaShare: 0.6,
   minFill: 0.6,
-  minTextShare: 0.2,
+  minTextShare: 0.35,
   minAspect: 0.4,
   maxAspect: 3.2,
   adapt: 0.1,
