@@ -5,6 +5,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { classifyText, DEFAULT_KEYWORD_TABLE, keywordSimilarity, substringEdits, type KeywordTable } from '../../media/documents/classify';
+import {
+  agreement,
+  extractIdCardFields,
+  extractLicenceFields,
+  findIdNumbers,
+  gb11643CheckChar,
+  isValidIdNumber,
+  keyedHash,
+  maskedSample,
+  normaliseDigits,
+} from '../../media/documents/fields';
 import { BestFrameKeeper } from '../../media/documents/keeper';
 import { DEFAULT_SELECT_CONFIG, DocumentSelector, laplacianVariance, type Showing } from '../../media/documents/select';
 
@@ -206,5 +218,128 @@ describe('documents: keeping the frame to read', () => {
     assert.equal(k.crop(1)?.index, 7);
     k.release(1);
     assert.equal(k.crop(1), undefined);
+  });
+});
+
+// What PP-OCR read off the fixture cards (360p), row by row, as the classifier and field extractors get it.
+const LICENCE_ROWS = [
+  '保险销售从业人员执业证',
+  '姓 名：王丽华',
+  '执业证编号： 照片',
+  '0201320106588021',
+  '执业区域：江苏省南京市',
+  '所属机构：明诚人寿保险股份有限公司',
+  '发证日期：2023年06月01日 有效期至：2028年05月31日',
+];
+const ID_ROWS = ['姓名张建国', '性别男民族汉', '出生1962 年 5 月 14 日 照片', '住址 江苏省南京市鼓楼区', '中山北路188号', '样本 SPECIMEN', '公民身份号码320106196205140177'];
+const NOTICE_ROWS = ['人身保险投保提示书', '明诚人寿保险股份有限公司', '尊敬的客户：', '一、您购买的是保险产品，', '不是存款或理财产品。', '犹豫期为收到保单后十五日。'];
+const TERMS_ROWS = ['明诚安享年金保险条款', '明诚人寿保险股份有限公司', '第一条 保险合同构成', '第二条 投保范围', '第三条 保险期间：十年', '第四条 保险责任', '第五条 责任免除'];
+const EXCLUSION_ROWS = ['免责条款说明书', '明诚人寿保险股份有限公司', '因下列情形之一导致被保险人', '身故的，本公司不承担给付', '（二）被保险人故意犯罪；', '（三）酒后驾驶、无证驾驶。'];
+const FORM_ROWS = ['人身保险投保单', '投保人：张建国 被保险人：张建国', '年交保费：12,000元 交费期间：5年', '风险提示语句抄录：', '投保人签名： 张建国'];
+
+describe('documents: classification', () => {
+  it('matches keywords approximately (a slip within the tolerance, none for short words)', () => {
+    assert.equal(substringEdits('投保提示书', '人身保险投保提示书'), 0);
+    assert.equal(substringEdits('投保提示书', '人身保险投保捉示书'), 1);
+    assert.equal(keywordSimilarity('投保提示书', '人身保险投保捉示书', DEFAULT_KEYWORD_TABLE), 0.8);
+    assert.equal(keywordSimilarity('执业证', '执丝证', DEFAULT_KEYWORD_TABLE), 0, 'three characters must match exactly');
+    assert.equal(keywordSimilarity('免责条款', '保险条款', DEFAULT_KEYWORD_TABLE), 0, 'two of four characters wrong is another word');
+  });
+
+  it('classifies each fixture document from its OCR text', () => {
+    const cases: [string[], string, string?][] = [
+      [LICENCE_ROWS, 'agent_licence'],
+      [ID_ROWS, 'id_card'],
+      [NOTICE_ROWS, 'risk_notice'],
+      [TERMS_ROWS, 'policy_terms'],
+      [EXCLUSION_ROWS, 'exclusions'],
+      [FORM_ROWS, 'other', 'application_form'],
+    ];
+    for (const [rows, type, label] of cases) {
+      const c = classifyText(rows);
+      assert.equal(c.type, type, `${rows[0]} → ${JSON.stringify(c)}`);
+      assert.equal(c.label, label);
+      assert.ok(c.confidence >= 0.6, `${type} confidence ${c.confidence}`);
+    }
+  });
+
+  it('survives OCR slips in every line (明战人寿, 捉示, 执业征)', () => {
+    const slipped = (rows: string[], from: string, to: string): string[] => rows.map((r) => r.replace(from, to));
+    assert.equal(classifyText(slipped(NOTICE_ROWS, '提示书', '捉示书')).type, 'risk_notice');
+    assert.equal(classifyText(slipped(slipped(LICENCE_ROWS, '明诚', '明战'), '从业人员执业证', '从业人员执业征')).type, 'agent_licence');
+    assert.equal(classifyText(slipped(EXCLUSION_ROWS, '免责条款', '免贵条款')).type, 'exclusions');
+  });
+
+  it('says other for text it does not know, and for nothing read', () => {
+    const none = classifyText([]);
+    assert.equal(none.type, 'other');
+    assert.equal(none.confidence, 0);
+    const unknown = classifyText(['今日菜单', '红烧肉 二十元']);
+    assert.equal(unknown.type, 'other');
+    assert.equal(unknown.label, undefined);
+  });
+
+  it('takes its keywords and layout cues from the table, which a rulebook can replace', () => {
+    const table: KeywordTable = {
+      ...DEFAULT_KEYWORD_TABLE,
+      classes: [{ type: 'agent_licence', label: 'badge', keywords: [{ text: '工作牌', weight: 2 }], aspect: { min: 0.5, max: 0.8, weight: 1 } }],
+    };
+    assert.equal(classifyText(['明诚人寿 工作牌'], table).type, 'other', 'below minScore without the cue');
+    const c = classifyText(['明诚人寿 工作牌'], table, { aspect: 0.7 });
+    assert.equal(c.type, 'agent_licence');
+    assert.equal(c.label, 'badge');
+    assert.ok(c.matched.some((m) => m.startsWith('aspect')));
+  });
+});
+
+describe('documents: fields', () => {
+  it('checks ID numbers with the GB 11643 check character', () => {
+    assert.equal(gb11643CheckChar('11010519491231002'), 'X');
+    assert.ok(isValidIdNumber('11010519491231002X'));
+    assert.ok(isValidIdNumber('320106196205140177'));
+    assert.ok(!isValidIdNumber('320106196205140178'));
+    assert.ok(!isValidIdNumber('11010519491231002x'), 'lower-case x is normalised by the reader, not accepted here');
+    assert.throws(() => gb11643CheckChar('123'));
+  });
+
+  it('finds ID numbers in OCR text, repairing digit look-alikes and a lower-case x', () => {
+    assert.deepEqual(findIdNumbers('公民身份号码32O1O6196205140177'), [{ value: '320106196205140177', valid: true }]);
+    assert.deepEqual(findIdNumbers('号码 1101 0519 4912 3100 2x'), [{ value: '11010519491231002X', valid: true }]);
+    assert.deepEqual(findIdNumbers('320106196205140178'), [{ value: '320106196205140178', valid: false }]);
+    assert.deepEqual(findIdNumbers('编号0201320106588021'), [], 'a 16-digit licence number is not an ID number');
+    assert.equal(normaliseDigits('SL-0327 2O26'), 'SL-0327 2026');
+  });
+
+  it('reads the 执业证: licence number masked and compared with the sidecar, name and company', () => {
+    const f = extractLicenceFields(LICENCE_ROWS, { hashKey: 'k', expected: { agentName: '王丽华', licenceNo: '0201320106588021' } });
+    assert.equal(f.licenceNo?.masked, '02************21');
+    assert.equal(f.licenceNo?.length, 16);
+    assert.equal(f.licenceNo?.expected, 'exact');
+    assert.equal(f.licenceNo?.hash, keyedHash('0201320106588021', 'k'));
+    assert.equal(f.agentName, '王丽华');
+    assert.equal(f.agentNameExpected, 'exact');
+    assert.equal(f.company, '明诚人寿保险股份有限公司');
+    const slip = extractLicenceFields(LICENCE_ROWS.map((r) => r.replace('0201320106588021', '0201320106588O27')), { expected: { licenceNo: '0201320106588021' } });
+    assert.equal(slip.licenceNo?.expected, 'near');
+    assert.equal(slip.licenceNo?.hash, undefined, 'no key, no hash');
+    assert.equal(agreement('0201440103725516', '0201320106588021'), 'different');
+  });
+
+  it('reads the 身份证 number masked, hashed under a key, with the printed birth date cross-checked — never in clear', () => {
+    const f = extractIdCardFields(ID_ROWS, { hashKey: 'deployment-secret' });
+    assert.equal(f.idNumber?.masked, '3201**********0177');
+    assert.equal(f.idNumber?.valid, true);
+    assert.match(f.idNumber?.hash ?? '', /^hmac-sha256:[0-9a-f]{64}$/);
+    assert.notEqual(f.idNumber?.hash, keyedHash('320106196205140177', 'another-secret'));
+    assert.equal(f.birthDateAgrees, true);
+    assert.ok(!JSON.stringify(f).includes('320106196205140177'));
+    assert.deepEqual(extractIdCardFields(['姓名张建国']), {});
+  });
+
+  it('masks the text sample', () => {
+    const sample = maskedSample(`${LICENCE_ROWS.join(' ')} ${ID_ROWS.at(-1)!}`, 400);
+    assert.ok(!sample.includes('0201320106588021') && !sample.includes('320106196205140177'), sample);
+    assert.ok(sample.includes('02************21') && sample.includes('3201**********0177'), sample);
+    assert.ok(maskedSample('很长'.repeat(100), 10).endsWith('…'));
   });
 });
