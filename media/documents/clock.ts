@@ -173,7 +173,7 @@ export interface ClockSummary {
   /** Local wall-clock time the clock showed at media time 0 (YYYY-MM-DDTHH:MM:SS, no zone). */
   clockAtStart?: string;
   jumps: ClockJump[];
-  /** The clock stood still while media time ran (a frozen picture, or a stopped clock). */
+  /** The clock stood still while media time ran (a frozen picture, or a stopped clock): first to last reading showing the same time. */
   stalls: ClockStall[];
   /** Stretches longer than maxUnreadS without a usable reading. */
   unread: { from: number; to: number }[];

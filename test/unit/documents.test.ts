@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { ClockReader, clockDefects, DEFAULT_CLOCK_CONFIG, findClockLine, parseClock, type ClockConfig } from '../../media/documents/clock';
 import { classifyText, DEFAULT_KEYWORD_TABLE, keywordSimilarity, substringEdits, type KeywordTable } from '../../media/documents/classify';
 import {
   agreement,
@@ -19,6 +20,7 @@ import {
 } from '../../media/documents/fields';
 import { BestFrameKeeper } from '../../media/documents/keeper';
 import { DEFAULT_SELECT_CONFIG, DocumentSelector, laplacianVariance, type Showing } from '../../media/documents/select';
+import type { OcrEngineLike, OcrLineLike } from '../../media/documents/types';
 
 // ---------------------------------------------------------------------------------------------------------
 // Synthetic scenes
@@ -341,5 +343,158 @@ describe('documents: fields', () => {
     assert.ok(!sample.includes('0201320106588021') && !sample.includes('320106196205140177'), sample);
     assert.ok(sample.includes('02************21') && sample.includes('3201**********0177'), sample);
     assert.ok(maskedSample('很长'.repeat(100), 10).endsWith('…'));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The burned-in clock, read by a fake OCR engine: the clock's pixels carry the frame index (R + 256 G,
+// B = 7), and the fake answers with the clock text a schedule gives for that frame's media time.
+
+const CLOCK_MARK = 7;
+
+/** Writes the frame index into the clock's pixels (a box at the top right) of an RGB frame. */
+function stampClock(rgb: Buffer, width: number, index: number, box: { x0: number; y0: number; x1: number; y1: number }): void {
+  for (let y = box.y0; y < box.y1; y++) {
+    for (let x = box.x0; x < box.x1; x++) {
+      const i = (y * width + x) * 3;
+      rgb[i] = index & 255;
+      rgb[i + 1] = index >> 8;
+      rgb[i + 2] = CLOCK_MARK;
+    }
+  }
+}
+
+function clockFrame(index: number, fps: number, width = 64, height = 36): { t: number; index: number; width: number; height: number; data: Buffer } {
+  const data = Buffer.alloc(width * height * 3, 200);
+  for (let i = 2; i < data.length; i += 3) data[i] = 200;
+  stampClock(data, width, index, { x0: width - 24, y0: 2, x1: width - 2, y1: 8 });
+  return { t: index / fps, index, width, height, data };
+}
+
+function fmtClock(s: number): string {
+  return new Date(s * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+const BASE = Date.UTC(2026, 2, 18, 9, 2, 0) / 1000;
+
+/** Reads clock stamps; other content is answered by `other` (documents), when given. */
+class FakeOcr implements OcrEngineLike {
+  readonly name = 'fake-ocr';
+  calls = 0;
+  constructor(
+    private readonly fps: number,
+    private readonly clock: (t: number) => string | null,
+    private readonly other: (rgb: Buffer, width: number, height: number) => OcrLineLike[] = () => [],
+  ) {}
+
+  async readLines(rgb: Buffer, width: number, height: number): Promise<OcrLineLike[]> {
+    this.calls++;
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -1;
+    let y1 = -1;
+    let index = -1;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 3;
+        if (rgb[i + 2] !== CLOCK_MARK) continue;
+        index = rgb[i]! + 256 * rgb[i + 1]!;
+        x0 = Math.min(x0, x);
+        y0 = Math.min(y0, y);
+        x1 = Math.max(x1, x + 1);
+        y1 = Math.max(y1, y + 1);
+      }
+    }
+    const lines = this.other(rgb, width, height);
+    const text = index >= 0 ? this.clock(index / this.fps) : null;
+    if (text) lines.unshift({ text, score: 0.99, box: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]] });
+    return lines;
+  }
+}
+
+async function readClock(durationS: number, clock: (t: number) => string | null, config: Partial<ClockConfig> = {}, fps = 4) {
+  const ocr = new FakeOcr(fps, clock);
+  const reader = new ClockReader(ocr, { ...DEFAULT_CLOCK_CONFIG, ...config });
+  for (let i = 0; i < durationS * fps; i++) await reader.onFrame(clockFrame(i, fps));
+  return { summary: reader.finish(), calls: ocr.calls };
+}
+
+/** A clock that shows whole seconds of BASE + t, plus `jump` from `at` on. */
+const steady = (jump = 0, at = Infinity) => (t: number): string => fmtClock(BASE + Math.floor(t) + (t >= at ? jump : 0));
+
+describe('documents: the burned-in clock', () => {
+  it('parses the recorder clock through OCR confusions, and rejects impossible dates', () => {
+    const want = BASE + 5;
+    for (const text of ['2026-03-18 09:02:05', '2O26-03-18 O9:02:05', '2026-03-1809.02.05', '2026-03-18 09:02:0S', '2026年03月18日 09:02:05', 'REC 2026-03-18 09:O2:05']) {
+      assert.equal(parseClock(text)?.clockS, want, text);
+    }
+    assert.equal(parseClock('2026-03-18 09:02:05')?.text, '2026-03-18 09:02:05');
+    for (const text of ['2026-13-18 09:02:05', '2026-02-31 09:02:05', '2026-03-18 25:02:05', '明诚人寿双录系统', '']) assert.equal(parseClock(text), null, text);
+  });
+
+  it('finds the clock among the lines of a whole frame, also when read as two boxes', () => {
+    const box = (x0: number, x1: number): [number, number][] => [[x0, 10], [x1, 10], [x1, 30], [x0, 30]];
+    const one = findClockLine([{ text: 'REC 明诚人寿双录系统', score: 0.9, box: box(0, 100) }, { text: '2026-03-18 09:02:05', score: 0.99, box: box(500, 630) }]);
+    assert.equal(one?.parsed.clockS, BASE + 5);
+    const two = findClockLine([{ text: '09:02:05', score: 0.97, box: box(570, 630) }, { text: '2026-03-18', score: 0.98, box: box(490, 560) }]);
+    assert.equal(two?.parsed.clockS, BASE + 5);
+    assert.deepEqual(two?.line.box[0], [490, 10]);
+  });
+
+  it('finds the clock by itself, reads it every 2 s and reports no jump in a continuous recording', async () => {
+    const { summary, calls } = await readClock(60, steady());
+    assert.equal(summary.status, 'ok', summary.reason);
+    assert.equal(summary.regionFrom, 'search');
+    assert.equal(summary.readings, 30);
+    assert.deepEqual(summary.jumps, []);
+    assert.equal(summary.clockAtStart, '2026-03-18T09:02:00');
+    assert.ok(summary.series.every(([, off]) => Math.abs(off) < 1));
+    assert.equal(calls, 31, 'one search, then one reading per 2 s');
+    assert.deepEqual(clockDefects(summary), []);
+  });
+
+  it('finds a +197 s jump at 50 s, placed to the frame by bisecting the kept crops', async () => {
+    for (const at of [50, 50.5, 51.25]) {
+      const { summary } = await readClock(70, steady(197, at));
+      assert.equal(summary.jumps.length, 1, JSON.stringify(summary.jumps));
+      const j = summary.jumps[0]!;
+      assert.equal(j.at, at);
+      assert.equal(j.jumpS, 197);
+      const [d] = clockDefects(summary);
+      assert.equal(d?.type, 'clock_jump');
+      assert.equal(d?.at, at);
+      assert.equal(d?.jumpS, 197);
+      assert.equal(d?.source, 'picture');
+    }
+    const back = await readClock(40, steady(-30, 20));
+    assert.equal(back.summary.jumps[0]?.jumpS, -30);
+  });
+
+  it('does not call a single misread a jump, nor a clock that stood still while the picture froze', async () => {
+    const misread = await readClock(40, (t) => (t === 20 ? '2026-03-18 09:08:20' : steady()(t)));
+    assert.deepEqual(misread.summary.jumps, []);
+    assert.equal(misread.summary.outliers, 1);
+    const frozen = await readClock(60, (t) => steady()(t >= 30 && t < 38 ? 30 : t));
+    assert.deepEqual(frozen.summary.jumps, []);
+    // Between the first and the last reading that showed the same time (the clock restarted before the next one, at 38 s).
+    assert.deepEqual(frozen.summary.stalls, [{ from: 30, to: 36 }]);
+  });
+
+  it('says when the clock cannot be judged: too few readings, a long unread stretch, not found, off', async () => {
+    const rare = await readClock(60, (t) => (t < 4 ? steady()(t) : null));
+    assert.equal(rare.summary.status, 'unreadable');
+    assert.match(rare.summary.reason ?? '', /read in 2 of 30 attempts/);
+    const gap = await readClock(60, (t) => (t >= 20 && t < 45 ? null : steady()(t)));
+    assert.equal(gap.summary.status, 'partial');
+    assert.deepEqual(gap.summary.unread, [{ from: 18, to: 46 }]);
+    const none = await readClock(40, () => null);
+    assert.equal(none.summary.status, 'not_found');
+    assert.equal(none.calls, DEFAULT_CLOCK_CONFIG.maxSearches);
+    const off = await readClock(10, steady(), { region: 'off' });
+    assert.equal(off.summary.status, 'off');
+    assert.equal(off.calls, 0);
+    const given = await readClock(10, steady(), { region: { x: 0.6, y: 0, w: 0.4, h: 0.3 } });
+    assert.equal(given.summary.regionFrom, 'config');
+    assert.equal(given.calls, 5, 'no search when the region is given');
   });
 });
