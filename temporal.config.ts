@@ -46,7 +46,7 @@ export const RETRY = {
   maximumInterval: '1 minute',
   maximumAttempts: 8,
   /** Errors that no retry can fix; activities also mark their own failures non-retryable. */
-  nonRetryableErrorTypes: ['BadMedia', 'BadInput', 'ModelUnavailable'],
+  nonRetryableErrorTypes: ['BadMedia', 'BadInput', 'ModelUnavailable', 'RulebookError', 'InvalidReport'],
 } as const;
 
 /** Per-process activity concurrency defaults; workers override from DUALQA_* environment variables. */

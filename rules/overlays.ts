@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import type { Sidecar } from '../lib/labelled';
-import { RulebookError, rulebooksDir, type LoadedRulebook } from './load';
+import { compareVersions, RulebookError, rulebooksDir, type LoadedRulebook } from './load';
 import { overlaySchema, rulebookSchema, ruleSchema, type Overlay } from './schema';
 
 export interface LoadedOverlay {
@@ -56,7 +56,12 @@ export function overlayApplies(overlay: Overlay, sidecar: Sidecar | undefined): 
 
 /** The base rulebook with every applicable overlay applied, in file order. */
 export function applyOverlays(base: LoadedRulebook, overlays: LoadedOverlay[], sidecar: Sidecar | undefined): LoadedRulebook & { overlays: AppliedOverlay[] } {
-  const chosen = overlays.filter((o) => o.overlay.overlays === base.book.id && overlayApplies(o.overlay, sidecar));
+  const chosen = overlays.filter(
+    (o) =>
+      o.overlay.overlays === base.book.id &&
+      (!o.overlay.minBaseVersion || compareVersions(base.book.version, o.overlay.minBaseVersion) >= 0) &&
+      overlayApplies(o.overlay, sidecar),
+  );
   if (chosen.length === 0) return { ...base, overlays: [] };
   const steps = structuredClone(base.book.steps);
   for (const { overlay, file } of chosen) {

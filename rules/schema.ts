@@ -89,6 +89,8 @@ export const overlaySchema = z.object({
   example: z.boolean().default(false),
   sources: z.array(z.string()).default([]),
   overlays: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  /** The oldest base version whose rule ids this overlay refers to; older bases are left as they are. */
+  minBaseVersion: z.string().regex(/^\d+\.\d+\.\d+$/).optional(),
   appliesWhen: z
     .object({
       regions: z.array(z.string().regex(/^\d{6}$/)).optional(),

@@ -59,6 +59,13 @@ describe('rulebook overlays', () => {
     assert.equal(judge({ integrity, faces: crowded }, withOverlay).rulebook.overlays?.[0]?.id, 'example-province-330000-elderly');
   });
 
+  it('leaves older base versions alone when an overlay needs a newer one (re-judging with 1.0.0 works)', () => {
+    const old = loadRulebook('cn-national@1.0.0');
+    const applied = applyOverlays(old, overlays, elderly330);
+    assert.deepEqual(applied.overlays, []);
+    assert.equal(applied.sha256, old.sha256);
+  });
+
   it('rejects an overlay that sets a rule the base does not have', () => {
     const bad = parseOverlay('id: x\nversion: 1.0.0\ntitle: t\noverlays: cn-national\nappliesWhen: {}\nset:\n  NO-SUCH: { minS: 1 }\n', 'x.yaml');
     assert.throws(() => applyOverlays(base, [bad], {}), /NO-SUCH/);
