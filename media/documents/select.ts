@@ -61,7 +61,7 @@ export const DEFAULT_SELECT_CONFIG: SelectConfig = {
   paperLuma: 150,
   changeLuma: 20,
   changeEdge: 18,
-  textEdge: 14,
+  textEdge: 10,
   minAreaShare: 0.012,
   maxAreaShare: 0.6,
   minFill: 0.6,
@@ -542,3 +542,4 @@ export function meanAbsDiff(a: Buffer, b: Buffer, width: number, height: number,
   }
   return n ? sum / n : 0;
 }
+

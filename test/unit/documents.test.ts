@@ -20,7 +20,10 @@ import {
 } from '../../media/documents/fields';
 import { BestFrameKeeper } from '../../media/documents/keeper';
 import { DEFAULT_SELECT_CONFIG, DocumentSelector, laplacianVariance, type Showing } from '../../media/documents/select';
+import { documentPass, DEFAULT_DOCUMENT_PASS_CONFIG, type DocumentPassResult } from '../../media/documents/pass';
 import type { OcrEngineLike, OcrLineLike } from '../../media/documents/types';
+import type { VideoFrame } from '../../media/decode';
+import type { MediaFacts } from '../../media/probe';
 
 // ---------------------------------------------------------------------------------------------------------
 // Synthetic scenes
@@ -47,17 +50,19 @@ interface Card {
   from: number;
   to: number;
   slideS?: number;
-  /** Box-blur radius of the print (0 = crisp). */
+  /** Passes of a 3 × 3 box blur over the print (0 = crisp). */
   blur?: number;
   /** Frame indices printed crisp even though the card is blurred. */
   sharpAt?: number[];
+  /** Marks the card's pixels in a mask (which document it is, for the fake OCR). */
+  code?: number;
 }
 
 const W = 320;
 const H = 180;
 
 /** A wall with a gradient and noise, a notice board with print (static), and a dark desk. */
-function sceneFrame(t: number, seed: number, cards: Card[], opts: { brightness?: number; index?: number } = {}): Buffer {
+function sceneFrame(t: number, seed: number, cards: Card[], opts: { brightness?: number; index?: number; mask?: Uint8Array } = {}): Buffer {
   const r = rng(seed);
   const g = Buffer.alloc(W * H);
   const lift = opts.brightness ?? 0;
@@ -69,32 +74,39 @@ function sceneFrame(t: number, seed: number, cards: Card[], opts: { brightness?:
       g[y * W + x] = Math.max(0, Math.min(255, Math.round(v + lift + (r() - 0.5) * 6)));
     }
   }
-  for (const c of cards) drawCard(g, t, c, opts.index ?? -1);
+  for (const c of cards) drawCard(g, t, c, opts.index ?? -1, opts.mask);
   return g;
 }
 
-/** A bright card with rows of dark strokes, sliding up from below the frame before `from` and after `to`. */
-function drawCard(g: Buffer, t: number, c: Card, index: number): void {
+/** Print: rows of 6-pixel glyphs (bars and stems) on 10-pixel lines, inside a 6-pixel margin. */
+function ink(x: number, y: number, w: number, h: number): boolean {
+  if (x < 6 || x >= w - 6 || y < 6 || y >= h - 6) return false;
+  const ly = (y - 6) % 10;
+  const lx = (x - 6) % 7;
+  if (ly >= 6 || lx >= 6) return false;
+  const glyph = Math.floor((x - 6) / 7) * 3 + Math.floor((y - 6) / 10) * 5;
+  return ly === 0 || (ly === 3 && glyph % 2 === 0) || (ly === 5 && glyph % 3 === 0) || lx === 0 || (lx === 5 && glyph % 4 < 2);
+}
+
+/** A bright card with print, sliding up from below the frame before `from` and after `to`. */
+function drawCard(g: Buffer, t: number, c: Card, index: number, mask?: Uint8Array): void {
   const slide = c.slideS ?? 0.5;
   if (t < c.from - slide || t >= c.to + slide) return;
   const u = t < c.from ? (c.from - t) / slide : t >= c.to ? (t - c.to) / slide : 0;
-  const tremor = t >= c.from && t < c.to ? Math.round(Math.sin(t * 4.8)) : 0;
-  const y0 = c.y + Math.round(u * (H - c.y)) + tremor;
+  // A hand's tremor: one pixel sideways every other half second.
+  const tremor = t >= c.from && t < c.to ? Math.floor(t * 2) % 2 : 0;
+  const y0 = c.y + Math.round(u * (H - c.y));
   const x0 = c.x + tremor;
-  const card = Buffer.alloc(c.w * c.h);
-  for (let y = 0; y < c.h; y++) {
-    for (let x = 0; x < c.w; x++) {
-      const row = (y - 6) % 10;
-      const stroke = y > 6 && y < c.h - 6 && x > 6 && x < c.w - 6 && row >= 0 && row < 4 && (x * 7 + y * 3) % 5 < 3;
-      card[y * c.w + x] = stroke ? 35 : 238;
-    }
-  }
-  const blurred = c.blur && !(c.sharpAt ?? []).includes(index) ? boxBlur(card, c.w, c.h, c.blur) : card;
+  let card: Buffer = Buffer.alloc(c.w * c.h);
+  for (let y = 0; y < c.h; y++) for (let x = 0; x < c.w; x++) card[y * c.w + x] = ink(x, y, c.w, c.h) ? 35 : 238;
+  if (!(c.sharpAt ?? []).includes(index)) for (let p = 0; p < (c.blur ?? 0); p++) card = boxBlur(card, c.w, c.h, 1);
   for (let y = 0; y < c.h; y++) {
     for (let x = 0; x < c.w; x++) {
       const fy = y0 + y;
       const fx = x0 + x;
-      if (fy >= 0 && fy < H && fx >= 0 && fx < W) g[fy * W + fx] = blurred[y * c.w + x]!;
+      if (fy < 0 || fy >= H || fx < 0 || fx >= W) continue;
+      g[fy * W + fx] = card[y * c.w + x]!;
+      if (mask) mask[fy * W + fx] = c.code ?? 0;
     }
   }
 }
@@ -107,9 +119,7 @@ function boxBlur(src: Buffer, w: number, h: number, r: number): Buffer {
       let n = 0;
       for (let dy = -r; dy <= r; dy++) {
         for (let dx = -r; dx <= r; dx++) {
-          const yy = Math.min(h - 1, Math.max(0, y + dy));
-          const xx = Math.min(w - 1, Math.max(0, x + dx));
-          s += src[yy * w + xx]!;
+          s += src[Math.min(h - 1, Math.max(0, y + dy)) * w + Math.min(w - 1, Math.max(0, x + dx))]!;
           n++;
         }
       }
@@ -168,7 +178,7 @@ describe('documents: frame selection', () => {
 
   it('measures blur as a lower variance of the Laplacian', () => {
     const crisp = sceneFrame(4, 1, [{ x: 100, y: 60, w: 110, h: 70, from: 3, to: 6 }]);
-    const soft = sceneFrame(4, 1, [{ x: 100, y: 60, w: 110, h: 70, from: 3, to: 6, blur: 2 }]);
+    const soft = sceneFrame(4, 1, [{ x: 100, y: 60, w: 110, h: 70, from: 3, to: 6, blur: 1 }]);
     const region = { x: 105 / W, y: 65 / H, w: 100 / W, h: 60 / H };
     assert.ok(laplacianVariance(crisp, W, H, region) > 4 * laplacianVariance(soft, W, H, region));
   });
@@ -496,5 +506,161 @@ describe('documents: the burned-in clock', () => {
     const given = await readClock(10, steady(), { region: { x: 0.6, y: 0, w: 0.4, h: 0.3 } });
     assert.equal(given.summary.regionFrom, 'config');
     assert.equal(given.calls, 5, 'no search when the region is given');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The whole pass on synthetic frames: grey 320 × 180 frames for the selector, colour 640 × 360 frames (the
+// grey picture doubled) in which each card's pixels carry its code (blue = grey − code) and the clock's
+// pixels carry the frame index; the fake OCR answers each crop by the code it finds.
+
+const FACTS: MediaFacts = {
+  formatName: 'mov,mp4,m4a,3gp,3g2,mj2',
+  sizeBytes: 1,
+  durationS: 36,
+  startS: 0,
+  bitRate: null,
+  video: { index: 0, codec: 'h264', width: 640, height: 360, rotation: 0, fps: 25, durationS: 36, startS: 0 },
+  audio: null,
+  videoStreams: 1,
+  audioStreams: 0,
+};
+
+const CODES: Record<number, string[]> = { 1: LICENCE_ROWS, 2: ID_ROWS, 3: [], 5: EXCLUSION_ROWS };
+
+/** Reads the document code off a crop: the most common blue deficit among grey-looking pixels. */
+function documentLines(rgb: Buffer, width: number, height: number): OcrLineLike[] {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < width * height * 3; i += 3) {
+    const d = rgb[i]! - rgb[i + 2]!;
+    if (rgb[i] === rgb[i + 1] && d >= 1 && d <= 9) counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  const code = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const rows = code ? (CODES[code] ?? []) : [];
+  const h = height / Math.max(1, rows.length);
+  return rows.map((text, i) => ({ text, score: 0.98, box: [[4, i * h + 1], [width - 4, i * h + 1], [width - 4, (i + 1) * h - 1], [4, (i + 1) * h - 1]] }));
+}
+
+const PASS_CARDS: Card[] = [
+  { x: 100, y: 60, w: 110, h: 70, from: 3, to: 7.5, code: 1 },
+  { x: 120, y: 80, w: 100, h: 64, from: 10, to: 10.75, code: 2 },
+  { x: 110, y: 40, w: 90, h: 120, from: 14, to: 18, code: 3, blur: 2 },
+  { x: 110, y: 40, w: 90, h: 120, from: 22, to: 26, code: 5 },
+];
+
+async function runPass(order: 'grey-first' | 'colour-first', facts: MediaFacts = FACTS): Promise<{ result: DocumentPassResult; ocr: FakeOcr }> {
+  const fps = 4;
+  const ocr = new FakeOcr(fps, steady(60, 30), documentLines);
+  // The synthetic print is finer than real print: its blurred card (sharpness ≈ 600) is under a floor of 1000 here.
+  const legibility = { ...DEFAULT_DOCUMENT_PASS_CONFIG.legibility, minSharpness: 1000 };
+  const config = { ...DEFAULT_DOCUMENT_PASS_CONFIG, fps, legibility, hashKey: 'k', expected: { agentName: '王丽华', licenceNo: '0201320106588021' } };
+  const pass = documentPass(facts, ocr, config);
+  const [selectTap, ocrTap] = pass.videoTaps;
+  for (let i = 0; selectTap && ocrTap && i < 36 * fps; i++) {
+    const t = i / fps;
+    const mask = new Uint8Array(W * H);
+    const grey = sceneFrame(t, 5000 + i, PASS_CARDS, { index: i, mask });
+    const rgb = Buffer.alloc(640 * 360 * 3);
+    for (let y = 0; y < 360; y++) {
+      for (let x = 0; x < 640; x++) {
+        const k = (y >> 1) * W + (x >> 1);
+        const v = grey[k]!;
+        const o = (y * 640 + x) * 3;
+        rgb[o] = v;
+        rgb[o + 1] = v;
+        rgb[o + 2] = Math.max(0, v - mask[k]!);
+      }
+    }
+    stampClock(rgb, 640, i, { x0: 480, y0: 8, x1: 630, y1: 30 });
+    const small: VideoFrame = { t, index: i, width: W, height: H, channels: 1, data: grey };
+    const large: VideoFrame = { t, index: i, width: 640, height: 360, channels: 3, data: rgb };
+    if (order === 'grey-first') {
+      await selectTap.onFrame(small);
+      await ocrTap.onFrame(large);
+    } else {
+      await ocrTap.onFrame(large);
+      await selectTap.onFrame(small);
+    }
+  }
+  return { result: await pass.finish(36), ocr };
+}
+
+describe('documents: the pass', () => {
+  it('asks the decode for a small grey tap and a colour tap at the same rate', () => {
+    const pass = documentPass(FACTS, new FakeOcr(4, () => null));
+    assert.deepEqual(
+      pass.videoTaps.map((t) => [t.name, t.width, t.fps, t.pixFmt]),
+      [
+        ['documents-select', 320, 4, 'gray'],
+        ['documents-ocr', 640, 4, 'rgb24'],
+      ],
+    );
+    assert.deepEqual(documentPass({ ...FACTS, video: null }, new FakeOcr(4, () => null)).videoTaps, []);
+  });
+
+  it('finds, reads and classifies each showing; brief and blurred ones are illegible with the reason; the clock jump is a defect', async () => {
+    const { result } = await runPass('grey-first');
+    const b = result.body;
+    assert.equal(b.frames, 144);
+    const shown = b.showings.map((s) => [s.type, s.legible]);
+    assert.deepEqual(shown, [
+      ['agent_licence', true],
+      ['id_card', false],
+      ['other', false],
+      ['exclusions', true],
+    ]);
+    const [licence, id, blurred, exclusions] = b.showings;
+    assert.ok(Math.abs(licence!.from - 3) <= 0.5 && Math.abs(licence!.to - 7.5) <= 0.5, `${licence!.from}–${licence!.to}`);
+    assert.deepEqual(licence!.fields, {
+      licenceNo: { masked: '02************21', hash: licence!.fields && 'licenceNo' in licence!.fields ? licence!.fields.licenceNo?.hash : '', length: 16, expected: 'exact' },
+      agentName: '王丽华',
+      agentNameExpected: 'exact',
+      company: '明诚人寿保险股份有限公司',
+    });
+    assert.match(id!.reason ?? '', /held still 0\.\d+ s \(< 1 s\)/);
+    assert.equal(id!.textSample.includes('张建国'), false, 'private: keywords only');
+    assert.match(blurred!.reason ?? '', /too blurred/);
+    assert.ok(exclusions!.confidence > 0.5);
+    // The labelled timeline: typed or read showings (the unread blur is left to `showings`).
+    assert.deepEqual(
+      b.documents.map((d) => [d.type, d.legible]),
+      [
+        ['agent_licence', true],
+        ['id_card', false],
+        ['exclusions', true],
+      ],
+    );
+    assert.ok(!JSON.stringify(b).includes('0201320106588021') && !JSON.stringify(b).includes('320106196205140177'), 'no number in clear');
+    assert.equal(b.clock.status, 'ok');
+    assert.deepEqual(
+      b.defects.map((d) => [d.type, d.at, d.jumpS]),
+      [['clock_jump', 30, 60]],
+    );
+    assert.equal(b.keeper.kept, 4);
+    assert.equal(b.keeper.missed, 0);
+  });
+
+  it('gives evidence pictures with numbers blacked out and private cards coarsened', async () => {
+    const { result } = await runPass('grey-first');
+    assert.equal(result.snapshots.length, 4);
+    const licence = result.snapshots[0]!;
+    assert.equal(licence.showingId, 1);
+    // The licence number is the fourth of seven rows: its middle is black.
+    const x = Math.round(licence.width / 2);
+    const y = Math.round((licence.height * 3.5) / 7);
+    assert.equal(licence.rgb[(y * licence.width + x) * 3], 0);
+    const id = result.snapshots[1]!;
+    assert.match(id.why, /id_card/);
+    // Coarsened: every pixel of the top-left cell has one colour.
+    const cell = Math.max(4, Math.round(Math.min(id.width, id.height) / 24));
+    const first = id.rgb.subarray(0, 3);
+    for (let y = 0; y < cell; y++) for (let x = 0; x < cell; x++) assert.ok(id.rgb.subarray((y * id.width + x) * 3, (y * id.width + x) * 3 + 3).equals(first));
+  });
+
+  it('gives the same result whichever tap delivers a frame first', async () => {
+    const a = (await runPass('grey-first')).result.body;
+    const b = (await runPass('colour-first')).result.body;
+    const strip = (x: typeof a): unknown => ({ ...x, ocr: { ...x.ocr, ms: 0 }, keeper: { ...x.keeper, maxPending: 0 } });
+    assert.deepEqual(strip(b), strip(a));
   });
 });
