@@ -1,10 +1,20 @@
 // The documents analyser: frame selection on synthetic grey frames (a card slides in, is held with a
 // tremor, slides out, in front of a scene with static print on the wall), the keeper across both orders of
 // tap arrival, classification and field extraction on OCR text (with OCR slips), the burned-in clock with a
-// fake OCR engine, and the whole pass on synthetic frames.
+// fake OCR engine, the whole pass on synthetic frames, and finally the pass with PP-OCR on two generated
+// fixture recordings (documents against their labels; the spliced clock's jump at 50 s).
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
 
+import { generateCase } from '../../fixtures/generate';
+import { labelsSchema, type Labels } from '../../lib/labelled';
+import { decodeOnce } from '../../media/decode';
+import { probeMedia } from '../../media/probe';
+import { loadOcrEngine } from '../../models/ocr';
+import { ModelUnavailable } from '../../models/registry';
 import { ClockReader, clockDefects, DEFAULT_CLOCK_CONFIG, findClockLine, parseClock, type ClockConfig } from '../../media/documents/clock';
 import { classifyText, DEFAULT_KEYWORD_TABLE, keywordSimilarity, substringEdits, type KeywordTable } from '../../media/documents/classify';
 import {
@@ -662,5 +672,81 @@ describe('documents: the pass', () => {
     const b = (await runPass('colour-first')).result.body;
     const strip = (x: typeof a): unknown => ({ ...x, ocr: { ...x.ocr, ms: 0 }, keeper: { ...x.keeper, maxPending: 0 } });
     assert.deepEqual(strip(b), strip(a));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The real thing: generated recordings (360p), one decode, PP-OCRv6 small. Skipped when the model files have
+// not been prepared (`python3 scripts/prepare-models.py`; the OCR tests prepare them).
+
+describe('documents: generated recordings with PP-OCR', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dualqa-docs-'));
+  const results = new Map<string, { labels: Labels; body: DocumentPassResult['body']; seconds: number }>();
+  let skip: string | undefined;
+
+  before(async () => {
+    let ocr: OcrEngineLike;
+    try {
+      ocr = await loadOcrEngine();
+    } catch (err) {
+      if (!(err instanceof ModelUnavailable)) throw err;
+      skip = err.message;
+      return;
+    }
+    for (const name of ['compliant_onsite', 'spliced'] as const) {
+      const made = await generateCase(name, dir, { height: 360 });
+      const labels = labelsSchema.parse(JSON.parse(fs.readFileSync(made.labels, 'utf8')));
+      const meta = made.meta ? (JSON.parse(fs.readFileSync(made.meta, 'utf8')) as { agent?: { name?: string; licenceNo?: string } }) : {};
+      const probe = await probeMedia(made.media);
+      assert.ok(probe.ok);
+      const started = Date.now();
+      const pass = documentPass(probe.facts, ocr, { ...DEFAULT_DOCUMENT_PASS_CONFIG, hashKey: 'test', expected: { agentName: meta.agent?.name, licenceNo: meta.agent?.licenceNo } });
+      const decoded = await decodeOnce(made.media, probe.facts, { videoTaps: pass.videoTaps });
+      const { body } = await pass.finish(decoded.videoDecodedS);
+      results.set(name, { labels, body, seconds: (Date.now() - started) / 1000 });
+    }
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('finds every labelled document with its type, within ±1 s, and nothing else', (t) => {
+    if (skip) return t.skip(skip);
+    for (const [name, { labels, body, seconds }] of results) {
+      const overlap = (a: { from: number; to: number }, b: { from: number; to: number }): number => Math.min(a.to, b.to) - Math.max(a.from, b.from);
+      const matched = labels.documents.filter((l) => body.documents.some((d) => d.type === l.type && overlap(l, d) > 0));
+      const precise = body.documents.filter((d) => labels.documents.some((l) => l.type === d.type && overlap(l, d) > 0));
+      t.diagnostic(
+        `${name}: recall ${matched.length}/${labels.documents.length}, precision ${precise.length}/${body.documents.length}, ` +
+          `${body.ocr.calls} OCR calls (${body.ocr.ms} ms), ${seconds.toFixed(1)} s for ${body.frames / body.sampleFps} s of video`,
+      );
+      assert.equal(matched.length, labels.documents.length, `${name}: ${JSON.stringify(body.documents)}`);
+      assert.equal(precise.length, body.documents.length, `${name}: ${JSON.stringify(body.documents)}`);
+      for (const l of labels.documents) {
+        const d = body.documents.find((x) => x.type === l.type && overlap(l, x) > 0)!;
+        assert.ok(Math.abs(d.from - l.from) <= 1 && Math.abs(d.to - l.to) <= 1, `${name} ${l.type}: ${d.from}–${d.to} vs ${l.from}–${l.to}`);
+        assert.equal(d.legible, true, `${name} ${l.type}`);
+      }
+      const licence = body.showings.find((s) => s.type === 'agent_licence');
+      assert.deepEqual(
+        licence && 'licenceNo' in licence.fields ? [licence.fields.licenceNo?.expected, licence.fields.agentNameExpected] : [],
+        ['exact', 'exact'],
+      );
+      const id = body.showings.find((s) => s.type === 'id_card');
+      assert.equal(id && 'idNumber' in id.fields ? id.fields.idNumber?.valid : undefined, true);
+    }
+  });
+
+  it('reads the clock throughout, and finds the splice\'s clock jump at 50 s ±1 s (and none in the compliant recording)', (t) => {
+    if (skip) return t.skip(skip);
+    const onsite = results.get('compliant_onsite')!.body;
+    assert.equal(onsite.clock.status, 'ok', onsite.clock.reason);
+    assert.deepEqual(onsite.defects, []);
+    const spliced = results.get('spliced')!;
+    assert.equal(spliced.body.clock.status, 'ok', spliced.body.clock.reason);
+    const want = spliced.labels.defects.find((d) => d.type === 'clock_jump');
+    const got = spliced.body.defects.filter((d) => d.type === 'clock_jump');
+    t.diagnostic(`spliced clock: ${spliced.body.clock.readings} readings of ${spliced.body.clock.attempts}; jump ${JSON.stringify(got.map((d) => [d.at, d.jumpS]))}, labelled ${JSON.stringify(want)}`);
+    assert.equal(got.length, 1);
+    assert.ok(Math.abs(got[0]!.at! - (want?.at ?? 50)) <= 1, `at ${got[0]!.at}`);
+    assert.ok(Math.abs(Number(got[0]!.jumpS) - Number(want?.jumpS ?? 197)) <= 1, `jump ${String(got[0]!.jumpS)}`);
   });
 });
