@@ -183,6 +183,9 @@ export interface ClockSummary {
 
 const r2 = (v: number): number => Math.round(v * 100) / 100;
 
+/** Clock crops kept for placing a jump (two reading intervals at 4 fps need 17). */
+const MAX_KEPT_CROPS = 48;
+
 function isoLocal(clockS: number): string {
   return new Date(Math.round(clockS) * 1000).toISOString().slice(0, 19);
 }
@@ -250,6 +253,8 @@ export class ClockReader {
     this.ring.push({ t: frame.t, crop });
     const keepFrom = Math.min(this.lastGood?.t ?? frame.t, this.candidate?.t ?? frame.t);
     this.ring = this.ring.filter((r) => r.t >= keepFrom);
+    // Bounded when the clock stops reading for long: a jump found after that is placed less finely.
+    if (this.ring.length > MAX_KEPT_CROPS) this.ring = this.ring.slice(-MAX_KEPT_CROPS);
     if (frame.t + 1e-6 < this.nextReadT) return;
     this.nextReadT = frame.t + c.everyS;
     this.attempts++;

@@ -15,7 +15,7 @@ export interface KeeperConfig {
   margin: number;
 }
 
-export const DEFAULT_KEEPER_CONFIG: KeeperConfig = { pendingMax: 24, maxShowings: 48, margin: 0.08 };
+export const DEFAULT_KEEPER_CONFIG: KeeperConfig = { pendingMax: 12, maxShowings: 48, margin: 0.08 };
 
 export interface LargeFrame {
   t: number;

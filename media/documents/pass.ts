@@ -228,7 +228,7 @@ export function documentPass(facts: MediaFacts, ocr: OcrEngineLike, config: Docu
       }
       const merged = mergeReadings(readings, config);
       const result = merged.map((m, i) => finalise(m, i + 1, config));
-      const clockSummary = clock.finish();
+      const clockSummary: ClockSummary = facts.video ? clock.finish() : { ...clock.finish(), status: 'not_found', reason: 'the file has no video stream' };
       const documents: DocumentSpan[] = result
         .filter((s) => s.legible || s.type !== 'other')
         .map((s) => ({
@@ -245,7 +245,7 @@ export function documentPass(facts: MediaFacts, ocr: OcrEngineLike, config: Docu
           sampleFps: config.fps,
           taps: { select: { width: config.selectWidth }, ocr: { width: ocrWidth } },
           frames,
-          ocr: { engine: ocr.name ?? 'ocr', calls: ocrCalls + 0, ms: Math.round(ocrMs) },
+          ocr: { engine: ocr.name ?? 'ocr', calls: ocrCalls, ms: Math.round(ocrMs) },
           keywordTable: config.keywords.version,
           showings: result,
           documents,

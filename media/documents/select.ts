@@ -9,10 +9,12 @@
 // change (a cut, the camera moved) resets the scene model instead.
 //
 // A showing is a run of frames where the document is still (same place, little motion inside it): the
-// labelled from/to is the still, fully visible part, so sliding in and out is not counted. Frames with no
-// document for at most `maxGapS` do not end a showing; any moving frame between two still spans does (a
-// document put away and another held up in the same place). The sharpest still frame (variance of the
-// Laplacian inside the region) is the one to read.
+// labelled from/to is the still, fully visible part, so sliding in and out is not counted. Motion is
+// measured on block means, so a hand's tremor and sensor noise do not count, a slide does. Frames without a
+// still document for at most `maxGapS` do not end a showing; a large movement between two still spans does
+// (a document put away and another held up in the same place). The sharpest still frame (variance of the
+// Laplacian inside the region) is the one to read. A document already in view at the first frame is part
+// of the scene model and is not found.
 import { boxIou, type NormBox } from './types';
 
 export interface SelectConfig {
@@ -42,7 +44,7 @@ export interface SelectConfig {
   maxFreezeS: number;
   /** Share of blocks whose luma changed by `changeLuma` since the previous frame that makes a cut: the scene model is reset. */
   cutShare: number;
-  /** Still: mean |Δ luma| inside the region since the previous frame at most this… */
+  /** Still: mean |Δ| of the block means inside the region since the previous frame at most this… */
   stillMotion: number;
   /** …and the region's box overlaps the previous one at least this much (IoU). */
   stillIou: number;
@@ -98,7 +100,7 @@ export interface FrameLook {
   fill: number;
   /** Variance of the Laplacian inside the region (grey levels²). */
   sharpness: number;
-  /** Mean |Δ luma| inside the region since the previous frame. */
+  /** Mean |Δ| of the block means inside the region since the previous frame. */
   motion: number;
   still: boolean;
   /** The scene model was reset here (a cut or a sudden camera move). */
@@ -526,20 +528,5 @@ export function laplacianVariance(data: Buffer, width: number, height: number, r
   if (n === 0) return 0;
   const mean = sum / n;
   return sum2 / n - mean * mean;
-}
-
-/** Mean absolute difference of two grey frames inside a region. */
-export function meanAbsDiff(a: Buffer, b: Buffer, width: number, height: number, region: NormBox): number {
-  const { x0, y0, x1, y1 } = pixelRect(region, width, height);
-  let sum = 0;
-  let n = 0;
-  for (let y = y0; y < y1; y++) {
-    for (let x = x0; x < x1; x++) {
-      const i = y * width + x;
-      sum += Math.abs(a[i]! - b[i]!);
-      n++;
-    }
-  }
-  return n ? sum / n : 0;
 }
 
