@@ -6,11 +6,12 @@ import * as path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { heartbeater } from '../lib/heartbeat';
 import { downloadWithSha256, putJson } from '../lib/object-store';
-import { analyseMediaFile, type EnrolledFace, type FaceAnalyser } from '../media/analyse-file';
+import { analyseMediaFile, type DocumentAnalyser, type EnrolledFace, type FaceAnalyser } from '../media/analyse-file';
+import { DEFAULT_DOCUMENT_PASS_CONFIG, type DocumentPassConfig } from '../media/documents/pass';
 import { enrolPhoto } from '../media/faces/enrol';
-import { isNotFound } from '../lib/object-store';
+import { getJson, isNotFound } from '../lib/object-store';
 import { encodeJpeg } from '../media/ffmpeg';
-import type { FacesEvidence } from '../lib/evidence';
+import type { DocumentsEvidence, FacesEvidence, IngestEvidence } from '../lib/evidence';
 import { FAILURE, type ActivityDeps } from './deps';
 
 export interface AnalyseMediaInput {
@@ -24,6 +25,8 @@ export interface AnalyseMediaInput {
 
 export interface AnalyseMediaResult {
   integrityKey: string;
+  documentsKey?: string;
+  documentsFailure?: string;
   facesKey?: string;
   /** Why the face analysis did not run (e.g. the model file is missing), for the report. */
   facesFailure?: string;
@@ -54,6 +57,17 @@ export function createMediaActivities(deps: ActivityDeps) {
     return { embedder: faces.embedder, enrolled: [enrolled] };
   }
 
+  /** What the sidecar says about the agent, read here so no personal number passes through workflow history. */
+  async function documentConfig(recordingId: string): Promise<DocumentPassConfig> {
+    const ingest = await getJson<IngestEvidence>(deps.s3, deps.buckets.analyses, `${recordingId}/ingest.json`);
+    const agent = ingest?.sidecar.status === 'ok' ? ingest.sidecar.meta.agent : undefined;
+    return {
+      ...DEFAULT_DOCUMENT_PASS_CONFIG,
+      ...(process.env.DUALQA_HASH_KEY ? { hashKey: process.env.DUALQA_HASH_KEY } : {}),
+      ...(agent?.name || agent?.licenceNo ? { expected: { ...(agent.name ? { agentName: agent.name } : {}), ...(agent.licenceNo ? { licenceNo: agent.licenceNo } : {}) } } : {}),
+    };
+  }
+
   return {
     async analyseMedia(input: AnalyseMediaInput): Promise<AnalyseMediaResult> {
       const beat = heartbeater();
@@ -79,11 +93,24 @@ export function createMediaActivities(deps: ActivityDeps) {
           facesFailure = 'no face detector configured on this worker';
         }
         if (faces && input.agentPhotoKey) faces = { ...faces, ...(await enrolAgent(input.agentPhotoKey, faces, dir)) };
+        let documents: DocumentAnalyser | undefined;
+        let documentsFailure: string | undefined;
+        if (deps.documentAnalyser) {
+          try {
+            documents = { ...(await deps.documentAnalyser()), config: await documentConfig(input.recordingId) };
+          } catch (err) {
+            documentsFailure = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+            deps.logger.error({ recordingId: input.recordingId, err: documentsFailure }, 'OCR model unavailable');
+          }
+        } else {
+          documentsFailure = 'no OCR engine configured on this worker';
+        }
         const analysis = await analyseMediaFile(file, {
           recordingId: input.recordingId,
           signal: beat.signal,
           onProgress: (stage, decodedS) => beat({ stage, decodedS }),
           faces,
+          documents,
         });
         const evidence = analysis.integrity;
         const integrityKey = `${input.recordingId}/integrity.json`;
@@ -100,7 +127,19 @@ export function createMediaActivities(deps: ActivityDeps) {
           facesKey = `${input.recordingId}/faces.json`;
           await putJson(deps.s3, deps.buckets.analyses, facesKey, { ...analysis.faces, thumbnails });
         }
-        deps.logger.info({ recordingId: input.recordingId, readable: evidence.readable, defects: evidence.defects.length, faces: Boolean(facesKey) }, 'media analysed');
+        let documentsKey: string | undefined;
+        if (analysis.documents) {
+          const thumbnails: DocumentsEvidence['thumbnails'] = [];
+          for (const snap of analysis.documentSnapshots.slice(0, 12)) {
+            const key = `${input.recordingId}/frames/document-${snap.showingId}-${snap.t.toFixed(1)}s.jpg`;
+            const jpeg = await encodeJpeg(snap.rgb, snap.width, snap.height, 480);
+            await deps.s3.putObject(deps.buckets.analyses, key, jpeg, jpeg.length, { 'Content-Type': 'image/jpeg' });
+            thumbnails.push({ at: snap.t, key, why: snap.why, showingId: snap.showingId });
+          }
+          documentsKey = `${input.recordingId}/documents.json`;
+          await putJson(deps.s3, deps.buckets.analyses, documentsKey, { ...analysis.documents, thumbnails });
+        }
+        deps.logger.info({ recordingId: input.recordingId, readable: evidence.readable, defects: evidence.defects.length, faces: Boolean(facesKey), documents: Boolean(documentsKey) }, 'media analysed');
         if (!evidence.readable) {
           const details: BadMediaDetails = { integrityKey, problem: evidence.problem?.message ?? 'unreadable' };
           throw ApplicationFailure.create({ message: details.problem, type: FAILURE.badMedia, nonRetryable: true, details: [details] });
@@ -109,6 +148,8 @@ export function createMediaActivities(deps: ActivityDeps) {
           integrityKey,
           ...(facesKey ? { facesKey } : {}),
           ...(facesFailure && evidence.media?.video ? { facesFailure } : {}),
+          ...(documentsKey ? { documentsKey } : {}),
+          ...(documentsFailure && evidence.media?.video ? { documentsFailure } : {}),
           readable: evidence.readable,
           durationS: evidence.media?.durationS ?? null,
           defectTypes: [...new Set(evidence.defects.map((d) => d.type))],

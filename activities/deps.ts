@@ -4,7 +4,7 @@ import type * as Minio from 'minio';
 import type { Logger } from '../lib/logger';
 import type { LoadedRulebook } from '../rules/load';
 import type { LoadedOverlay } from '../rules/overlays';
-import type { FaceAnalyser } from '../media/analyse-file';
+import type { DocumentAnalyser, FaceAnalyser } from '../media/analyse-file';
 
 export interface ActivityDeps {
   s3: Minio.Client;
@@ -19,6 +19,8 @@ export interface ActivityDeps {
   temporal?: () => Promise<import('@temporalio/client').Client>;
   /** Loads the face detector once per process; absent or throwing: face checks say why they could not run. */
   faceAnalyser?: () => Promise<FaceAnalyser>;
+  /** Loads the OCR engine once per process; absent or throwing: document checks say why they could not run. */
+  documentAnalyser?: () => Promise<DocumentAnalyser>;
 }
 
 /** Failure types that no retry can fix (also listed in temporal.config.ts RETRY.nonRetryableErrorTypes). */

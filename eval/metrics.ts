@@ -188,6 +188,8 @@ export interface Floors {
   facesPerSecond?: number;
   defectPrecision?: number;
   defectRecall?: number;
+  documentPrecision?: number;
+  documentRecall?: number;
   /** Defect types whose precision/recall the floors apply to (those this version detects). */
   defectTypes?: string[];
 }
@@ -206,6 +208,8 @@ export function belowFloors(figures: EvalFigures, floors: Floors): string[] {
   if (floors.facesPerSecond !== undefined && (figures.facesPerSecond.accuracy ?? 0) < floors.facesPerSecond) {
     out.push(`faces per second ${figures.facesPerSecond.accuracy} < ${floors.facesPerSecond}`);
   }
+  if (floors.documentPrecision !== undefined && (figures.documents.precision ?? 0) < floors.documentPrecision) out.push(`documents precision ${figures.documents.precision} < ${floors.documentPrecision}`);
+  if (floors.documentRecall !== undefined && (figures.documents.recall ?? 0) < floors.documentRecall) out.push(`documents recall ${figures.documents.recall} < ${floors.documentRecall}`);
   for (const d of figures.defects.filter((x) => !floors.defectTypes || floors.defectTypes.includes(x.type))) {
     if (floors.defectPrecision !== undefined && d.precision !== null && d.precision < floors.defectPrecision) out.push(`${d.type} precision ${d.precision} < ${floors.defectPrecision}`);
     if (floors.defectRecall !== undefined && d.recall !== null && d.recall < floors.defectRecall) out.push(`${d.type} recall ${d.recall} < ${floors.defectRecall}`);

@@ -55,7 +55,9 @@ function countedDefects(evidence: EvidenceSet, rulebook: LoadedRulebook): Eviden
       minByType.set(rule.defect, prev === undefined ? rule.minS : Math.min(prev, rule.minS));
     }
   }
-  return (evidence.integrity?.defects ?? []).filter((d) => {
+  const clock = (evidence.documents?.defects ?? []).filter((d) => d.type === 'clock_jump');
+  return [...(evidence.integrity?.defects ?? []), ...clock].filter((d) => {
+    if (d.type === 'clock_jump') return true;
     if (d.type === 'no_audio' || d.type === 'no_video' || d.type === 'unreadable') return true;
     const min = minByType.get(d.type);
     return min !== undefined && defectSpanS(d) >= min;

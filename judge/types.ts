@@ -1,11 +1,12 @@
 // What the judge reads and writes. Pure data: no I/O anywhere under judge/.
-import type { EvidenceDefect, FacesEvidence, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
+import type { DocumentsEvidence, EvidenceDefect, FacesEvidence, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
 import type { StepId, Verdict } from '../lib/labelled';
 
 export interface EvidenceSet {
   ingest?: IngestEvidence;
   integrity?: IntegrityEvidence;
   faces?: FacesEvidence;
+  documents?: DocumentsEvidence;
   /** Analysers that ran but failed, with the reason (e.g. a model could not be loaded). */
   failures?: Partial<Record<string, string>>;
 }

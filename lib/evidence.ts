@@ -102,7 +102,14 @@ export interface FacesEvidence extends EvidenceHeader {
   thumbnails: { at: number; key: string; why: string }[];
 }
 
-export type Evidence = IngestEvidence | IntegrityEvidence | FacesEvidence;
+export type DocumentsEvidence = EvidenceHeader &
+  import('../media/documents/pass').DocumentsBody & {
+    kind: 'documents';
+    model: { name: string; version: string; sha256: string }[];
+    thumbnails: { at: number; key: string; why: string; showingId: number }[];
+  };
+
+export type Evidence = IngestEvidence | IntegrityEvidence | FacesEvidence | DocumentsEvidence;
 
 /** Keys of the evidence documents of one recording, by analyser name. */
 export type EvidenceKeys = Partial<Record<'ingest' | 'integrity' | 'faces' | 'documents' | 'speech', string>>;

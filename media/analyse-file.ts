@@ -7,7 +7,9 @@ import { decodeOnce } from './decode';
 import { probeMedia } from './probe';
 import { cosine, facePass, DEFAULT_FACE_PASS_CONFIG, type FacePassConfig, type Snapshot } from './faces/pass';
 import type { FaceDetectorLike, FaceEmbedderLike } from './faces/types';
-import { EVIDENCE_SCHEMA_VERSION, type FacesEvidence, type IntegrityEvidence } from '../lib/evidence';
+import { EVIDENCE_SCHEMA_VERSION, type DocumentsEvidence, type FacesEvidence, type IntegrityEvidence } from '../lib/evidence';
+import { DEFAULT_DOCUMENT_PASS_CONFIG, DOCUMENTS_ANALYSER, documentPass, type DocumentPassConfig, type DocumentSnapshot } from './documents/pass';
+import type { OcrEngineLike } from './documents/types';
 import { round } from './integrity/runs';
 
 export const FACES_ANALYSER = { name: 'faces', version: '1.0.0' };
@@ -28,7 +30,14 @@ export interface FaceAnalyser {
   config?: FacePassConfig;
 }
 
+export interface DocumentAnalyser {
+  ocr: OcrEngineLike;
+  models: { name: string; version: string; sha256: string }[];
+  config?: DocumentPassConfig;
+}
+
 export interface AnalyseFileOptions {
+  documents?: DocumentAnalyser;
   recordingId: string;
   signal?: AbortSignal;
   onProgress?: (stage: string, decodedS: number) => void;
@@ -42,6 +51,8 @@ export interface MediaAnalysis {
   /** Present when a face detector was given and the file has video. */
   faces?: Omit<FacesEvidence, 'thumbnails'>;
   snapshots: Snapshot[];
+  documents?: Omit<DocumentsEvidence, 'thumbnails'>;
+  documentSnapshots: DocumentSnapshot[];
 }
 
 export async function analyseMediaFile(file: string, options: AnalyseFileOptions): Promise<MediaAnalysis> {
@@ -63,6 +74,7 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
         measurements: {},
       },
       snapshots: [],
+      documentSnapshots: [],
     };
   }
   const facts = probe.facts;
@@ -73,16 +85,24 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
   if (facts.audio) scans.push(await scanTimestamps(file, facts.audio.index, 'audio', config.gapMinS, options.signal));
   const integrity = integrityPass(facts, config);
   const faceConfig = options.faces?.config ?? DEFAULT_FACE_PASS_CONFIG;
+  const documents = options.documents && facts.video ? documentPass(facts, options.documents.ocr, options.documents.config ?? DEFAULT_DOCUMENT_PASS_CONFIG, options.signal) : undefined;
   const faces = options.faces && facts.video ? facePass(facts, options.faces.detector, faceConfig, options.faces.embedder, Boolean(options.faces.enrolled?.length)) : undefined;
   const decode = await decodeOnce(file, facts, {
-    videoTaps: [...integrity.videoTaps, ...(faces?.videoTaps ?? [])],
+    videoTaps: [...integrity.videoTaps, ...(faces?.videoTaps ?? []), ...(documents?.videoTaps ?? [])],
     audio: integrity.audio,
     signal: options.signal,
     onProgress: (t) => options.onProgress?.('decode', t),
   });
   const integrityBody = integrity.finish(decode, scans);
   const integrityEvidence: IntegrityEvidence = { ...header, kind: 'integrity', analyser: INTEGRITY_ANALYSER, ...integrityBody };
-  if (!faces || !options.faces) return { integrity: integrityEvidence, snapshots: [] };
+  let documentsEvidence: MediaAnalysis['documents'];
+  let documentSnapshots: DocumentSnapshot[] = [];
+  if (documents && options.documents) {
+    const done = await documents.finish(decode.videoDecodedS);
+    documentsEvidence = { ...header, kind: 'documents', analyser: DOCUMENTS_ANALYSER, model: options.documents.models, ...done.body };
+    documentSnapshots = done.snapshots;
+  }
+  if (!faces || !options.faces) return { integrity: integrityEvidence, snapshots: [], documents: documentsEvidence, documentSnapshots };
 
   // Black runs and timestamp gaps are the integrity pass's findings: the face checks do not judge them twice.
   const excluded = integrityBody.defects
@@ -131,5 +151,7 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
       })),
     },
     snapshots: result.snapshots,
+    documents: documentsEvidence,
+    documentSnapshots,
   };
 }

@@ -1,6 +1,6 @@
 // Assembles report.json from the judgement and the evidence it rests on. Pure: the activity supplies
 // versions, times and keys. Every string that could carry a personal number is masked here.
-import type { FacesEvidence, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
+import type { DocumentsEvidence, FacesEvidence, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
 import { maskDeep, maskIdentifier, maskText } from '../lib/mask';
 import type { Judgement } from '../judge/types';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportTiming } from './types';
@@ -12,6 +12,7 @@ export interface ReportInputs {
   ingest: IngestEvidence;
   integrity?: IntegrityEvidence;
   faces?: FacesEvidence;
+  documents?: DocumentsEvidence;
   judgement: Judgement;
   failures: Partial<Record<string, string>>;
   evidenceKeys: Record<string, string>;
@@ -61,9 +62,9 @@ export function buildReport(input: ReportInputs): Report {
   for (const [stage, message] of Object.entries(input.failures)) if (message) problems.push({ stage, message });
   if (ingest.sidecar.status === 'invalid') problems.push({ stage: 'sidecar', message: ingest.sidecar.problem });
 
-  const { faces } = input;
-  const analysers = [ingest.analyser, ...(integrity ? [integrity.analyser] : []), ...(faces ? [faces.analyser] : [])];
-  const models = faces ? [faces.model] : [];
+  const { faces, documents } = input;
+  const analysers = [ingest.analyser, ...[integrity, faces, documents].filter((e) => e !== undefined).map((e) => e.analyser)];
+  const models = [...(faces ? [faces.model] : []), ...(documents?.model ?? [])];
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     recordingId: input.recordingId,
@@ -86,7 +87,7 @@ export function buildReport(input: ReportInputs): Report {
     summary: summarise(judgement),
     steps: judgement.steps,
     faces: faces?.faces ?? [],
-    documents: [],
+    documents: (documents?.documents ?? []).map((d) => ({ type: d.type, from: d.from, to: d.to })),
     speech: [],
     defects: judgement.defects,
     notes: [

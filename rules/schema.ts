@@ -41,6 +41,20 @@ export const ruleSchema = z.discriminatedUnion('check', [
     minSimilarity: z.number().min(-1).max(1),
     minFacePx: z.number().min(0).default(40),
   }),
+  /**
+   * Each listed document type (or finer label, e.g. application_form) is shown legibly. Never shown:
+   * FAIL; shown but not readable (too brief, small or blurred): CANNOT_JUDGE with the reason.
+   */
+  z.object({
+    ...base,
+    check: z.literal('document_shown'),
+    types: z.array(z.enum(['agent_licence', 'id_card', 'risk_notice', 'policy_terms', 'exclusions', 'other'])).default([]),
+    labels: z.array(z.string()).default([]),
+  }),
+  /** The licence number read from the 执业证 agrees with the sidecar's; without a sidecar number the rule does not apply. */
+  z.object({ ...base, check: z.literal('licence_matches_sidecar') }),
+  /** The recorder's burned-in clock runs with the media: a jump FAILs; no readable clock leaves the rule unapplied. */
+  z.object({ ...base, check: z.literal('clock_continuous') }),
   /** FAIL when more than `maxPeople` faces are in frame for `minSeconds` or longer. */
   z.object({ ...base, check: z.literal('max_people_in_frame'), maxPeople: z.number().int().min(1), minSeconds: z.number().min(0).default(3) }),
   /** CANNOT_JUDGE until the named analyser's evidence exists: a step is never passed on evidence not collected. */

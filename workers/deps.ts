@@ -10,10 +10,23 @@ import { makeS3Client, type S3Credentials, type S3Endpoint } from '../lib/s3';
 import { runFfprobe } from '../media/ffmpeg';
 import { loadRulebook } from '../rules/load';
 import { loadOverlays } from '../rules/overlays';
-import type { FaceAnalyser } from '../media/analyse-file';
+import type { DocumentAnalyser, FaceAnalyser } from '../media/analyse-file';
+import { loadOcrEngine } from '../models/ocr';
 import { MODELS } from '../models/registry';
 import { FaceDetector } from '../models/yunet';
 import { FaceEmbedder } from '../models/sface';
+
+let documentAnalyser: Promise<DocumentAnalyser> | undefined;
+/** The OCR engine, loaded once per process on first use (a failed load is retried on the next call). */
+export function loadDocumentAnalyser(): Promise<DocumentAnalyser> {
+  documentAnalyser ??= loadOcrEngine()
+    .then((ocr) => ({ ocr, models: (['ppocr_det', 'ppocr_rec'] as const).map((m) => ({ name: MODELS[m].name, version: MODELS[m].version, sha256: MODELS[m].sha256 })) }))
+    .catch((err: unknown) => {
+      documentAnalyser = undefined;
+      throw err;
+    });
+  return documentAnalyser;
+}
 
 /** Detections kept for tracking; false ones on the registry pictures reached 0.75 (models/MODELS.md). */
 const WEAK_FACE_SCORE = 0.6;
@@ -73,6 +86,7 @@ export async function createActivityDeps(
     loadOverlays: () => loadOverlays(),
     versions: { dualqa: dualqaVersion(), ffmpeg: await ffmpegVersion() },
     faceAnalyser: process.env.DUALQA_FACES === 'off' ? undefined : loadFaceAnalyser,
+    documentAnalyser: process.env.DUALQA_DOCUMENTS === 'off' ? undefined : loadDocumentAnalyser,
     ...(temporalAt
       ? {
           temporal: () =>

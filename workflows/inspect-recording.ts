@@ -75,6 +75,8 @@ export async function inspectRecording(input: InspectRecordingInput): Promise<In
     evidenceKeys.integrity = analysed.integrityKey;
     if (analysed.facesKey) evidenceKeys.faces = analysed.facesKey;
     if (analysed.facesFailure) failures.faces = analysed.facesFailure;
+    if (analysed.documentsKey) evidenceKeys.documents = analysed.documentsKey;
+    if (analysed.documentsFailure) failures.documents = analysed.documentsFailure;
   } catch (err) {
     if (isCancellation(err)) throw err;
     const cause = err instanceof ActivityFailure ? err.cause : undefined;
