@@ -25,7 +25,7 @@ import { formatFigures } from '../../eval/format';
 import { belowFloors, type Floors } from '../../eval/metrics';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
-const DEFECTS_WE_DETECT = new Set(['cut', 'black', 'frozen', 'silence', 'truncated', 'no_audio', 'no_video', 'av_mismatch']);
+const DEFECTS_WE_DETECT = new Set(['cut', 'black', 'frozen', 'silence', 'truncated', 'no_audio', 'no_video', 'av_mismatch', 'clock_jump']);
 
 let stack: StackHandle;
 let client: Client;
