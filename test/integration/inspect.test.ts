@@ -153,6 +153,26 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 2
     assert.match(empty.problems.map((p) => p.message).join(), /empty/);
   });
 
+  it('no ID or licence number in clear anywhere: reports, pages, evidence, worker logs', async () => {
+    const ID_OR_LICENCE = /(?<![0-9])\d{15,17}[0-9Xx](?![0-9])/;
+    const texts: [string, string][] = [];
+    for (const name of ['compliant_onsite', 'id_photo', 'compliant_remote'] as CaseName[]) {
+      const { report } = await inspectKey(`it/${name}.mp4`);
+      texts.push([`${name} report.json`, JSON.stringify(report)]);
+      const html = path.join(root, `${name}.html`);
+      await reader.fGetObject(stack.info.buckets.reports, `${report.recordingId}/r1/report.html`, html);
+      texts.push([`${name} report.html`, fs.readFileSync(html, 'utf8')]);
+      for (const [kind, key] of Object.entries(report.evidenceKeys)) {
+        const ev = await getJson<unknown>(reader, stack.info.buckets.analyses, key);
+        texts.push([`${name} ${kind} evidence`, JSON.stringify(ev)]);
+      }
+      // The documents analysis did read the card: the check is not vacuous.
+      assert.ok(report.documents.some((d) => d.type === 'id_card'), `${name}: no ID card read`);
+    }
+    texts.push(['worker log', worker?.output() ?? '']);
+    for (const [where, text] of texts) assert.doesNotMatch(text, ID_OR_LICENCE, where);
+  });
+
   it('agent identity: the enrolled photo (sidecar agent.photoKey) matches the agent; another person\'s does not', async () => {
     const g = generated.get('compliant_onsite')!;
     const meta = JSON.parse(fs.readFileSync(g.meta!, 'utf8')) as { agent?: Record<string, unknown> };
