@@ -18,14 +18,8 @@ export interface FaceSighting {
 }
 
 /** What a detector returns for one frame, in the pixels of the frame it was given. */
-export interface DetectedFace {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  score: number;
-  landmarks: [number, number][];
-}
+export type { DetectedFace } from '../../models/yunet';
+import type { DetectedFace } from '../../models/yunet';
 
 export interface FaceEmbedderLike {
   embed(rgb: Buffer, width: number, height: number, face: DetectedFace): Promise<Float32Array>;

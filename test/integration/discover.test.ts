@@ -5,18 +5,18 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type * as Minio from 'minio';
 import { discoveryInput, ensureDiscoverySchedule } from '../../lib/discovery';
-import { makeS3Client } from '../../lib/s3';
-import { startStack, type StackHandle } from '../../stack';
+import type { StackHandle } from '../../stack';
+import { openTestStack, type TestStack } from '../helpers/test-stack';
 import { TASK_QUEUES } from '../../temporal.config';
 import type { DiscoverResult } from '../../activities/discover';
 import { makeClip, tempDir } from '../helpers/media';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
 let stack: StackHandle;
-let connection: Connection;
+let testStack: TestStack;
 let client: Client;
 let uploader: Minio.Client;
 let reader: Minio.Client;
@@ -42,18 +42,14 @@ async function sweepOnce(settleS: number): Promise<DiscoverResult> {
 
 describe('discovery (Temporal Schedule + idempotent starts)', { timeout: 10 * 60_000 }, () => {
   before(async () => {
-    stack = await startStack({ dataDir: path.join(root, 'stack'), name: 'discover' });
-    connection = await Connection.connect({ address: stack.info.temporal.address });
-    client = new Client({ connection, namespace: stack.info.temporal.namespace });
-    uploader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.uploader);
-    reader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.worker);
+    testStack = await openTestStack('discover', root);
+    ({ stack, client, uploader, reader } = testStack);
     worker = startWorkerProcess(stack.info, path.join(root, 'worker'));
   });
 
   after(async () => {
     await worker?.stop();
-    await connection?.close();
-    await stack?.stop();
+    await testStack?.close();
     fs.rmSync(root, { recursive: true, force: true });
   });
 
@@ -85,7 +81,7 @@ describe('discovery (Temporal Schedule + idempotent starts)', { timeout: 10 * 60
   });
 
   it('leaves a fresh recording without its sidecar for a later sweep, and starts it once the sidecar lands', async () => {
-    const clip = path.join(root, 'clip.mp4');
+    const clip = await makeClip(path.join(root, 'late.mp4'), { durationS: 3 });
     await uploader.fPutObject(stack.info.buckets.recordings, 'late/e.mp4', clip, {});
     const first = await sweepOnce(3600);
     assert.ok(!first.started.includes('late/e.mp4'));

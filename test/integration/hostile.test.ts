@@ -6,14 +6,14 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type * as Minio from 'minio';
 import { getJson } from '../../lib/object-store';
 import { startInspection } from '../../lib/inspections';
-import { makeS3Client } from '../../lib/s3';
 import type { Report } from '../../report/types';
 import { validateReport } from '../../report/validate';
-import { startStack, type StackHandle } from '../../stack';
+import type { StackHandle } from '../../stack';
+import { openTestStack, type TestStack } from '../helpers/test-stack';
 import { HOSTILE } from '../helpers/hostile';
 import { tempDir } from '../helpers/media';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
@@ -21,7 +21,7 @@ import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-proces
 const TIME_BOUND_MS = 120_000;
 
 let stack: StackHandle;
-let connection: Connection;
+let testStack: TestStack;
 let client: Client;
 let uploader: Minio.Client;
 let reader: Minio.Client;
@@ -40,18 +40,14 @@ async function objectSha(bucket: string, key: string): Promise<string> {
 
 describe('hostile inputs (real Temporal + SeaweedFS, worker process)', { timeout: 30 * 60_000 }, () => {
   before(async () => {
-    stack = await startStack({ dataDir: path.join(root, 'stack'), name: 'hostile' });
-    connection = await Connection.connect({ address: stack.info.temporal.address });
-    client = new Client({ connection, namespace: stack.info.temporal.namespace });
-    uploader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.uploader);
-    reader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.worker);
+    testStack = await openTestStack('hostile', root);
+    ({ stack, client, uploader, reader } = testStack);
     worker = startWorkerProcess(stack.info, path.join(root, 'worker'));
   });
 
   after(async () => {
     await worker?.stop();
-    await connection?.close();
-    await stack?.stop();
+    await testStack?.close();
     fs.rmSync(root, { recursive: true, force: true });
   });
 

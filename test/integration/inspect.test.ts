@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type * as Minio from 'minio';
 import { CASES, generateCase, type CaseName } from '../../fixtures/generate';
 import { execFileSync } from 'node:child_process';
@@ -14,10 +14,10 @@ import { PROJECT_ROOT } from '../../lib/config';
 import { labelsSchema, type Labels } from '../../lib/labelled';
 import { getJson } from '../../lib/object-store';
 import { startInspection } from '../../lib/inspections';
-import { makeS3Client } from '../../lib/s3';
 import type { Report } from '../../report/types';
 import { validateReport } from '../../report/validate';
-import { ensureTools, startStack, type StackHandle } from '../../stack';
+import { ensureTools, type StackHandle } from '../../stack';
+import { openTestStack, type TestStack } from '../helpers/test-stack';
 import { tempDir } from '../helpers/media';
 import { evaluateFolder } from '../../eval/run';
 import { runRejudge } from '../../lib/rejudge';
@@ -29,7 +29,7 @@ const DEFECTS_WE_DETECT = new Set(['cut', 'black', 'frozen', 'silence', 'truncat
 
 let stack: StackHandle;
 let client: Client;
-let connection: Connection;
+let testStack: TestStack;
 let uploader: Minio.Client;
 let reader: Minio.Client;
 let worker: WorkerProcess | undefined;
@@ -73,11 +73,8 @@ const stepOf = (r: Report, id: string) => r.steps.find((s) => s.id === id)!;
 
 describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 20 * 60_000 }, () => {
   before(async () => {
-    stack = await startStack({ dataDir: path.join(root, 'stack'), name: 'it' });
-    connection = await Connection.connect({ address: stack.info.temporal.address });
-    client = new Client({ connection, namespace: stack.info.temporal.namespace });
-    uploader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.uploader);
-    reader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.worker);
+    testStack = await openTestStack('it', root);
+    ({ stack, client, uploader, reader } = testStack);
     worker = startWorkerProcess(stack.info, path.join(root, 'worker-1'));
     for (const name of CASES) {
       const g = await generateCase(name, fixturesDir, { height: 360 });
@@ -87,8 +84,7 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 2
 
   after(async () => {
     await worker?.stop();
-    await connection?.close();
-    await stack?.stop();
+    await testStack?.close();
     fs.rmSync(root, { recursive: true, force: true });
   });
 
