@@ -12,6 +12,7 @@ import { enrolPhoto } from '../media/faces/enrol';
 import { getJson, isNotFound } from '../lib/object-store';
 import { encodeJpeg } from '../media/ffmpeg';
 import type { DocumentsEvidence, FacesEvidence, IngestEvidence } from '../lib/evidence';
+import { sidecarSchema } from '../lib/labelled';
 import { FAILURE, type ActivityDeps } from './deps';
 
 export interface AnalyseMediaInput {
@@ -57,10 +58,12 @@ export function createMediaActivities(deps: ActivityDeps) {
     return { embedder: faces.embedder, enrolled: [enrolled] };
   }
 
-  /** What the sidecar says about the agent, read here so no personal number passes through workflow history. */
-  async function documentConfig(recordingId: string): Promise<DocumentPassConfig> {
+  /** What the sidecar says about the agent, read here (from the sidecar itself: evidence keeps numbers masked) so no personal number passes through workflow history. */
+  async function documentConfig(recordingId: string, bucket: string): Promise<DocumentPassConfig> {
     const ingest = await getJson<IngestEvidence>(deps.s3, deps.buckets.analyses, `${recordingId}/ingest.json`);
-    const agent = ingest?.sidecar.status === 'ok' ? ingest.sidecar.meta.agent : undefined;
+    const raw = ingest?.sidecar.status === 'ok' ? await getJson<unknown>(deps.s3, bucket, ingest.sidecar.key).catch(() => null) : null;
+    const parsed = sidecarSchema.safeParse(raw);
+    const agent = parsed.success ? parsed.data.agent : undefined;
     return {
       ...DEFAULT_DOCUMENT_PASS_CONFIG,
       ...(process.env.DUALQA_HASH_KEY ? { hashKey: process.env.DUALQA_HASH_KEY } : {}),
@@ -97,7 +100,7 @@ export function createMediaActivities(deps: ActivityDeps) {
         let documentsFailure: string | undefined;
         if (deps.documentAnalyser) {
           try {
-            documents = { ...(await deps.documentAnalyser()), config: await documentConfig(input.recordingId) };
+            documents = { ...(await deps.documentAnalyser()), config: await documentConfig(input.recordingId, input.bucket) };
           } catch (err) {
             documentsFailure = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
             deps.logger.error({ recordingId: input.recordingId, err: documentsFailure }, 'OCR model unavailable');

@@ -6,6 +6,7 @@ import { recordingIdOf, normaliseEtag } from '../lib/ids';
 import { getJson, isNotFound, putJson, sha256OfObject } from '../lib/object-store';
 import { EVIDENCE_SCHEMA_VERSION, type IngestEvidence } from '../lib/evidence';
 import { sidecarSchema } from '../lib/labelled';
+import { maskIdentifier } from '../lib/mask';
 import { FAILURE, type ActivityDeps } from './deps';
 
 export interface IngestInput {
@@ -61,7 +62,9 @@ export function createIngestActivities(deps: ActivityDeps) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
       return { status: 'invalid', key: sidecarKey, problem: `sidecar does not match the format: ${issues}` };
     }
-    return { status: 'ok', key: sidecarKey, meta: parsed.data };
+    // Evidence keeps the licence number masked; checks that need the value read the sidecar itself.
+    const meta = parsed.data.agent?.licenceNo ? { ...parsed.data, agent: { ...parsed.data.agent, licenceNo: maskIdentifier(parsed.data.agent.licenceNo) } } : parsed.data;
+    return { status: 'ok', key: sidecarKey, meta };
   }
 
   return {
