@@ -150,8 +150,8 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 2
   });
 
   it('no ID or licence number in clear anywhere: reports, pages, evidence, worker logs', async () => {
-    // Bounded by non-alphanumerics, so a run of digits inside a hex hash is not mistaken for a number.
-    const ID_OR_LICENCE = /(?<![0-9A-Za-z])\d{15,17}[0-9Xx](?![0-9A-Za-z])/;
+    // Bounded by non-alphanumerics and dots, so digits inside a hex hash or a decimal fraction are not a number.
+    const ID_OR_LICENCE = /(?<![0-9A-Za-z.])\d{15,17}[0-9Xx](?![0-9A-Za-z.])/;
     const texts: [string, string][] = [];
     for (const name of ['compliant_onsite', 'id_photo', 'compliant_remote'] as CaseName[]) {
       const { report } = await inspectKey(`it/${name}.mp4`);
