@@ -6,15 +6,13 @@
 //   npm run bench            (BENCH_MINUTES=10 BENCH_HEIGHT=720 by default)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { dataDir } from '../lib/config';
 import { startInspection } from '../lib/inspections';
-import { makeS3Client } from '../lib/s3';
 import { generateCase } from '../fixtures/generate';
 import { analyseMediaFile } from '../media/analyse-file';
 import { runFfmpeg } from '../media/ffmpeg';
 import { probeMedia } from '../media/probe';
-import { startStack } from '../stack';
+import { openTestStack } from '../test/helpers/test-stack';
 import { startWorkerProcess } from '../test/helpers/worker-process';
 import { loadFaceAnalyser } from '../workers/deps';
 
@@ -61,13 +59,11 @@ async function main(): Promise<void> {
   const faceAnalyser = await loadFaceAnalyser();
   const [withFaces, videoPass] = await timed(() => analyseMediaFile(file, { recordingId: 'bench', faces: faceAnalyser }));
 
-  const stack = await startStack({ dataDir: path.join(dir, 'stack'), name: 'bench' });
+  const t = await openTestStack('bench', dir);
+  const { stack, client, uploader } = t;
+  const reader = t.reader;
   const worker = startWorkerProcess(stack.info, path.join(dir, 'worker'));
-  const connection = await Connection.connect({ address: stack.info.temporal.address });
   try {
-    const client = new Client({ connection, namespace: stack.info.temporal.namespace });
-    const uploader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.uploader);
-    const reader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.worker);
     const key = `bench/${Date.now()}-${path.basename(file)}`;
     await uploader.fPutObject(stack.info.buckets.recordings, key, file, {});
     const [result, whole] = await timed(async () => (await startInspection(client, reader, { bucket: stack.info.buckets.recordings, key })).result());
@@ -84,8 +80,7 @@ async function main(): Promise<void> {
     for (const [k, v] of rows) process.stdout.write(`${k.padEnd(50)} ${v}\n`);
   } finally {
     await worker.stop();
-    await connection.close();
-    await stack.stop();
+    await t.close();
   }
 }
 

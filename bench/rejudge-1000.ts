@@ -5,15 +5,13 @@
 //   npm run build && node dist/bench/rejudge-1000.js     (BENCH_RECORDINGS=1000)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { dataDir } from '../lib/config';
 import { startInspection } from '../lib/inspections';
 import { getJson, putJson } from '../lib/object-store';
 import { runRejudge } from '../lib/rejudge';
-import { makeS3Client } from '../lib/s3';
 import { generateCase } from '../fixtures/generate';
 import type { Report } from '../report/types';
-import { startStack } from '../stack';
+import { openTestStack } from '../test/helpers/test-stack';
 import { startWorkerProcess } from '../test/helpers/worker-process';
 
 const N = Number(process.env.BENCH_RECORDINGS ?? 1000);
@@ -23,13 +21,11 @@ async function main(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const sample = await generateCase('compliant_onsite', dir, { height: 360 });
-  const stack = await startStack({ dataDir: path.join(dir, 'stack'), name: 'bench-rejudge' });
+  const t = await openTestStack('bench-rejudge', dir);
+  const { stack, client, uploader } = t;
+  const s3 = t.reader;
   const worker = startWorkerProcess(stack.info, path.join(dir, 'worker'));
-  const connection = await Connection.connect({ address: stack.info.temporal.address });
   try {
-    const client = new Client({ connection, namespace: stack.info.temporal.namespace });
-    const uploader = makeS3Client(stack.info.s3.endpoint, stack.info.s3.uploader);
-    const s3 = makeS3Client(stack.info.s3.endpoint, stack.info.s3.worker);
     await uploader.fPutObject(stack.info.buckets.recordings, 'bench/sample.mp4', sample.media, {});
     const inspected = await (await startInspection(client, s3, { bucket: stack.info.buckets.recordings, key: 'bench/sample.mp4' })).result();
     const report = (await getJson<Report>(s3, stack.info.buckets.reports, inspected.reportKey))!;
@@ -49,8 +45,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${'verdict changes'.padEnd(40)} ${result.verdictChanges.length}\n`);
   } finally {
     await worker.stop();
-    await connection.close();
-    await stack.stop();
+    await t.close();
   }
 }
 
