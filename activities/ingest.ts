@@ -17,19 +17,14 @@ export interface IngestInput {
   versionId?: string | null;
 }
 
-export interface IngestResult {
+/** The pinned recording version (the same facts the ingest evidence stores), plus where they are stored. */
+export type IngestResult = Pick<IngestEvidence['recording'], 'bucket' | 'key' | 'versionId' | 'etag' | 'sizeBytes' | 'sha256'> & {
   recordingId: string;
-  bucket: string;
-  key: string;
-  versionId: string | null;
-  etag: string;
-  sizeBytes: number;
-  sha256: string;
   ingestKey: string;
   sidecarStatus: IngestEvidence['sidecar']['status'];
   /** The enrolled agent photo named by the sidecar, if any (read from the recordings bucket). */
   agentPhotoKey?: string;
-}
+};
 
 export const INGEST_ANALYSER = { name: 'ingest', version: '1.0.0' };
 const MAX_SIDECAR_BYTES = 256 * 1024;
