@@ -8,6 +8,8 @@ export const TASK_QUEUES = {
   orchestration: 'dualqa-orchestration',
   /** Decoding and analysing media: CPU heavy. */
   media: 'dualqa-media',
+  /** Speech recognition and verification (a Python engine process per worker): CPU heavy, its own pool. */
+  speech: 'dualqa-speech',
 } as const;
 
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
@@ -53,4 +55,5 @@ export const RETRY = {
 export const WORKER_CONCURRENCY = {
   orchestrationActivities: 8,
   mediaActivities: 1,
+  speechActivities: 1,
 } as const;

@@ -21,6 +21,8 @@ export interface ActivityDeps {
   faceAnalyser?: () => Promise<FaceAnalyser>;
   /** Loads the OCR engine once per process; absent or throwing: document checks say why they could not run. */
   documentAnalyser?: () => Promise<DocumentAnalyser>;
+  /** Starts the speech engine once per process; absent or throwing: speech checks say why they could not run. */
+  speechEngine?: () => Promise<import('../speech/engine').SpeechEngine>;
 }
 
 /** Failure types that no retry can fix (also listed in temporal.config.ts RETRY.nonRetryableErrorTypes). */

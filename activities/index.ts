@@ -4,6 +4,7 @@ import type { ActivityDeps } from './deps';
 import { createIngestActivities } from './ingest';
 import { createJudgeActivities } from './judge';
 import { createMediaActivities } from './analyse-media';
+import { createSpeechActivities } from './analyse-speech';
 import { createReportActivities } from './report';
 import { createRejudgeActivities } from './rejudge';
 import { createDiscoverActivities } from './discover';
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createIngestActivities(deps),
     ...createMediaActivities(deps),
+    ...createSpeechActivities(deps),
     ...createJudgeActivities(deps),
     ...createReportActivities(deps),
     ...createRejudgeActivities(deps),
@@ -24,6 +26,7 @@ export type { ActivityDeps } from './deps';
 export type { IngestInput, IngestResult } from './ingest';
 export type { AnalyseMediaInput, AnalyseMediaResult, BadMediaDetails } from './analyse-media';
 export type { JudgeInput, JudgeResult } from './judge';
+export type { AnalyseSpeechInput, AnalyseSpeechResult } from './analyse-speech';
 export type { WriteReportInput, WriteReportResult } from './report';
 export type { DiscoverInput, DiscoverResult } from './discover';
 export type { InspectedRecording, RejudgeBatchInput, RejudgeBatchResult } from './rejudge';

@@ -1,7 +1,7 @@
 // Judge activity: a thin adapter that loads stored evidence, runs the pure judge and stores the result.
 import { ApplicationFailure } from '@temporalio/activity';
 import { getJson, putJson } from '../lib/object-store';
-import type { DocumentsEvidence, EvidenceKeys, FacesEvidence, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
+import type { DocumentsEvidence, EvidenceKeys, FacesEvidence, IngestEvidence, IntegrityEvidence, SpeechEvidence } from '../lib/evidence';
 import { judge } from '../judge/judge';
 import { applyOverlays } from '../rules/overlays';
 import type { EvidenceSet, Judgement } from '../judge/types';
@@ -38,6 +38,7 @@ export function createJudgeActivities(deps: ActivityDeps) {
         integrity: await load<IntegrityEvidence>(input.evidenceKeys.integrity),
         faces: await load<FacesEvidence>(input.evidenceKeys.faces),
         documents: await load<DocumentsEvidence>(input.evidenceKeys.documents),
+        speech: await load<SpeechEvidence>(input.evidenceKeys.speech),
         failures: input.failures,
       };
       // Overlays (province, product, channel, age) are chosen by the sidecar; a broken sidecar selects none.

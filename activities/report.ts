@@ -3,7 +3,7 @@
 // retry of the same inspection finds its own revision and returns it.
 import { ApplicationFailure } from '@temporalio/activity';
 import { getJson, putJson, putText } from '../lib/object-store';
-import type { DocumentsEvidence, EvidenceKeys, FacesEvidence, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
+import type { DocumentsEvidence, EvidenceKeys, FacesEvidence, IngestEvidence, IntegrityEvidence, SpeechEvidence } from '../lib/evidence';
 import type { Judgement } from '../judge/types';
 import { buildReport } from '../report/build';
 import { renderReportHtml } from '../report/html';
@@ -80,6 +80,7 @@ export function createReportActivities(deps: ActivityDeps) {
       const integrity = input.evidenceKeys.integrity ? await required<IntegrityEvidence>(deps.buckets.analyses, input.evidenceKeys.integrity) : undefined;
       const faces = input.evidenceKeys.faces ? await required<FacesEvidence>(deps.buckets.analyses, input.evidenceKeys.faces) : undefined;
       const documents = input.evidenceKeys.documents ? await required<DocumentsEvidence>(deps.buckets.analyses, input.evidenceKeys.documents) : undefined;
+      const speech = input.evidenceKeys.speech ? await required<SpeechEvidence>(deps.buckets.analyses, input.evidenceKeys.speech) : undefined;
       const judgement = await required<Judgement>(deps.buckets.analyses, input.judgementKey);
       const report = buildReport({
         recordingId: input.recordingId,
@@ -89,6 +90,7 @@ export function createReportActivities(deps: ActivityDeps) {
         integrity,
         faces,
         documents,
+        speech,
         judgement,
         failures: input.failures,
         evidenceKeys: { ...input.evidenceKeys, judgement: input.judgementKey },

@@ -156,7 +156,7 @@ stack
 program
   .command('worker')
   .description('run workers (until SIGINT/SIGTERM) for the given task queues')
-  .option('--queues <list>', 'comma-separated: orchestration,media', 'orchestration,media')
+  .option('--queues <list>', 'comma-separated: orchestration,media,speech', 'orchestration,media,speech')
   .action(async (opts: { queues: string }) => {
     await runWorkerCommand(opts.queues);
   });

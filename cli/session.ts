@@ -33,7 +33,7 @@ export async function openSession(options: { inlineWorkers?: InlineWorkers; logg
     const mode = options.inlineWorkers ?? 'auto';
     if (mode === 'always' || (mode === 'auto' && info.embedded)) {
       const deps = await createActivityDeps({ endpoint: info.s3.endpoint, worker: info.s3.worker, buckets: info.buckets }, logger, undefined, info.temporal);
-      workers = await startWorkers({ address: info.temporal.address, namespace: info.temporal.namespace, queues: ['orchestration', 'media'], deps, logger, identity: `dualqa-cli-${process.pid}` });
+      workers = await startWorkers({ address: info.temporal.address, namespace: info.temporal.namespace, queues: ['orchestration', 'media', 'speech'], deps, logger, identity: `dualqa-cli-${process.pid}` });
     }
     return {
       info,

@@ -3,6 +3,7 @@
 import type { DocumentsEvidence, EvidenceDefect } from '../lib/evidence';
 import type { Rule } from '../rules/schema';
 import type { EvidenceItem, EvidenceSet, RuleOutcome } from './types';
+import { checkCustomerAnswers, checkNoMisleadingTalk, checkStatementSaid } from './speech-checks';
 
 type CheckOf<K extends Rule['check']> = Extract<Rule, { check: K }>;
 
@@ -251,5 +252,11 @@ export function runCheck(rule: Rule, ev: EvidenceSet): RuleOutcome {
       return checkLicenceMatchesSidecar(rule, ev);
     case 'clock_continuous':
       return checkClockContinuous(rule, ev);
+    case 'statement_said':
+      return checkStatementSaid(rule, ev);
+    case 'no_misleading_talk':
+      return checkNoMisleadingTalk(rule, ev);
+    case 'customer_answers':
+      return checkCustomerAnswers(rule, ev);
   }
 }

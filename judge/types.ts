@@ -1,5 +1,5 @@
 // What the judge reads and writes. Pure data: no I/O anywhere under judge/.
-import type { DocumentsEvidence, EvidenceDefect, FacesEvidence, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
+import type { DocumentsEvidence, EvidenceDefect, FacesEvidence, IngestEvidence, IntegrityEvidence, SpeechEvidence } from '../lib/evidence';
 import type { StepId, Verdict } from '../lib/labelled';
 
 export interface EvidenceSet {
@@ -7,6 +7,7 @@ export interface EvidenceSet {
   integrity?: IntegrityEvidence;
   faces?: FacesEvidence;
   documents?: DocumentsEvidence;
+  speech?: SpeechEvidence;
   /** Analysers that ran but failed, with the reason (e.g. a model could not be loaded). */
   failures?: Partial<Record<string, string>>;
 }

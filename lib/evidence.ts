@@ -109,7 +109,28 @@ export type DocumentsEvidence = EvidenceHeader &
     thumbnails: { at: number; key: string; why: string; showingId: number }[];
   };
 
-export type Evidence = IngestEvidence | IntegrityEvidence | FacesEvidence | DocumentsEvidence;
+export interface SpeechEvidence extends EvidenceHeader {
+  kind: 'speech';
+  engine: string;
+  model: { name: string; version: string; sha256: string };
+  /** False when the recording has no audio stream: nothing below was heard. */
+  audio: boolean;
+  durationS: number;
+  /** Voice activity (silero VAD) and its total. */
+  vad: { from: number; to: number }[];
+  speechS: number;
+  /** Simplified characters; runs of 8+ digits masked. */
+  segments: import('../speech/transcript').TranscriptSegment[];
+  dropped: import('../speech/transcript').DroppedSegment[];
+  quality: { status: 'ok' | 'poor'; reason?: string; meanLogProb: number | null; transcribedShare: number | null };
+  /** Values said that only the sidecar can check (e.g. the licence number), checked at analysis time. */
+  values: Partial<Record<'licence' | 'agentName', { expected: 'exact' | 'near' | 'absent'; from?: number; to?: number; readRate?: number }>>;
+  /** Forced-alignment scores of expected texts in windows from `from` (~0.005 unsaid, 0.05–0.3 said). */
+  verification: { text: string; from: number; score: number }[];
+  timing: { decodeMs: number; asrMs: number; verifyMs: number };
+}
+
+export type Evidence = IngestEvidence | IntegrityEvidence | FacesEvidence | DocumentsEvidence | SpeechEvidence;
 
 /** Keys of the evidence documents of one recording, by analyser name. */
 export type EvidenceKeys = Partial<Record<'ingest' | 'integrity' | 'faces' | 'documents' | 'speech', string>>;

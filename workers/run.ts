@@ -88,6 +88,13 @@ export async function startWorkers(options: RunWorkersOptions): Promise<RunningW
           maxConcurrentActivityTaskExecutions: options.concurrency?.orchestration ?? envInt('DUALQA_ORCHESTRATION_CONCURRENCY') ?? WORKER_CONCURRENCY.orchestrationActivities,
         }),
       );
+    } else if (queue === 'speech') {
+      workers.push(
+        await Worker.create({
+          ...base,
+          maxConcurrentActivityTaskExecutions: options.concurrency?.speech ?? envInt('DUALQA_SPEECH_CONCURRENCY') ?? WORKER_CONCURRENCY.speechActivities,
+        }),
+      );
     } else {
       workers.push(
         await Worker.create({

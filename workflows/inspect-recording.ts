@@ -4,6 +4,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   isCancellation,
+  patched,
   proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
@@ -39,6 +40,7 @@ const retry = { ...RETRY, nonRetryableErrorTypes: [...RETRY.nonRetryableErrorTyp
 const orchestration = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.orchestration, ...ACTIVITY_TIMEOUTS.light, retry });
 const ingest = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.orchestration, ...ACTIVITY_TIMEOUTS.ingest, retry });
 const media = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.media, ...ACTIVITY_TIMEOUTS.media, retry });
+const speech = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.speech, ...ACTIVITY_TIMEOUTS.media, retry });
 
 /** Why an analysis activity failed, reduced to a sentence for the report. */
 function failureMessage(err: unknown): string {
@@ -60,6 +62,22 @@ export async function inspectRecording(input: InspectRecordingInput): Promise<In
   const ingested = await timed('ingest', () => ingest.ingestRecording({ bucket: input.bucket, key: input.key, etag: input.etag, versionId: input.versionId }));
   const evidenceKeys: EvidenceKeys = { ingest: ingested.ingestKey };
   const failures: Record<string, string> = {};
+
+  // Speech runs beside the media analysis on its own queue (histories recorded before it have none).
+  const speechDone = patched('speech-analysis')
+    ? timed('analyseSpeech', () =>
+        speech.analyseSpeech({ recordingId: ingested.recordingId, bucket: ingested.bucket, key: ingested.key, versionId: ingested.versionId, sha256: ingested.sha256, rulebook: input.rulebook }),
+      ).then(
+        (r) => {
+          if (r.speechKey) evidenceKeys.speech = r.speechKey;
+          if (r.speechFailure) failures.speech = r.speechFailure;
+        },
+        (err: unknown) => {
+          if (isCancellation(err)) throw err;
+          failures.speech = failureMessage(err);
+        },
+      )
+    : Promise.resolve();
 
   try {
     const analysed = await timed('analyseMedia', () =>
@@ -89,6 +107,7 @@ export async function inspectRecording(input: InspectRecordingInput): Promise<In
     }
   }
 
+  await speechDone;
   const judged = await timed('judge', () => orchestration.judgeRecording({ recordingId: ingested.recordingId, evidenceKeys, failures, rulebook: input.rulebook }));
   const info = workflowInfo();
   const written = await timed('report', () =>

@@ -29,7 +29,7 @@ export function workerEnv(info: StackInfo, dataDir: string): NodeJS.ProcessEnv {
   };
 }
 
-export function startWorkerProcess(info: StackInfo, dataDir: string, queues = 'orchestration,media', extraEnv: NodeJS.ProcessEnv = {}): WorkerProcess {
+export function startWorkerProcess(info: StackInfo, dataDir: string, queues = 'orchestration,media,speech', extraEnv: NodeJS.ProcessEnv = {}): WorkerProcess {
   const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'cli', 'main.js'), 'worker', '--queues', queues], {
     env: { ...workerEnv(info, dataDir), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

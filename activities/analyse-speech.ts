@@ -1,0 +1,94 @@
+// Speech analysis activity (speech task queue): copy the pinned recording version to scratch
+// (hash-checked), let the speech engine transcribe and verify the script, store the evidence. The
+// engine's sidecar values (agent name, licence number) are read here from the sidecar itself and never
+// leave this process except as "matches / does not match".
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { ApplicationFailure } from '@temporalio/activity';
+import { heartbeater } from '../lib/heartbeat';
+import { downloadWithSha256, getJson, putJson } from '../lib/object-store';
+import type { IngestEvidence } from '../lib/evidence';
+import { sidecarSchema } from '../lib/labelled';
+import { probeMedia } from '../media/probe';
+import { analyseSpeechFile } from '../speech/analyse';
+import { expectedSpeech } from '../speech/script';
+import { FAILURE, type ActivityDeps } from './deps';
+
+export interface AnalyseSpeechInput {
+  recordingId: string;
+  bucket: string;
+  key: string;
+  versionId: string | null;
+  sha256: string;
+  rulebook?: string;
+}
+
+export interface AnalyseSpeechResult {
+  speechKey?: string;
+  /** Why the speech analysis did not run (e.g. the engine could not start), for the report. */
+  speechFailure?: string;
+}
+
+/** Seconds between heartbeats while the engine works (it reports no progress of its own). */
+const BEAT_EVERY_MS = 5000;
+
+export function createSpeechActivities(deps: ActivityDeps) {
+  async function sidecarValues(recordingId: string, bucket: string): Promise<Record<string, string | undefined>> {
+    const ingest = await getJson<IngestEvidence>(deps.s3, deps.buckets.analyses, `${recordingId}/ingest.json`);
+    const raw = ingest?.sidecar.status === 'ok' ? await getJson<unknown>(deps.s3, bucket, ingest.sidecar.key).catch(() => null) : null;
+    const parsed = sidecarSchema.safeParse(raw);
+    const meta = parsed.success ? parsed.data : undefined;
+    return { licence: meta?.agent?.licenceNo, agentName: meta?.agent?.name };
+  }
+
+  return {
+    async analyseSpeech(input: AnalyseSpeechInput): Promise<AnalyseSpeechResult> {
+      if (!deps.speechEngine) return { speechFailure: 'no speech engine configured on this worker' };
+      const beat = heartbeater(BEAT_EVERY_MS);
+      let stage = 'start';
+      const timer = setInterval(() => beat({ stage }), BEAT_EVERY_MS);
+      const dir = path.join(deps.workDir, `${input.recordingId}-speech`);
+      const ext = (path.extname(input.key).toLowerCase().match(/^\.[a-z0-9]{1,5}$/) ?? [''])[0];
+      const file = path.join(dir, `original${ext}`);
+      try {
+        let engine;
+        try {
+          engine = await deps.speechEngine();
+        } catch (err) {
+          const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+          deps.logger.error({ recordingId: input.recordingId, err: why }, 'speech engine unavailable');
+          return { speechFailure: why };
+        }
+        stage = 'download';
+        const copy = await downloadWithSha256(deps.s3, input, file, (bytes) => beat({ stage, bytes }), beat.signal);
+        if (copy.sha256 !== input.sha256) {
+          throw ApplicationFailure.nonRetryable(`recording content changed after ingest (sha256 ${copy.sha256} ≠ ${input.sha256})`, FAILURE.badInput);
+        }
+        const probe = await probeMedia(file, beat.signal);
+        // Unreadable media is the media analysis's finding (a BadMedia report); speech has nothing to add.
+        if (!probe.ok) return { speechFailure: `the file cannot be decoded (${probe.problem.message})` };
+        const base = deps.loadRulebook(input.rulebook);
+        const expected = expectedSpeech(base.book, deps.loadOverlays().map((o) => o.overlay));
+        const evidence = await analyseSpeechFile(file, Boolean(probe.facts.audio), path.join(dir, 'audio.pcm'), {
+          recordingId: input.recordingId,
+          engine,
+          expected,
+          values: await sidecarValues(input.recordingId, input.bucket),
+          analyserVersion: deps.versions.dualqa,
+          signal: beat.signal,
+          onProgress: (s) => {
+            stage = s;
+            beat({ stage });
+          },
+        });
+        const speechKey = `${input.recordingId}/speech.json`;
+        await putJson(deps.s3, deps.buckets.analyses, speechKey, evidence);
+        deps.logger.info({ recordingId: input.recordingId, segments: evidence.segments.length, speechS: evidence.speechS, quality: evidence.quality.status, timing: evidence.timing }, 'speech analysed');
+        return { speechKey };
+      } finally {
+        clearInterval(timer);
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,148 @@
+// The default speech engine: faster-whisper (CTranslate2 Whisper base) in a long-lived Python process,
+// one per worker, the model loaded once. Requests go one at a time over a line protocol
+// (speech/py/asr_server.py). Cancelling a request kills the process; the next request starts a new one.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { PROJECT_ROOT, toolsDir } from '../lib/config';
+import { MODELS, ModelUnavailable, modelPath, verifyModelFile } from '../models/registry';
+import type { RawTranscript, ScoreRequest, SpeechEngine } from './engine';
+
+interface Reply {
+  id: number;
+  ok: boolean;
+  error?: string;
+  [key: string]: unknown;
+}
+
+export interface FasterWhisperOptions {
+  python?: string;
+  modelDir?: string;
+  threads?: number;
+  /** Called with the server's stderr lines (its own log). */
+  onLog?: (line: string) => void;
+}
+
+export class FasterWhisperEngine implements SpeechEngine {
+  readonly name = 'faster-whisper 1.2.1';
+  readonly model = { name: MODELS.whisper_base.name, version: MODELS.whisper_base.version, sha256: MODELS.whisper_base.sha256 };
+  private child: ChildProcess | undefined;
+  private ready: Promise<void> | undefined;
+  private pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly options: Required<Omit<FasterWhisperOptions, 'onLog'>> & Pick<FasterWhisperOptions, 'onLog'>) {}
+
+  /** Checks the pinned model and the Python environment, then starts the server (model loaded once). */
+  static async load(options: FasterWhisperOptions = {}): Promise<FasterWhisperEngine> {
+    await verifyModelFile('whisper_base');
+    const engine = new FasterWhisperEngine({
+      python: options.python ?? process.env.DUALQA_SPEECH_PYTHON ?? path.join(toolsDir(), 'py-speech', 'bin', 'python'),
+      modelDir: options.modelDir ?? path.dirname(modelPath('whisper_base')),
+      threads: options.threads ?? 2,
+      onLog: options.onLog,
+    });
+    await engine.start();
+    return engine;
+  }
+
+  private start(): Promise<void> {
+    this.ready ??= new Promise<void>((resolve, reject) => {
+      const script = path.join(PROJECT_ROOT, 'speech', 'py', 'asr_server.py');
+      const child = spawn(this.options.python, [script, this.options.modelDir, String(this.options.threads)], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, OMP_NUM_THREADS: String(this.options.threads), HF_HUB_OFFLINE: '1' },
+      });
+      this.child = child;
+      let stderrTail = '';
+      readline.createInterface({ input: child.stderr }).on('line', (line) => {
+        stderrTail = (stderrTail + line + '\n').slice(-4000);
+        this.options.onLog?.(line);
+      });
+      readline.createInterface({ input: child.stdout }).on('line', (line) => {
+        let reply: Reply;
+        try {
+          reply = JSON.parse(line) as Reply;
+        } catch {
+          this.options.onLog?.(line);
+          return;
+        }
+        if (reply.id === 0) {
+          if (reply.ok) resolve();
+          else reject(new ModelUnavailable('whisper_base', this.options.modelDir, `cannot be loaded by faster-whisper (${reply.error ?? 'unknown error'})`));
+          return;
+        }
+        this.pending.get(reply.id)?.resolve(reply);
+        this.pending.delete(reply.id);
+      });
+      child.on('error', (err) => {
+        reject(new ModelUnavailable('whisper_base', this.options.python, `cannot start the speech engine's Python (${err.message})`));
+      });
+      child.on('exit', (code, signal) => {
+        const why = new Error(`speech engine exited (${signal ?? `code ${code}`}): ${stderrTail.trim().split('\n').slice(-3).join(' | ')}`);
+        reject(why);
+        for (const p of this.pending.values()) p.reject(why);
+        this.pending.clear();
+        if (this.child === child) {
+          this.child = undefined;
+          this.ready = undefined;
+        }
+      });
+    });
+    return this.ready;
+  }
+
+  /** One request at a time: the server is single-threaded and each request already uses every thread. */
+  private request(body: Record<string, unknown>, signal?: AbortSignal): Promise<Reply> {
+    const run = async (): Promise<Reply> => {
+      signal?.throwIfAborted();
+      await this.start();
+      const child = this.child;
+      if (!child?.stdin) throw new Error('speech engine not running');
+      const id = this.nextId++;
+      const reply = new Promise<Reply>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        const onAbort = (): void => {
+          // The only way to stop CTranslate2 mid-decode is to stop the process.
+          child.kill('SIGKILL');
+          reject(signal?.reason instanceof Error ? signal.reason : new Error('cancelled'));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+      child.stdin.write(JSON.stringify({ ...body, id }) + '\n');
+      const r = await reply;
+      if (!r.ok) throw new Error(`speech engine: ${r.error ?? 'failed'}`);
+      return r;
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async transcribe(pcmFile: string, signal?: AbortSignal): Promise<RawTranscript> {
+    return (await this.request({ op: 'transcribe', pcm: pcmFile }, signal)) as unknown as RawTranscript;
+  }
+
+  async score(pcmFile: string, items: ScoreRequest[], signal?: AbortSignal): Promise<number[]> {
+    if (items.length === 0) return [];
+    const r = (await this.request({ op: 'score', pcm: pcmFile, items }, signal)) as unknown as { scores: { score: number }[] };
+    return r.scores.map((s) => s.score);
+  }
+
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    child.stdin?.end();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve();
+      }, 3000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

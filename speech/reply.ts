@@ -1,0 +1,48 @@
+// Turn order: the customer's reply to a question is the first stretch of speech (voice activity) that
+// starts after the question ends. Shared by the analyser (to verify reply texts there) and the judge.
+import type { Syllable } from './syllables';
+import { compilePhrase, findPhrase, type PhraseMatch } from './match';
+import { normalizeForMatch } from './normalize';
+import { pinyinOf } from './syllables';
+
+export interface Span {
+  from: number;
+  to: number;
+}
+
+/** The best-heard alternative of a phrase list, or null when none reaches `minReadRate`. */
+export function bestPhrase(stream: Syllable[], phrases: string[], minReadRate: number, values: Record<string, string | undefined> = {}): (PhraseMatch & { phrase: string }) | null {
+  let best: (PhraseMatch & { phrase: string }) | null = null;
+  for (const phrase of phrases) {
+    const m = findPhrase(stream, compilePhrase(phrase, values));
+    if (m && (!best || m.readRate > best.readRate)) best = { ...m, phrase };
+  }
+  return best && best.readRate >= minReadRate ? best : null;
+}
+
+/**
+ * The reply by turn order: the first voice-activity region after the one in which the question ends
+ * (the asker may go on after the matched words), starting within `windowS` of it.
+ */
+export function replyRegion(vad: Span[], questionEnd: number, windowS: number): Span | null {
+  const own = vad.find((r) => r.from <= questionEnd && questionEnd < r.to);
+  const after = own ? own.to : questionEnd;
+  return vad.find((r) => r.from >= after - 0.01 && r.from <= after + windowS) ?? null;
+}
+
+/**
+ * The reply's syllables: heard after the question (stream order) and around the reply region. Whisper
+ * times the first word of a segment loosely, so a syllable starting up to half a second early counts.
+ */
+export function replySyllables(stream: Syllable[], questionEndIndex: number, region: Span): Syllable[] {
+  return stream.slice(questionEndIndex).filter((s) => (s.from + s.to) / 2 >= region.from - 0.5 && s.from < region.to);
+}
+
+/** The first phrase of `list` heard in the syllables (compared in pinyin, so 请处 is 清楚). */
+export function heardAny(reply: Syllable[], list: string[]): string | undefined {
+  const heard = ` ${reply.map((s) => s.syl).join(' ')} `;
+  return list.find((w) => {
+    const syls = pinyinOf(normalizeForMatch(w));
+    return syls.length > 0 && heard.includes(` ${syls.join(' ')} `);
+  });
+}
