@@ -63,7 +63,7 @@ function sidecarSummary(ingest: IngestEvidence): Report['sidecar'] {
 function speechSpans(speech: SpeechEvidence | undefined, judgement: Judgement): SpeechSpan[] {
   if (!speech) return [];
   const found = judgement.steps.flatMap((step) =>
-    step.rules.flatMap((r) => r.evidence.filter((e) => e.kind === 'speech:statement' || e.kind === 'speech:question' || e.kind === 'speech:reply').map((e) => ({ step: step.id as StepId, ...e }))),
+    step.rules.flatMap((r) => r.evidence.filter((e) => e.kind === 'speech:statement' || e.kind === 'speech:question' || e.kind === 'speech:reply').map((e) => ({ step: step.id, ...e }))),
   );
   return speech.segments.map((seg) => {
     const mid = (seg.from + seg.to) / 2;
