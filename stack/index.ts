@@ -26,7 +26,8 @@ import { ensureTool, TOOL_SPECS } from './tools';
 
 export type { BucketNames, Creds, StackCredentials } from './identities';
 export type { BucketSetupResult } from './buckets';
-export type { SeaweedPorts } from './seaweed';
+export type { RunningSeaweed, SeaweedPorts } from './seaweed';
+export type { RunningTemporal } from './temporal';
 export { ensureTools, type Tools } from './tools';
 export { ensureBuckets } from './buckets';
 
@@ -54,6 +55,8 @@ export interface StackHandle {
   pids: number[];
   /** Outcome of bucket setup, when this call started the S3 server. */
   setup?: BucketSetupResult;
+  /** The servers startStack started, for fault tests that stop and restart one of them. */
+  servers?: { temporal: RunningTemporal; s3: RunningSeaweed };
 }
 
 export interface StartStackOptions {
@@ -309,6 +312,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
     info: { temporal: embeddedTemporalInfo(t), s3: embeddedS3Info(s.endpoint, started.creds), buckets: { ...BUCKETS }, embedded: true },
     pids,
     setup: started.setup,
+    servers: { temporal: t, s3: s },
     stop: onceOnly(async () => {
       await Promise.all([t.stop(), s.stop()]);
       forgetOwned(paths, pids);
