@@ -61,6 +61,7 @@ describe('faults mid-batch (real Temporal dev server + SeaweedFS)', { timeout: 1
 
   after(async () => {
     await worker?.stop();
+    if (process.env.DUALQA_FAULTS_WORKER_LOG) fs.writeFileSync(process.env.DUALQA_FAULTS_WORKER_LOG, worker?.output() ?? '');
     await fault?.close();
     fs.rmSync(root, { recursive: true, force: true });
   });
