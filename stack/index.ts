@@ -22,6 +22,7 @@ import { claimPort, freePort, releasePorts } from './ports';
 import { pidAlive, pidStartTime, ServerExitedError, sleep, stopProcess } from './proc';
 import { allocateSeaweedPorts, probeSeaweed, removeSeaweedSockets, S3_REGION, seaweedPortList, startSeaweed, type RunningSeaweed, type SeaweedPorts } from './seaweed';
 import { probeTemporal, startTemporal, type RunningTemporal } from './temporal';
+import { configureSeaweedNotification, webhookTargetFromEnv } from './seaweed-notify';
 import { ensureTool, TOOL_SPECS } from './tools';
 
 export type { BucketNames, Creds, StackCredentials } from './identities';
@@ -216,6 +217,7 @@ async function startParts(paths: Paths, options: StartStackOptions, parts: { tem
   const temporalBin = parts.temporal ? await ensureTool(TOOL_SPECS.temporal, { log }) : '';
   const weedBin = parts.s3 ? await ensureTool(TOOL_SPECS.weed, { log }) : '';
   if (parts.s3) writeSeaweedIdentities(paths.identitiesFile, creds, BUCKETS);
+  if (parts.s3) configureSeaweedNotification(paths.s3Dir, webhookTargetFromEnv(process.env, BUCKETS.recordings));
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
 
   const startT = (attempt: number) => async (): Promise<RunningTemporal> => {
