@@ -139,6 +139,8 @@ export async function startWebhookServer(o: WebhookOptions): Promise<RunningWebh
   const server = http.createServer((req, res) => {
     void (async () => {
       if (req.method === 'GET' && req.url === '/healthz') return reply(res, 200, { ok: true });
+      // MinIO probes a webhook target with an unauthenticated HEAD before it enables it.
+      if (req.method === 'HEAD') return void res.writeHead(200).end();
       if (req.method !== 'POST') return reply(res, 405, { error: 'POST S3 event notifications here' });
       if (!authorised(req.headers.authorization, o.token)) {
         o.logger.warn({ remote: req.socket.remoteAddress }, 'webhook: request without the shared token refused');
