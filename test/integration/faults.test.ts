@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ensureDiscoverySchedule } from '../../lib/discovery';
+import { startInspection } from '../../lib/inspections';
 import { makeClip, tempDir } from '../helpers/media';
 import { openFaultStack, type FaultStack } from '../helpers/fault-stack';
 import { awaitBatch, completedCount, dropBatch, workflowIds, type BatchItem, type BatchOutcome } from '../helpers/batch';
@@ -108,5 +109,20 @@ describe('faults mid-batch (real Temporal dev server + SeaweedFS)', { timeout: 1
     } finally {
       await fault.client.schedule.getHandle(scheduleId).delete();
     }
+  });
+
+  it('an inspection that ended without a report (terminated: an operator, or retries exhausted) is started afresh; a completed one never is', async () => {
+    const [item] = await dropBatch(fault.uploader, buckets().recordings, clip, ['faults-failed/rec.mp4']);
+    const first = await startInspection(fault.client, fault.reader, { bucket: buckets().recordings, key: item!.key });
+    await fault.client.workflow.getHandle(first.workflowId).terminate('simulated: retries exhausted');
+    const again = await startInspection(fault.client, fault.reader, { bucket: buckets().recordings, key: item!.key });
+    assert.equal(again.workflowId, first.workflowId);
+    const [outcome] = await awaitBatch({ client: fault.client, reader: fault.reader, buckets: buckets() }, [item!], 180_000);
+    assert.equal(outcome!.reports.length, 1);
+    assert.equal(outcome!.storedSha256, item!.sha256);
+    const completedRun = (await fault.client.workflow.getHandle(first.workflowId).describe()).runId;
+    const third = await startInspection(fault.client, fault.reader, { bucket: buckets().recordings, key: item!.key });
+    await third.result();
+    assert.equal((await fault.client.workflow.getHandle(first.workflowId).describe()).runId, completedRun, 'no new run after a completed one');
   });
 });
