@@ -46,7 +46,10 @@ export const RETRY = {
   initialInterval: '1 second',
   backoffCoefficient: 2,
   maximumInterval: '1 minute',
-  maximumAttempts: 8,
+  // Transient failures are mostly outages (S3 or a worker's network). 8 attempts rode out only ~2 min
+  // (the faults test's 30 s S3 outage already took 7); 20 rides out ~14 min, after which the workflow
+  // fails and the next start of that recording runs it afresh (lib/inspections.ts).
+  maximumAttempts: 20,
   /** Errors that no retry can fix; activities also mark their own failures non-retryable. */
   nonRetryableErrorTypes: ['BadMedia', 'BadInput', 'ModelUnavailable', 'RulebookError', 'InvalidReport'],
 } as const;

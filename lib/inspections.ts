@@ -1,6 +1,7 @@
 // Starting inspections from outside a workflow (CLI, discovery, tests). The workflow id comes from
 // bucket + key + ETag, so a second start for the same recording version joins the first one instead of
-// inspecting again; a completed inspection is never repeated by a plain start.
+// inspecting again; a completed inspection is never repeated by a plain start, while one that failed,
+// timed out or was terminated (retries exhausted by a long outage, an operator) is started afresh.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type * as Minio from 'minio';
 import { inspectionWorkflowId, normaliseEtag } from './ids';
@@ -27,13 +28,13 @@ export async function startInspection(
       taskQueue: TASK_QUEUES.orchestration,
       workflowId,
       args: [input],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     });
     return { workflowId, result: () => handle.result() as Promise<InspectRecordingResult> };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    // Already inspected (closed run, reuse rejected): its result is the answer.
+    // Already inspected (a completed run): its result is the answer.
     const handle = client.workflow.getHandle(workflowId);
     return { workflowId, result: () => handle.result() as Promise<InspectRecordingResult> };
   }

@@ -22,11 +22,13 @@ import { claimPort, freePort, releasePorts } from './ports';
 import { pidAlive, pidStartTime, ServerExitedError, sleep, stopProcess } from './proc';
 import { allocateSeaweedPorts, probeSeaweed, removeSeaweedSockets, S3_REGION, seaweedPortList, startSeaweed, type RunningSeaweed, type SeaweedPorts } from './seaweed';
 import { probeTemporal, startTemporal, type RunningTemporal } from './temporal';
+import { configureSeaweedNotification, webhookTargetFromEnv } from './seaweed-notify';
 import { ensureTool, TOOL_SPECS } from './tools';
 
 export type { BucketNames, Creds, StackCredentials } from './identities';
 export type { BucketSetupResult } from './buckets';
-export type { SeaweedPorts } from './seaweed';
+export type { RunningSeaweed, SeaweedPorts } from './seaweed';
+export type { RunningTemporal } from './temporal';
 export { ensureTools, type Tools } from './tools';
 export { ensureBuckets } from './buckets';
 
@@ -54,6 +56,8 @@ export interface StackHandle {
   pids: number[];
   /** Outcome of bucket setup, when this call started the S3 server. */
   setup?: BucketSetupResult;
+  /** The servers startStack started, for fault tests that stop and restart one of them. */
+  servers?: { temporal: RunningTemporal; s3: RunningSeaweed };
 }
 
 export interface StartStackOptions {
@@ -213,6 +217,7 @@ async function startParts(paths: Paths, options: StartStackOptions, parts: { tem
   const temporalBin = parts.temporal ? await ensureTool(TOOL_SPECS.temporal, { log }) : '';
   const weedBin = parts.s3 ? await ensureTool(TOOL_SPECS.weed, { log }) : '';
   if (parts.s3) writeSeaweedIdentities(paths.identitiesFile, creds, BUCKETS);
+  if (parts.s3) configureSeaweedNotification(paths.s3Dir, webhookTargetFromEnv(process.env, BUCKETS.recordings));
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
 
   const startT = (attempt: number) => async (): Promise<RunningTemporal> => {
@@ -309,6 +314,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
     info: { temporal: embeddedTemporalInfo(t), s3: embeddedS3Info(s.endpoint, started.creds), buckets: { ...BUCKETS }, embedded: true },
     pids,
     setup: started.setup,
+    servers: { temporal: t, s3: s },
     stop: onceOnly(async () => {
       await Promise.all([t.stop(), s.stop()]);
       forgetOwned(paths, pids);

@@ -6,6 +6,7 @@ import { createActivities } from '../activities';
 import type { ActivityDeps } from '../activities/deps';
 import type { Logger } from '../lib/logger';
 import { NAMESPACE, TASK_QUEUES, WORKER_CONCURRENCY } from '../temporal.config';
+import { metricsInterceptors, metricsTelemetry } from './metrics';
 
 export type QueueName = keyof typeof TASK_QUEUES;
 
@@ -49,8 +50,10 @@ export function installSdkLogging(logger: Logger): void {
   const expected = /^No (workflows|Nexus services) registered/;
   const log = (level: LogLevel, message: string, meta?: LogMetadata): void =>
     target[expected.test(message) ? 'debug' : levels[level]](meta ?? {}, message);
+  const telemetry = metricsTelemetry();
   try {
     Runtime.install({
+      ...telemetry,
       logger: {
         log,
         trace: (m, meta) => log('TRACE', m, meta),
@@ -79,6 +82,7 @@ export async function startWorkers(options: RunWorkersOptions): Promise<RunningW
       activities,
       identity: options.identity ? `${options.identity}/${queue}` : undefined,
       shutdownGraceTime: '10 seconds',
+      interceptors: metricsInterceptors(),
     };
     if (queue === 'orchestration') {
       workers.push(
