@@ -1,7 +1,7 @@
 // Assembles report.json from the judgement and the evidence it rests on. Pure: the activity supplies
 // versions, times and keys. Every string that could carry a personal number is masked here.
 import type { DocumentsEvidence, FacesEvidence, IngestEvidence, IntegrityEvidence, SpeechEvidence } from '../lib/evidence';
-import type { SpeechSpan, StepId } from '../lib/labelled';
+import type { SpeechSpan } from '../lib/labelled';
 import { maskDeep, maskIdentifier, maskText } from '../lib/mask';
 import type { Judgement } from '../judge/types';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportTiming } from './types';
