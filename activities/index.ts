@@ -7,6 +7,7 @@ import { createMediaActivities } from './analyse-media';
 import { createReportActivities } from './report';
 import { createRejudgeActivities } from './rejudge';
 import { createDiscoverActivities } from './discover';
+import { createReviewActivities } from './review';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReportActivities(deps),
     ...createRejudgeActivities(deps),
     ...createDiscoverActivities(deps),
+    ...createReviewActivities(deps),
   };
 }
 

@@ -8,7 +8,7 @@ import type * as Minio from 'minio';
 import { getBytes } from '../catalogue/sync';
 import { exists, getJson, putJson } from '../lib/object-store';
 import type { Report } from '../report/types';
-import type { SigningKey } from './keys';
+import { loadSigningKeyIfPresent, signingKeyFile, type SigningKey } from './keys';
 import { checkSignature, signFile, type DetachedSignature } from './signature';
 
 export function signatureKeyOf(reportKey: string): string {
@@ -57,4 +57,16 @@ export async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) hash.update(chunk);
   return hash.digest('hex');
+}
+
+let cachedKey: { file: string; key: SigningKey | null } | undefined;
+
+/**
+ * The hook the report activity calls: signs the stored revision when a signing key is configured
+ * (DUALQA_SIGNING_KEY or the data dir's default); without a key, reports are written unsigned.
+ */
+export async function signReportIfKeyed(s3: Minio.Client, bucket: string, reportKey: string): Promise<DetachedSignature | null> {
+  const file = signingKeyFile();
+  if (cachedKey?.file !== file || !cachedKey.key) cachedKey = { file, key: loadSigningKeyIfPresent(file) };
+  return cachedKey.key ? signStoredReport(s3, bucket, reportKey, cachedKey.key) : null;
 }
