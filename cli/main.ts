@@ -17,6 +17,7 @@ import { TASK_QUEUES } from '../temporal.config';
 import { formatFigures } from '../eval/format';
 import { belowFloors, type Floors } from '../eval/metrics';
 import { CASES, generateCase, type CaseName } from '../fixtures/generate';
+import { registerReviewCommands } from './review';
 
 const program = new Command();
 program.name('dualqa').description('AI quality inspection of insurance dual recordings (双录)').showHelpAfterError();
@@ -168,6 +169,8 @@ program
     const tools = await ensureTools();
     process.stdout.write(`${JSON.stringify(tools, null, 2)}\n`);
   });
+
+registerReviewCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const logger = createLogger('dualqa-cli', 'error');
