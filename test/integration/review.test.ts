@@ -25,7 +25,7 @@ import { verifyReportFile } from '../../signing/report-signature';
 import { exportSample } from '../../signing/sample-export';
 import { verifySampleDir } from '../../signing/verify-sample';
 import { exportLabels } from '../../review/export-labels';
-import { tempDir } from '../helpers/media';
+import { makeClip, tempDir } from '../helpers/media';
 import { openTestStack, type TestStack } from '../helpers/test-stack';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
@@ -89,7 +89,8 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
   });
 
   it('a reviewer goes from the queue to a decided flag: seek, override with a comment, new revision, audit', async () => {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    // bypassCSP only lets the test's own probes (string predicates) run; the page's script is served from 'self'.
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, bypassCSP: true });
     const page = await context.newPage();
     const first = await page.goto(server.url);
     assert.equal(first?.status(), 401, 'the queue needs a session');
@@ -111,6 +112,7 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     assert.ok(target > 0, 'the black run is flagged at its start');
     await flag.click(); // click 2
     await page.waitForFunction(`Math.abs(document.getElementById('player').currentTime - ${target}) < 0.5`, undefined, { timeout: 15_000 });
+    await page.waitForFunction("!document.getElementById('player').seeking && document.getElementById('player').readyState >= 2", undefined, { timeout: 15_000 });
     await page.screenshot({ path: path.join(PROJECT_ROOT, 'docs', 'review-recording.png'), fullPage: true });
 
     // The media came through the server with ranges, with the session cookie.
@@ -163,18 +165,35 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     assert.ok(audit.some((a) => a.action === 'view-media' && a.actor === 'alice'));
   });
 
-  it('exports a signed regulator sample that verifies, and catches one altered byte', async () => {
-    const request = { from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z', n: 2, strata: ['verdict' as const], seed: 'q4-2026' };
+  it('exports a signed regulator sample of 20 inspected recordings that verifies, and catches one altered byte', async () => {
+    // 18 more recordings (short clips, two channels) so the sample is drawn from 20 inspected ones.
+    const buckets = ts.stack.info.buckets;
+    const clip = await makeClip(path.join(root, 'clip.mp4'), { durationS: 3 });
+    const started = [];
+    for (let i = 0; i < 18; i++) {
+      const base = `2026/09/clip-${String(i).padStart(2, '0')}`;
+      const meta = { channel: i % 3 === 0 ? 'bank' : 'agent', recordedAt: `2026-09-${String(1 + i).padStart(2, '0')}T10:00:00+08:00` };
+      await ts.uploader.putObject(buckets.recordings, `${base}.meta.json`, Buffer.from(JSON.stringify(meta)));
+      await ts.uploader.fPutObject(buckets.recordings, `${base}.mp4`, clip, {});
+      started.push(await startInspection(ts.client, ts.reader, { bucket: buckets.recordings, key: `${base}.mp4` }));
+    }
+    await Promise.all(started.map((s) => s.result()));
+    assert.equal((await syncCatalogue(catalogue, { s3: ts.reader, buckets })).added, 18);
+    const request = { from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z', n: 20, strata: ['channel' as const, 'verdict' as const], seed: 'q4-2026' };
     const sources = { catalogue, s3: ts.reader, buckets: ts.stack.info.buckets, key: loadSigningKey(keyFile) };
     const out = path.join(root, 'sample');
     const manifest = await exportSample(sources, request, out);
-    assert.equal(manifest.recordings.length, 2);
+    assert.equal(manifest.population, 20);
+    assert.equal(manifest.recordings.length, 20);
+    assert.equal(manifest.files.filter((f) => f.path.startsWith('recordings/')).length, 20);
     assert.ok(manifest.files.some((f) => f.path.endsWith('r2/report.sig.json')));
     const pub = loadPublicKey(keyFile);
     assert.deepEqual((await verifySampleDir(out, pub)).problems, []);
-    const again = await exportSample(sources, { ...request, n: 1 }, path.join(root, 'sample-a'));
-    const twice = await exportSample(sources, { ...request, n: 1 }, path.join(root, 'sample-b'));
+    const again = await exportSample(sources, { ...request, n: 5 }, path.join(root, 'sample-a'));
+    const twice = await exportSample(sources, { ...request, n: 5 }, path.join(root, 'sample-b'));
+    assert.equal(again.recordings.length, 5);
     assert.deepEqual(again.recordings, twice.recordings, 'same seed, same sample');
+    assert.ok(again.recordings.some((r) => r.stratum.includes('channel=bank')) && again.recordings.some((r) => r.stratum.includes('channel=agent')), 'both channels drawn');
     const decisions = fs.readFileSync(path.join(out, 'decisions', `${recordingIds.black_run}.json`), 'utf8');
     assert.match(decisions, /alice/);
     const file = path.join(out, manifest.files.find((f) => f.path.startsWith('recordings/'))!.path);
