@@ -16,7 +16,7 @@ import type { ReviewedReport } from '../activities/review';
 import { auditPage, loginPage, queuePage, recordingPage, REVIEW_SCRIPT } from './pages';
 import { loadReviewers, reviewerForToken, type Reviewer } from './reviewers';
 import { Sessions, sessionCookie } from './sessions';
-import { DecisionRefused, submitDecision } from './submit';
+import { DecisionRefused, openReview, submitDecision } from './submit';
 import { streamRecording } from './media';
 
 export interface ReviewServerDeps {
@@ -100,10 +100,19 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
   const mediaAudited = new Set<string>();
   let lastSync = 0;
 
+  /** Catalogues new report revisions, and opens a review workflow for each new recording that needs one. */
   async function syncSoon(): Promise<void> {
     if (Date.now() - lastSync < 3000) return;
     lastSync = Date.now();
+    const known = new Set((await deps.catalogue.listInspections()).map((r) => r.recordingId));
     await syncCatalogue(deps.catalogue, sources);
+    for (const row of await deps.catalogue.listInspections({ verdicts: ['FAIL', 'CANNOT_JUDGE'] })) {
+      if (known.has(row.recordingId)) continue;
+      const latest = (await deps.catalogue.revisions(row.recordingId)).at(-1);
+      await openReview(deps.temporal, row.recordingId, latest?.steps ?? []).catch((err: unknown) =>
+        deps.logger.warn({ recordingId: row.recordingId, err: String(err) }, 'review workflow not opened (the first decision opens it)'),
+      );
+    }
   }
 
   async function latestReport(recordingId: string, revision: number): Promise<ReviewedReport> {

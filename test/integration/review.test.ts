@@ -19,6 +19,7 @@ import { createLogger } from '../../lib/logger';
 import { getJson } from '../../lib/object-store';
 import type { ReviewedReport } from '../../activities/review';
 import { addReviewer } from '../../review/reviewers';
+import { reviewWorkflowId } from '../../review/decision';
 import { startReviewServer, type RunningReviewServer } from '../../review/server';
 import { initSigningKey, loadPublicKey, loadSigningKey } from '../../signing/keys';
 import { verifyReportFile } from '../../signing/report-signature';
@@ -58,8 +59,7 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
       recordingIds[name] = (await started.result()).recordingId;
     }
     catalogue = await openSqliteCatalogue(path.join(root, 'catalogue.sqlite'));
-    const synced = await syncCatalogue(catalogue, { s3: ts.reader, buckets });
-    assert.equal(synced.added, 2);
+    // The review server fills the catalogue itself on the first queue view.
     const reviewers = path.join(root, 'reviewers.json');
     token = addReviewer('alice', 'Alice Reviewer', reviewers);
     server = await startReviewServer({ catalogue, s3: ts.reader, buckets, temporal: ts.client, logger: createLogger('review-test', 'warn'), reviewersFile: reviewers });
@@ -99,6 +99,9 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     await page.waitForSelector('#queue');
     const rows = await page.locator('#queue tbody tr').count();
     assert.equal(rows, 2, 'both inspected fixtures need review');
+    // Each recording needing review got its review workflow when the server catalogued it.
+    const opened = await ts.client.workflow.getHandle(reviewWorkflowId(recordingIds.black_run!)).describe();
+    assert.equal(opened.status.name, 'RUNNING');
     fs.mkdirSync(path.join(PROJECT_ROOT, 'docs'), { recursive: true });
     await page.screenshot({ path: path.join(PROJECT_ROOT, 'docs', 'review-queue.png'), fullPage: true });
 
