@@ -127,7 +127,7 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     const step = page.locator('#step-continuity');
     assert.equal(await step.locator('input[name=before]').inputValue(), 'FAIL');
     // Without a comment the browser will not submit; the server-side rule is covered in the workflow test.
-    await step.locator('select[name=after]').selectOption('PASS'); // click 3
+    await step.locator('input[name=after][value=PASS]').check(); // click 3
     await step.locator('textarea[name=comment]').fill('黑屏为镜头盖遮挡 2 秒, 录制未中断');
     await step.locator('button[type=submit]').click(); // click 4
     await page.waitForSelector('#message.ok');
