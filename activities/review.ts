@@ -64,6 +64,15 @@ export function createReviewActivities(deps: ActivityDeps) {
   }
 
   return {
+    /** The steps of the newest report revision: for a review workflow that learns a revision was written outside it. */
+    async readLatestSteps(input: { recordingId: string }): Promise<{ revision: number; steps: { id: string; verdict: Report['verdict'] }[] }> {
+      const revisions = await revisionsOf(input.recordingId);
+      const latest = revisions[revisions.length - 1];
+      const report = latest === undefined ? null : await getJson<Report>(deps.s3, deps.buckets.reports, reportKeys(input.recordingId, latest).json);
+      if (!report) throw ApplicationFailure.nonRetryable(`no report for ${input.recordingId}`, FAILURE.badInput);
+      return { revision: report.revision, steps: report.steps.map((s) => ({ id: s.id, verdict: s.verdict })) };
+    },
+
     async writeReviewRevision(input: WriteReviewRevisionInput): Promise<ReviewDecisionResult> {
       const revisions = await revisionsOf(input.recordingId);
       const latest = revisions[revisions.length - 1];
@@ -75,6 +84,11 @@ export function createReviewActivities(deps: ActivityDeps) {
       if (prior.review?.decisionId === input.decision.decisionId) {
         await signReportIfKeyed(deps.s3, deps.buckets.reports, keysOfLatest.json);
         return { decisionId: input.decision.decisionId, revision: latest, verdict: prior.verdict, reportKey: keysOfLatest.json, decidedAt: prior.review.decidedAt };
+      }
+      // The stored report is the authority: a revision written after the workflow last looked makes the decision stale.
+      const shown = prior.steps.find((s) => s.id === input.decision.stepId)?.verdict;
+      if (shown !== input.decision.before) {
+        throw ApplicationFailure.nonRetryable(`step ${input.decision.stepId} is ${String(shown)} now, not ${input.decision.before}: reload the recording`, 'StaleDecision');
       }
       const first = latest === 1 ? prior : await getJson<Report>(deps.s3, deps.buckets.reports, reportKeys(input.recordingId, revisions[0]!).json);
       const revision = latest + 1;

@@ -14,6 +14,8 @@ export interface ReviewDecisionInput {
   before: Verdict;
   after: Verdict;
   comment: string;
+  /** The report revision the reviewer was shown: when it is newer than the workflow knows (a re-judge wrote it), the workflow re-reads the steps first. */
+  basedOnRevision?: number;
 }
 
 export interface ReviewDecision extends ReviewDecisionInput {

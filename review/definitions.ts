@@ -6,6 +6,8 @@ import type { ReviewDecisionInput, ReviewDecisionResult } from './decision';
 export interface ReviewState {
   recordingId: string;
   steps: Record<string, Verdict>;
+  /** The newest report revision the workflow knows of. */
+  revision: number;
   decisions: ReviewDecisionResult[];
 }
 

@@ -128,7 +128,7 @@ export function recordingPage(v: RecordingView): string {
 <div>${s.reasons.slice(0, 4).map((r) => esc(r)).join('<br>')}</div>
 <div>${s.evidence.slice(0, 12).map((e) => `<button class="flag" data-seek="${e.from}">${e.from.toFixed(1)} s ${esc(e.kind)}</button>`).join('')}</div>
 <form method="post" action="/r/${encodeURIComponent(row.recordingId)}/decide">
-<input type="hidden" name="decisionId" value="${esc(v.newDecisionId())}"><input type="hidden" name="stepId" value="${esc(s.id)}"><input type="hidden" name="before" value="${esc(s.verdict)}">
+<input type="hidden" name="decisionId" value="${esc(v.newDecisionId())}"><input type="hidden" name="stepId" value="${esc(s.id)}"><input type="hidden" name="before" value="${esc(s.verdict)}"><input type="hidden" name="revision" value="${report.revision}">
 ${['PASS', 'FAIL', 'CANNOT_JUDGE'].map((x) => `<label><input type="radio" name="after" value="${x}"${x === s.verdict ? ' checked' : ''}> ${x === s.verdict ? `confirm ${x}` : `override → ${x}`}</label>`).join(' ')}
 <textarea name="comment" required minlength="4" placeholder="Comment (required) 复核意见" aria-label="comment for ${esc(s.id)}"></textarea>
 <button type="submit">Decide</button></form></div>`,

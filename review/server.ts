@@ -109,7 +109,8 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
     for (const row of await deps.catalogue.listInspections({ verdicts: ['FAIL', 'CANNOT_JUDGE'] })) {
       if (known.has(row.recordingId)) continue;
       const latest = (await deps.catalogue.revisions(row.recordingId)).at(-1);
-      await openReview(deps.temporal, row.recordingId, latest?.steps ?? []).catch((err: unknown) =>
+      if (!latest) continue;
+      await openReview(deps.temporal, row.recordingId, { revision: latest.revision, steps: latest.steps }).catch((err: unknown) =>
         deps.logger.warn({ recordingId: row.recordingId, err: String(err) }, 'review workflow not opened (the first decision opens it)'),
       );
     }
@@ -158,9 +159,10 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
       before: (form.get('before') ?? '') as Verdict,
       after: (form.get('after') ?? '') as Verdict,
       comment: form.get('comment') ?? '',
+      basedOnRevision: Number(form.get('revision')) || report.revision,
     };
     try {
-      const result = await submitDecision(deps.temporal, recordingId, report.steps.map((s) => ({ id: s.id, verdict: s.verdict })), decision);
+      const result = await submitDecision(deps.temporal, recordingId, { revision: report.revision, steps: report.steps.map((s) => ({ id: s.id, verdict: s.verdict })) }, decision);
       await catalogueReport(deps.catalogue, sources, result.reportKey);
       await deps.catalogue.addDecision({ ...decision, comment: maskText(decision.comment), recordingId, revision: result.revision, decidedAt: result.decidedAt });
       await deps.catalogue.audit({ actor: reviewer.id, action: 'decide', recordingId, detail: maskText(`${decision.stepId} ${decision.before} → ${decision.after} (r${result.revision}): ${decision.comment}`) });

@@ -8,8 +8,13 @@ import { reviewWorkflowId, type ReviewDecisionInput, type ReviewDecisionResult }
 import { closeReviewSignal, decideUpdate } from './definitions';
 import type { ReviewRecordingInput } from '../workflows/review-recording';
 
-export async function submitDecision(client: Client, recordingId: string, steps: { id: string; verdict: Verdict }[], d: ReviewDecisionInput): Promise<ReviewDecisionResult> {
-  const input: ReviewRecordingInput = { recordingId, steps };
+export interface ShownRevision {
+  revision: number;
+  steps: { id: string; verdict: Verdict }[];
+}
+
+export async function submitDecision(client: Client, recordingId: string, shown: ShownRevision, d: ReviewDecisionInput): Promise<ReviewDecisionResult> {
+  const input: ReviewRecordingInput = { recordingId, steps: shown.steps, revision: shown.revision };
   const start = new WithStartWorkflowOperation('reviewRecording', {
     workflowId: reviewWorkflowId(recordingId),
     taskQueue: TASK_QUEUES.orchestration,
@@ -17,11 +22,18 @@ export async function submitDecision(client: Client, recordingId: string, steps:
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
   try {
-    return await client.workflow.executeUpdateWithStart(decideUpdate, { args: [d], updateId: d.decisionId, startWorkflowOperation: start });
+    return await client.workflow.executeUpdateWithStart(decideUpdate, { args: [{ ...d, basedOnRevision: d.basedOnRevision ?? shown.revision }], updateId: d.decisionId, startWorkflowOperation: start });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new DecisionRefused(err.cause?.message ?? err.message);
+    if (err instanceof WorkflowUpdateFailedError) throw new DecisionRefused(innermostMessage(err));
     throw err;
   }
+}
+
+/** The reason at the bottom of a failure chain (update → activity → application failure). */
+function innermostMessage(err: Error): string {
+  let e: Error = err;
+  while (e.cause instanceof Error) e = e.cause;
+  return e.message;
 }
 
 /** The workflow refused the decision (validator or a decision accepted meanwhile): the reason is for the reviewer. */
@@ -30,8 +42,8 @@ export class DecisionRefused extends Error {
 }
 
 /** Opens the review of a recording that needs one, without a decision yet (idempotent). */
-export async function openReview(client: Client, recordingId: string, steps: { id: string; verdict: Verdict }[]): Promise<void> {
-  const input: ReviewRecordingInput = { recordingId, steps };
+export async function openReview(client: Client, recordingId: string, shown: ShownRevision): Promise<void> {
+  const input: ReviewRecordingInput = { recordingId, steps: shown.steps, revision: shown.revision };
   await client.workflow.start('reviewRecording', {
     workflowId: reviewWorkflowId(recordingId),
     taskQueue: TASK_QUEUES.orchestration,

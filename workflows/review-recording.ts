@@ -13,6 +13,8 @@ export interface ReviewRecordingInput {
   recordingId: string;
   /** Step verdicts of the latest report revision when the review opened. */
   steps: { id: string; verdict: Verdict }[];
+  /** The revision those steps come from. */
+  revision: number;
   /** How long the review stays open without being closed; 30 days when absent. */
   deadlineMs?: number;
 }
@@ -20,7 +22,8 @@ export interface ReviewRecordingInput {
 const acts = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.orchestration, ...ACTIVITY_TIMEOUTS.light, retry: { ...RETRY, nonRetryableErrorTypes: [...RETRY.nonRetryableErrorTypes] } });
 
 export async function reviewRecording(input: ReviewRecordingInput): Promise<ReviewState> {
-  const state: ReviewState = { recordingId: input.recordingId, steps: Object.fromEntries(input.steps.map((s) => [s.id, s.verdict])), decisions: [] };
+  const state: ReviewState = { recordingId: input.recordingId, steps: Object.fromEntries(input.steps.map((s) => [s.id, s.verdict])), revision: input.revision, decisions: [] };
+  const newerThanKnown = (d: ReviewDecisionInput) => (d.basedOnRevision ?? 0) > state.revision;
   let writing = false;
   let closed = false;
 
@@ -33,6 +36,12 @@ export async function reviewRecording(input: ReviewRecordingInput): Promise<Revi
       while (writing) await condition(() => !writing);
       writing = true;
       try {
+        if (newerThanKnown(d)) {
+          // A revision written outside this workflow (a re-judge): take its steps as the current ones.
+          const latest = await acts.readLatestSteps({ recordingId: input.recordingId });
+          state.steps = Object.fromEntries(latest.steps.map((s) => [s.id, s.verdict]));
+          state.revision = latest.revision;
+        }
         // Checked again after the wait: a decision accepted meanwhile may have changed this step.
         const problems = decisionProblems(d, state.steps);
         if (problems.length) throw ApplicationFailure.nonRetryable(problems.join('; '), 'StaleDecision');
@@ -43,6 +52,7 @@ export async function reviewRecording(input: ReviewRecordingInput): Promise<Revi
           review: { workflowId: info.workflowId, runId: info.runId },
         });
         state.steps[d.stepId] = d.after;
+        state.revision = Math.max(state.revision, result.revision);
         state.decisions.push(result);
         return result;
       } finally {
@@ -52,7 +62,8 @@ export async function reviewRecording(input: ReviewRecordingInput): Promise<Revi
     {
       validator: (d: ReviewDecisionInput) => {
         if (state.decisions.some((x) => x.decisionId === d.decisionId)) return;
-        const problems = decisionProblems(d, state.steps);
+        // Shown a revision this workflow has not seen: the handler re-reads the steps and checks then.
+        const problems = decisionProblems(d, newerThanKnown(d) ? { ...state.steps, [d.stepId]: d.before } : state.steps);
         if (problems.length) throw new Error(problems.join('; '));
       },
     },

@@ -18,10 +18,15 @@ let worker: Worker;
 let running: Promise<void>;
 const writes: WriteReviewRevisionInput[] = [];
 
-const steps = [
-  { id: 'coframing', verdict: 'FAIL' as const },
-  { id: 'continuity', verdict: 'PASS' as const },
-];
+const steps = {
+  revision: 1,
+  steps: [
+    { id: 'coframing', verdict: 'FAIL' as const },
+    { id: 'continuity', verdict: 'PASS' as const },
+  ],
+};
+/** What readLatestSteps answers: a re-judge wrote r7 outside the review workflow. */
+const rejudged = { revision: 7, steps: [{ id: 'coframing', verdict: 'CANNOT_JUDGE' as const }, { id: 'continuity', verdict: 'PASS' as const }] };
 
 function decision(over: Partial<ReviewDecisionInput>): ReviewDecisionInput {
   return { decisionId: `d-${Math.random().toString(36).slice(2)}`, reviewer: 'alice', stepId: 'coframing', before: 'FAIL', after: 'PASS', comment: 'both in frame, detector missed a profile face', ...over };
@@ -33,6 +38,7 @@ describe('reviewRecording workflow (local dev server)', { timeout: 120_000 }, ()
     env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: tools.temporal } } });
     bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
     const activities: Partial<Activities> = {
+      readLatestSteps: async () => rejudged,
       writeReviewRevision: async (input) => {
         // Slow enough that concurrent decisions overlap inside the workflow.
         await new Promise((r) => setTimeout(r, 300));
@@ -68,6 +74,18 @@ describe('reviewRecording workflow (local dev server)', { timeout: 120_000 }, ()
     assert.equal(writes.filter((w) => w.recordingId === 'rec-b').length, 0);
     const history = await env.client.workflow.getHandle(reviewWorkflowId('rec-b')).fetchHistory();
     assert.ok(!history.events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes), 'a rejected update leaves no trace in history');
+  });
+
+  it('a decision on a revision written outside the workflow (re-judge) is checked against that revision', async () => {
+    await submitDecision(env.client, 'rec-e', steps, decision({ stepId: 'continuity', before: 'PASS', after: 'PASS', comment: 'clock runs on' }));
+    // The reviewer was shown r7, where coframing is CANNOT_JUDGE: accepted after the workflow re-reads the steps.
+    const r = await submitDecision(env.client, 'rec-e', rejudged, decision({ before: 'CANNOT_JUDGE', after: 'FAIL', comment: 'customer walks out at 40 s' }));
+    assert.equal(r.verdict, 'FAIL');
+    const state = await env.client.workflow.getHandle(reviewWorkflowId('rec-e')).query(reviewStateQuery);
+    assert.equal(state.steps.coframing, 'FAIL');
+    assert.ok(state.revision >= 7);
+    // A decision still based on the old view is now stale.
+    await assert.rejects(submitDecision(env.client, 'rec-e', steps, decision({ before: 'CANNOT_JUDGE', after: 'PASS' })), /is FAIL now, not CANNOT_JUDGE/);
   });
 
   it('two reviewers deciding the same step at once: one is applied, the other is told the step changed', async () => {
