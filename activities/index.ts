@@ -8,6 +8,7 @@ import { createSpeechActivities } from './analyse-speech';
 import { createReportActivities } from './report';
 import { createRejudgeActivities } from './rejudge';
 import { createDiscoverActivities } from './discover';
+import { createReviewActivities } from './review';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReportActivities(deps),
     ...createRejudgeActivities(deps),
     ...createDiscoverActivities(deps),
+    ...createReviewActivities(deps),
   };
 }
 

@@ -10,6 +10,7 @@ import { renderReportHtml } from '../report/html';
 import type { Report, ReportTiming } from '../report/types';
 import { validateReport } from '../report/validate';
 import { FAILURE, type ActivityDeps } from './deps';
+import { signReportIfKeyed } from '../signing/report-signature';
 
 export interface WriteReportInput {
   recordingId: string;
@@ -72,6 +73,7 @@ export function createReportActivities(deps: ActivityDeps) {
         const keys = reportKeys(input.recordingId, revision);
         const prior = await getJson<Report>(deps.s3, deps.buckets.reports, keys.json);
         if (prior && prior.inspection.runId === input.inspection.runId && prior.inspection.workflowId === input.inspection.workflowId) {
+          await signReportIfKeyed(deps.s3, deps.buckets.reports, keys.json);
           return { reportKey: keys.json, htmlKey: keys.html, revision, verdict: prior.verdict, summary: prior.summary };
         }
       }
@@ -106,6 +108,7 @@ export function createReportActivities(deps: ActivityDeps) {
       // HTML first: report.json's presence marks a complete revision.
       await putText(deps.s3, deps.buckets.reports, keys.html, renderReportHtml(report, await thumbnails(report)), 'text/html; charset=utf-8');
       await putJson(deps.s3, deps.buckets.reports, keys.json, report);
+      await signReportIfKeyed(deps.s3, deps.buckets.reports, keys.json);
       deps.logger.info({ recordingId: input.recordingId, revision, verdict: report.verdict }, 'report written');
       return { reportKey: keys.json, htmlKey: keys.html, revision, verdict: report.verdict, summary: report.summary };
     },

@@ -18,6 +18,7 @@ import { formatFigures } from '../eval/format';
 import { belowFloors, type Floors } from '../eval/metrics';
 import { CASES, generateCase, type CaseName } from '../fixtures/generate';
 import { registerWebhookCommand } from './webhook';
+import { registerReviewCommands } from './review';
 
 const program = new Command();
 program.name('dualqa').description('AI quality inspection of insurance dual recordings (双录)').showHelpAfterError();
@@ -171,6 +172,7 @@ program
   });
 
 registerWebhookCommand(program);
+registerReviewCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const logger = createLogger('dualqa-cli', 'error');

@@ -2,3 +2,4 @@
 export { inspectRecording } from './inspect-recording';
 export { rejudgeRecordings } from './rejudge';
 export { discoverRecordings } from './discover';
+export { reviewRecording } from './review-recording';

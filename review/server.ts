@@ -1,0 +1,267 @@
+// `dualqa review serve`: the reviewers' web server (node:http, no framework). Every route but sign-in needs
+// a session; recordings are streamed from the private bucket through this server with HTTP Range support;
+// every view, media access and decision is written to the catalogue's audit; decisions go to the review
+// workflow as Temporal Updates.
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type * as Minio from 'minio';
+import type { Catalogue, InspectionFilter } from '../catalogue/types';
+import { catalogueReport, getBytes, syncCatalogue } from '../catalogue/sync';
+import type { Logger } from '../lib/logger';
+import { maskText } from '../lib/mask';
+import type { Verdict } from '../lib/labelled';
+import type { ReviewedReport } from '../activities/review';
+import { auditPage, loginPage, queuePage, recordingPage, REVIEW_SCRIPT } from './pages';
+import { loadReviewers, reviewerForToken, type Reviewer } from './reviewers';
+import { Sessions, sessionCookie } from './sessions';
+import { DecisionRefused, openReview, submitDecision } from './submit';
+import { streamRecording } from './media';
+
+export interface ReviewServerDeps {
+  catalogue: Catalogue;
+  s3: Minio.Client;
+  buckets: { recordings: string; analyses: string; reports: string };
+  temporal: Client;
+  logger: Logger;
+  /** Re-read on every sign-in, so adding a reviewer needs no restart. */
+  reviewersFile: string;
+  secureCookies?: boolean;
+}
+
+export interface RunningReviewServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; media-src 'self'; frame-ancestors 'none'",
+};
+
+async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
+  let body = '';
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    body += chunk.toString('utf8');
+    if (body.length > 64 * 1024) throw new HttpError(413, 'form too large');
+  }
+  return new URLSearchParams(body);
+}
+
+function send(res: http.ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8', headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, ...headers });
+  res.end(body);
+}
+
+function redirect(res: http.ServerResponse, location: string, headers: Record<string, string> = {}): void {
+  res.writeHead(303, { ...SECURITY_HEADERS, Location: location, ...headers });
+  res.end();
+}
+
+function isoDay(value: string | null, endOfDay: boolean): string | undefined {
+  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  return `${value}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z`;
+}
+
+export function queueFilter(q: URLSearchParams): InspectionFilter & { verdict: string } {
+  const verdict = q.get('verdict') ?? 'needs-review';
+  const verdicts: Verdict[] = verdict === 'needs-review' ? ['FAIL', 'CANNOT_JUDGE'] : (['PASS', 'FAIL', 'CANNOT_JUDGE'] as const).filter((v) => v === verdict);
+  const sort = (['recordedAt', 'inspectedAt', 'verdict', 'channel', 'productType'] as const).find((s) => s === q.get('sort')) ?? 'recordedAt';
+  return {
+    verdict,
+    verdicts,
+    channel: q.get('channel') || undefined,
+    productType: q.get('product') || undefined,
+    from: isoDay(q.get('from'), false),
+    to: isoDay(q.get('to'), true),
+    reviewer: q.get('reviewer') || undefined,
+    sort,
+    descending: q.get('order') !== 'asc',
+    limit: 500,
+  };
+}
+
+export async function startReviewServer(deps: ReviewServerDeps, port = 0, host = '127.0.0.1'): Promise<RunningReviewServer> {
+  const sessions = new Sessions();
+  const sources = { s3: deps.s3, buckets: deps.buckets };
+  const mediaAudited = new Set<string>();
+  let lastSync = 0;
+
+  /** Catalogues new report revisions, and opens a review workflow for each new recording that needs one. */
+  async function syncSoon(): Promise<void> {
+    if (Date.now() - lastSync < 3000) return;
+    lastSync = Date.now();
+    const known = new Set((await deps.catalogue.listInspections()).map((r) => r.recordingId));
+    await syncCatalogue(deps.catalogue, sources);
+    for (const row of await deps.catalogue.listInspections({ verdicts: ['FAIL', 'CANNOT_JUDGE'] })) {
+      if (known.has(row.recordingId)) continue;
+      const latest = (await deps.catalogue.revisions(row.recordingId)).at(-1);
+      if (!latest) continue;
+      await openReview(deps.temporal, row.recordingId, { revision: latest.revision, steps: latest.steps }).catch((err: unknown) =>
+        deps.logger.warn({ recordingId: row.recordingId, err: String(err) }, 'review workflow not opened (the first decision opens it)'),
+      );
+    }
+  }
+
+  async function latestReport(recordingId: string, revision: number): Promise<ReviewedReport> {
+    return JSON.parse((await getBytes(deps.s3, deps.buckets.reports, `${recordingId}/r${revision}/report.json`)).toString('utf8')) as ReviewedReport;
+  }
+
+  async function inspectionOr404(recordingId: string) {
+    let row = await deps.catalogue.getInspection(recordingId);
+    if (!row) {
+      lastSync = 0;
+      await syncSoon();
+      row = await deps.catalogue.getInspection(recordingId);
+    }
+    if (!row) throw new HttpError(404, 'no such recording');
+    return row;
+  }
+
+  async function showRecording(res: http.ServerResponse, reviewer: Reviewer, recordingId: string, status = 200, message?: { kind: 'error' | 'ok'; text: string }): Promise<void> {
+    const row = await inspectionOr404(recordingId);
+    await deps.catalogue.audit({ actor: reviewer.id, action: 'view-recording', recordingId, detail: `revision r${row.latestRevision}` });
+    const report = await latestReport(recordingId, row.latestRevision);
+    const html = recordingPage({
+      who: reviewer.name,
+      row,
+      report,
+      revisions: await deps.catalogue.revisions(recordingId),
+      decisions: await deps.catalogue.decisions(recordingId),
+      audit: await deps.catalogue.auditEntries({ recordingId, limit: 50 }),
+      message,
+      newDecisionId: () => randomUUID(),
+    });
+    send(res, status, html);
+  }
+
+  async function decide(req: http.IncomingMessage, res: http.ServerResponse, reviewer: Reviewer, recordingId: string): Promise<void> {
+    const form = await readForm(req);
+    const row = await inspectionOr404(recordingId);
+    const report = await latestReport(recordingId, row.latestRevision);
+    const decision = {
+      decisionId: form.get('decisionId') ?? randomUUID(),
+      reviewer: reviewer.id,
+      stepId: form.get('stepId') ?? '',
+      before: (form.get('before') ?? '') as Verdict,
+      after: (form.get('after') ?? '') as Verdict,
+      comment: form.get('comment') ?? '',
+      basedOnRevision: Number(form.get('revision')) || report.revision,
+    };
+    try {
+      const result = await submitDecision(deps.temporal, recordingId, { revision: report.revision, steps: report.steps.map((s) => ({ id: s.id, verdict: s.verdict })) }, decision);
+      await catalogueReport(deps.catalogue, sources, result.reportKey);
+      await deps.catalogue.addDecision({ ...decision, comment: maskText(decision.comment), recordingId, revision: result.revision, decidedAt: result.decidedAt });
+      await deps.catalogue.audit({ actor: reviewer.id, action: 'decide', recordingId, detail: maskText(`${decision.stepId} ${decision.before} → ${decision.after} (r${result.revision}): ${decision.comment}`) });
+      redirect(res, `/r/${encodeURIComponent(recordingId)}?decided=${result.revision}`);
+    } catch (err) {
+      if (!(err instanceof DecisionRefused)) throw err;
+      await deps.catalogue.audit({ actor: reviewer.id, action: 'decision-refused', recordingId, detail: `${decision.stepId}: ${err.message}` });
+      await showRecording(res, reviewer, recordingId, 409, { kind: 'error', text: `Decision refused: ${err.message}` });
+    }
+  }
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://review.local');
+    const method = req.method ?? 'GET';
+    if (url.pathname === '/login' && method === 'GET') return send(res, 200, loginPage());
+    if (url.pathname === '/login' && method === 'POST') {
+      const reviewer = reviewerForToken(loadReviewers(deps.reviewersFile), (await readForm(req)).get('token') ?? '');
+      if (!reviewer) {
+        await deps.catalogue.audit({ actor: 'anonymous', action: 'login-refused', recordingId: null, detail: req.socket.remoteAddress ?? '' });
+        return send(res, 401, loginPage('Unknown token.'));
+      }
+      await deps.catalogue.audit({ actor: reviewer.id, action: 'login', recordingId: null, detail: '' });
+      return redirect(res, '/', { 'Set-Cookie': sessionCookie(sessions.open(reviewer), Boolean(deps.secureCookies)) });
+    }
+
+    const session = sessions.find(req.headers.cookie);
+    if (!session) {
+      if (url.pathname.startsWith('/media/')) await deps.catalogue.audit({ actor: 'anonymous', action: 'media-refused', recordingId: decodeURIComponent(url.pathname.slice(7)), detail: '' });
+      return url.pathname.startsWith('/media/') || url.pathname.startsWith('/static/') ? send(res, 401, 'sign in first\n', 'text/plain') : send(res, 401, loginPage());
+    }
+    const reviewer = session.reviewer;
+    if (method === 'POST') {
+      // SameSite=Strict already keeps other sites' forms out; an Origin from elsewhere is refused too.
+      const origin = req.headers.origin;
+      if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) throw new HttpError(403, 'cross-origin form refused');
+    }
+    if (url.pathname === '/logout' && method === 'POST') {
+      sessions.close(session.id);
+      await deps.catalogue.audit({ actor: reviewer.id, action: 'logout', recordingId: null, detail: '' });
+      return redirect(res, '/login', { 'Set-Cookie': sessionCookie('', false).replace(/Max-Age=\d+/, 'Max-Age=0') });
+    }
+    if (url.pathname === '/static/review.js') return send(res, 200, REVIEW_SCRIPT, 'text/javascript; charset=utf-8');
+    if (url.pathname === '/' && method === 'GET') {
+      await syncSoon();
+      const filter = queueFilter(url.searchParams);
+      const rows = await deps.catalogue.listInspections(filter);
+      const all = await deps.catalogue.listInspections();
+      const distinct = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => Boolean(v)))].sort();
+      await deps.catalogue.audit({ actor: reviewer.id, action: 'view-queue', recordingId: null, detail: url.search });
+      return send(res, 200, queuePage(reviewer.name, rows, filter, { channels: distinct(all.map((r) => r.channel)), productTypes: distinct(all.map((r) => r.productType)) }));
+    }
+    if (url.pathname === '/audit' && method === 'GET') {
+      await deps.catalogue.audit({ actor: reviewer.id, action: 'view-audit', recordingId: null, detail: '' });
+      return send(res, 200, auditPage(reviewer.name, await deps.catalogue.auditEntries({ limit: 500 })));
+    }
+    let m = url.pathname.match(/^\/media\/([^/]+)$/);
+    if (m && (method === 'GET' || method === 'HEAD')) {
+      const recordingId = decodeURIComponent(m[1]!);
+      const row = await inspectionOr404(recordingId);
+      // One audit line per session and recording: a player makes many range requests.
+      if (!mediaAudited.has(`${session.id}|${recordingId}`)) {
+        mediaAudited.add(`${session.id}|${recordingId}`);
+        await deps.catalogue.audit({ actor: reviewer.id, action: 'view-media', recordingId, detail: '' });
+      }
+      return streamRecording(deps.s3, row, req, res, SECURITY_HEADERS);
+    }
+    m = url.pathname.match(/^\/r\/([^/]+)$/);
+    if (m && method === 'GET') {
+      const decided = url.searchParams.get('decided');
+      return showRecording(res, reviewer, decodeURIComponent(m[1]!), 200, decided ? { kind: 'ok', text: `Decision recorded: new report revision r${Number(decided)}.` } : undefined);
+    }
+    m = url.pathname.match(/^\/r\/([^/]+)\/decide$/);
+    if (m && method === 'POST') return decide(req, res, reviewer, decodeURIComponent(m[1]!));
+    m = url.pathname.match(/^\/r\/([^/]+)\/report\/(\d+)$/);
+    if (m && method === 'GET') {
+      const recordingId = decodeURIComponent(m[1]!);
+      await inspectionOr404(recordingId);
+      await deps.catalogue.audit({ actor: reviewer.id, action: 'view-report', recordingId, detail: `r${m[2]}` });
+      const html = await getBytes(deps.s3, deps.buckets.reports, `${recordingId}/r${Number(m[2])}/report.html`);
+      return send(res, 200, html.toString('utf8'), 'text/html; charset=utf-8', { 'Content-Security-Policy': "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox" });
+    }
+    throw new HttpError(404, 'not found');
+  }
+
+  const server = http.createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      const status = err instanceof HttpError ? err.status : 500;
+      if (status === 500) deps.logger.error({ err: String(err), path: req.url?.replace(/\?.*/, '') }, 'review server error');
+      if (!res.headersSent) send(res, status, `${status === 500 ? 'internal error' : (err as Error).message}\n`, 'text/plain; charset=utf-8');
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${address.port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,212 @@
+// The catalogue (embedded SQLite), regulator sampling, signed sample folders and signed reports, with S3
+// faked as an in-memory object map (the real-stack path is in test/integration/review.test.ts).
+import assert from 'node:assert/strict';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { after, describe, it } from 'node:test';
+import type * as Minio from 'minio';
+import { openSqliteCatalogue } from '../../catalogue/sqlite';
+import { allocate, drawSample } from '../../catalogue/sample';
+import type { Catalogue, InspectionRow } from '../../catalogue/types';
+import type { Verdict } from '../../lib/labelled';
+import { initSigningKey, keyIdOf, loadPublicKey, loadSigningKey } from '../../signing/keys';
+import { signStoredReport, verifyReportFile } from '../../signing/report-signature';
+import { exportSample, MANIFEST } from '../../signing/sample-export';
+import { verifySampleDir } from '../../signing/verify-sample';
+import { tempDir } from '../helpers/media';
+
+const root = tempDir('dualqa-catalogue-');
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** Just the calls the catalogue, export and signing code make, over a Map. */
+function fakeS3(objects: Map<string, Buffer>): Minio.Client {
+  const notFound = () => Object.assign(new Error('not found'), { code: 'NoSuchKey' });
+  return {
+    async getObject(bucket: string, key: string) {
+      const b = objects.get(`${bucket}/${key}`);
+      if (!b) throw notFound();
+      return Readable.from([b]);
+    },
+    async statObject(bucket: string, key: string) {
+      const b = objects.get(`${bucket}/${key}`);
+      if (!b) throw notFound();
+      return { size: b.length, etag: 'e', versionId: null };
+    },
+    async putObject(bucket: string, key: string, body: Buffer) {
+      objects.set(`${bucket}/${key}`, Buffer.from(body));
+    },
+    listObjectsV2(bucket: string, prefix: string) {
+      return Readable.from([...objects.keys()].filter((k) => k.startsWith(`${bucket}/${prefix}`)).map((k) => ({ name: k.slice(bucket.length + 1) })));
+    },
+  } as unknown as Minio.Client;
+}
+
+function inspection(i: number, verdict: Verdict, channel: string, sha256: string): InspectionRow {
+  return {
+    recordingId: `rec${String(i).padStart(3, '0')}`,
+    bucket: 'recordings',
+    objectKey: `2026/rec${i}.mp4`,
+    versionId: null,
+    etag: 'e',
+    sha256,
+    sizeBytes: 10,
+    verdict,
+    firstVerdict: verdict,
+    channel,
+    productType: 'health',
+    recordedAt: new Date(Date.UTC(2026, 6, 1 + (i % 28))).toISOString(),
+    inspectedAt: '2026-11-01T00:00:00.000Z',
+    latestRevision: 1,
+    rulebook: 'cn-national@1.2.0',
+  };
+}
+
+describe('catalogue (sql.js, persisted)', () => {
+  it('keeps inspections, revisions, decisions and audit across reopen and across two writers', async () => {
+    const file = path.join(root, 'cat1', 'catalogue.sqlite');
+    const a = await openSqliteCatalogue(file);
+    const b = await openSqliteCatalogue(file);
+    await a.upsertInspection(inspection(1, 'FAIL', 'bank', 'a'.repeat(64)));
+    assert.equal(await a.addRevision({ recordingId: 'rec001', revision: 1, reportKey: 'rec001/r1/report.json', reportSha256: 'x', verdict: 'FAIL', createdAt: 't', source: 'inspection', steps: [{ id: 'continuity', verdict: 'FAIL' }] }), true);
+    assert.equal(await b.addRevision({ recordingId: 'rec001', revision: 1, reportKey: 'rec001/r1/report.json', reportSha256: 'x', verdict: 'FAIL', createdAt: 't', source: 'inspection', steps: [] }), false);
+    await b.addRevision({ recordingId: 'rec001', revision: 2, reportKey: 'rec001/r2/report.json', reportSha256: 'y', verdict: 'PASS', createdAt: 't2', source: 'review', steps: [{ id: 'continuity', verdict: 'PASS' }] });
+    await a.addDecision({ decisionId: 'd1', recordingId: 'rec001', revision: 2, reviewer: 'alice', stepId: 'continuity', before: 'FAIL', after: 'PASS', comment: 'clock overlay', decidedAt: 't2' });
+    await a.addDecision({ decisionId: 'd1', recordingId: 'rec001', revision: 2, reviewer: 'alice', stepId: 'continuity', before: 'FAIL', after: 'PASS', comment: 'clock overlay', decidedAt: 't2' });
+    for (let i = 0; i < 5; i++) {
+      await a.audit({ actor: 'alice', action: 'view', recordingId: 'rec001', detail: `a${i}` });
+      await b.audit({ actor: 'bob', action: 'view', recordingId: 'rec001', detail: `b${i}` });
+    }
+    await a.close();
+    await b.close();
+    const c = await openSqliteCatalogue(file);
+    const row = await c.getInspection('rec001');
+    assert.equal(row?.verdict, 'PASS');
+    assert.equal(row?.firstVerdict, 'FAIL');
+    assert.equal(row?.latestRevision, 2);
+    assert.deepEqual((await c.revisions('rec001')).map((r) => [r.revision, r.source, r.steps[0]?.verdict]), [[1, 'inspection', 'FAIL'], [2, 'review', 'PASS']]);
+    assert.equal((await c.decisions('rec001')).length, 1);
+    assert.equal((await c.auditEntries({ recordingId: 'rec001' })).length, 10, 'no audit row lost between the two writers');
+    assert.deepEqual((await c.listInspections({ reviewer: 'alice' })).map((r) => r.recordingId), ['rec001']);
+    assert.deepEqual(await c.listInspections({ reviewer: 'bob' }), []);
+    await c.close();
+  });
+
+  it('filters by verdict, channel and date, and sorts', async () => {
+    const c = await openSqliteCatalogue(path.join(root, 'cat2', 'c.sqlite'));
+    for (let i = 0; i < 6; i++) await c.upsertInspection(inspection(i, i % 2 ? 'FAIL' : 'PASS', i < 3 ? 'bank' : 'agent', 'a'.repeat(64)));
+    assert.deepEqual((await c.listInspections({ verdicts: ['FAIL'], channel: 'bank' })).map((r) => r.recordingId), ['rec001']);
+    assert.equal((await c.listInspections({ from: '2026-07-03T00:00:00.000Z', to: '2026-07-04T23:59:59.999Z' })).length, 2);
+    assert.deepEqual((await c.listInspections({ sort: 'recordedAt', descending: true, limit: 2 })).map((r) => r.recordingId), ['rec005', 'rec004']);
+    await c.close();
+  });
+});
+
+describe('stratified sample', () => {
+  const rows = Array.from({ length: 40 }, (_, i) => inspection(i, i % 4 === 0 ? 'FAIL' : 'PASS', i < 30 ? 'bank' : 'agent', 'a'.repeat(64)));
+
+  it('is the same for the same seed, whatever the row order, and differs for another seed', () => {
+    const one = drawSample(rows, { n: 10, strata: ['channel', 'verdict'], seed: 's1' }).map((p) => p.row.recordingId);
+    const again = drawSample(rows.slice().reverse(), { n: 10, strata: ['channel', 'verdict'], seed: 's1' }).map((p) => p.row.recordingId);
+    const other = drawSample(rows, { n: 10, strata: ['channel', 'verdict'], seed: 's2' }).map((p) => p.row.recordingId);
+    assert.equal(one.length, 10);
+    assert.deepEqual(again, one);
+    assert.notDeepEqual(other, one);
+  });
+
+  it('gives each stratum its proportional share', () => {
+    const picked = drawSample(rows, { n: 20, strata: ['channel'], seed: 'x' });
+    assert.equal(picked.filter((p) => p.row.channel === 'bank').length, 15);
+    assert.equal(picked.filter((p) => p.row.channel === 'agent').length, 5);
+    assert.deepEqual([...allocate(new Map([['a', 1], ['b', 1], ['c', 1]]), 2).values()], [1, 1, 0]);
+    assert.equal(drawSample(rows, { n: 500, strata: [], seed: 'x' }).length, 40);
+  });
+});
+
+describe('signed samples and reports', () => {
+  async function setup(): Promise<{ catalogue: Catalogue; s3: Minio.Client; objects: Map<string, Buffer>; keyFile: string }> {
+    const objects = new Map<string, Buffer>();
+    const s3 = fakeS3(objects);
+    const catalogue = await openSqliteCatalogue(path.join(root, `cat-${Math.random()}`, 'c.sqlite'));
+    const keyFile = path.join(root, `key-${Math.random()}`, 'ed25519.pem');
+    initSigningKey(keyFile);
+    for (let i = 0; i < 6; i++) {
+      const media = Buffer.from(`recording ${i}`);
+      const sha = createHash('sha256').update(media).digest('hex');
+      const row = inspection(i, i % 2 ? 'FAIL' : 'CANNOT_JUDGE', 'bank', sha);
+      objects.set(`recordings/${row.objectKey}`, media);
+      const report = { recordingId: row.recordingId, recording: { sha256: sha }, verdict: row.verdict, idNumber: '110101********002X' };
+      objects.set(`reports/${row.recordingId}/r1/report.json`, Buffer.from(JSON.stringify(report)));
+      await signStoredReport(s3, 'reports', `${row.recordingId}/r1/report.json`, loadSigningKey(keyFile));
+      await catalogue.upsertInspection(row);
+      await catalogue.addRevision({ recordingId: row.recordingId, revision: 1, reportKey: `${row.recordingId}/r1/report.json`, reportSha256: 'x', verdict: row.verdict, createdAt: 't', source: 'inspection', steps: [] });
+    }
+    await catalogue.addDecision({ decisionId: 'd1', recordingId: 'rec001', revision: 1, reviewer: 'alice', stepId: 'coframing', before: 'FAIL', after: 'PASS', comment: 'ID 110101199003070012 seen', decidedAt: 't' });
+    return { catalogue, s3, objects, keyFile };
+  }
+
+  it('exports a sample that verifies; one altered byte, an extra file or another key is caught', async () => {
+    const { catalogue, s3, keyFile } = await setup();
+    const out = path.join(root, 'sample1');
+    const request = { from: '2026-07-01T00:00:00.000Z', to: '2026-07-31T23:59:59.999Z', n: 4, strata: ['verdict' as const], seed: 'q3' };
+    const manifest = await exportSample({ catalogue, s3, buckets: { recordings: 'recordings', reports: 'reports' }, key: loadSigningKey(keyFile) }, request, out);
+    assert.equal(manifest.recordings.length, 4);
+    assert.equal(manifest.recordings.filter((r) => r.verdict === 'FAIL').length, 2);
+    assert.ok(manifest.files.some((f) => f.path.startsWith('recordings/')) && manifest.files.some((f) => f.path.endsWith('report.sig.json')));
+    const pub = loadPublicKey(keyFile.replace(/\.pem$/, '.pub.pem'));
+    const good = await verifySampleDir(out, pub);
+    assert.deepEqual(good.problems, []);
+    assert.equal(good.ok, true);
+    if (fs.existsSync(path.join(out, 'decisions', 'rec001.json'))) assert.doesNotMatch(fs.readFileSync(path.join(out, 'decisions', 'rec001.json'), 'utf8'), /199003070012/);
+
+    const media = path.join(out, manifest.files.find((f) => f.path.startsWith('recordings/'))!.path);
+    const bytes = fs.readFileSync(media);
+    bytes[3] = bytes[3]! ^ 1;
+    fs.writeFileSync(media, bytes);
+    const tampered = await verifySampleDir(out, pub);
+    assert.equal(tampered.ok, false);
+    assert.match(tampered.problems.join('\n'), /recordings\/.*sha256/);
+    bytes[3] = bytes[3] ^ 1;
+    fs.writeFileSync(media, bytes);
+    assert.equal((await verifySampleDir(out, pub)).ok, true);
+
+    fs.writeFileSync(path.join(out, 'extra.txt'), 'x');
+    assert.match((await verifySampleDir(out, pub)).problems.join('\n'), /extra\.txt: not in the manifest/);
+    fs.rmSync(path.join(out, 'extra.txt'));
+
+    const manifestText = fs.readFileSync(path.join(out, MANIFEST), 'utf8');
+    fs.writeFileSync(path.join(out, MANIFEST), manifestText.replace('"population": 6', '"population": 7'));
+    assert.match((await verifySampleDir(out, pub)).problems.join('\n'), /manifest: content sha256/);
+    fs.writeFileSync(path.join(out, MANIFEST), manifestText);
+
+    const stranger = generateKeyPairSync('ed25519').publicKey;
+    assert.match((await verifySampleDir(out, stranger)).problems.join('\n'), new RegExp(`expected ${keyIdOf(stranger)}`));
+
+    const again = path.join(root, 'sample2');
+    const second = await exportSample({ catalogue, s3, buckets: { recordings: 'recordings', reports: 'reports' }, key: loadSigningKey(keyFile) }, request, again);
+    assert.deepEqual(second.recordings.map((r) => r.recordingId), manifest.recordings.map((r) => r.recordingId), 'same seed, same sample');
+  });
+
+  it('refuses to export a recording whose bytes no longer match the inspected sha256', async () => {
+    const { catalogue, s3, objects, keyFile } = await setup();
+    objects.set('recordings/2026/rec0.mp4', Buffer.from('swapped'));
+    const request = { from: '2026-01-01T00:00:00.000Z', to: '2026-12-31T00:00:00.000Z', n: 6, strata: [], seed: 'z' };
+    await assert.rejects(exportSample({ catalogue, s3, buckets: { recordings: 'recordings', reports: 'reports' }, key: loadSigningKey(keyFile) }, request, path.join(root, 'sample3')), /rec000 in S3 has sha256/);
+  });
+
+  it('a signed report verifies against its recording; a changed report or another recording does not', async () => {
+    const { objects, keyFile } = await setup();
+    const dir = path.join(root, 'report1');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'report.json'), objects.get('reports/rec002/r1/report.json')!);
+    fs.writeFileSync(path.join(dir, 'report.sig.json'), objects.get('reports/rec002/r1/report.sig.json')!);
+    fs.writeFileSync(path.join(dir, 'rec.mp4'), objects.get('recordings/2026/rec2.mp4')!);
+    fs.writeFileSync(path.join(dir, 'other.mp4'), objects.get('recordings/2026/rec3.mp4')!);
+    const pub = loadPublicKey(keyFile);
+    assert.deepEqual((await verifyReportFile(path.join(dir, 'report.json'), pub, path.join(dir, 'rec.mp4'))).problems, []);
+    assert.match((await verifyReportFile(path.join(dir, 'report.json'), pub, path.join(dir, 'other.mp4'))).problems.join(), /the report judged/);
+    fs.writeFileSync(path.join(dir, 'report.json'), fs.readFileSync(path.join(dir, 'report.json'), 'utf8').replace('CANNOT_JUDGE', 'PASS'));
+    assert.equal((await verifyReportFile(path.join(dir, 'report.json'), pub)).ok, false);
+  });
+});

@@ -1,0 +1,79 @@
+// Small pure parts of the review server: Range parsing, queue filters, masking in pages, flags, tokens.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parseRange } from '../../review/media';
+import { queueFilter } from '../../review/server';
+import { esc, flagsOf } from '../../review/pages';
+import { addReviewer, loadReviewers, reviewerForToken } from '../../review/reviewers';
+import { Sessions, sessionCookie } from '../../review/sessions';
+import { combineVerdicts, decisionProblems } from '../../review/decision';
+import { applyDecision, type ReviewedReport } from '../../activities/review';
+import { tempDir } from '../helpers/media';
+
+const root = tempDir('dualqa-review-unit-');
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe('review server parts', () => {
+  it('parses the Range forms a player sends and refuses unsatisfiable ones', () => {
+    assert.equal(parseRange(undefined, 1000), null);
+    assert.deepEqual(parseRange('bytes=0-99', 1000), { start: 0, end: 99 });
+    assert.deepEqual(parseRange('bytes=900-', 1000), { start: 900, end: 999 });
+    assert.deepEqual(parseRange('bytes=-100', 1000), { start: 900, end: 999 });
+    assert.deepEqual(parseRange('bytes=990-5000', 1000), { start: 990, end: 999 });
+    assert.equal(parseRange('bytes=1000-', 1000), 'invalid');
+    assert.equal(parseRange('bytes=5-1', 1000), 'invalid');
+    assert.equal(parseRange('bytes=0-1,5-6', 1000), 'invalid');
+  });
+
+  it('defaults the queue to recordings needing review, newest first', () => {
+    const f = queueFilter(new URLSearchParams(''));
+    assert.deepEqual(f.verdicts, ['FAIL', 'CANNOT_JUDGE']);
+    assert.equal(f.descending, true);
+    const g = queueFilter(new URLSearchParams('verdict=PASS&channel=bank&from=2026-07-01&to=2026-09-30&sort=channel&order=asc&sort2=x'));
+    assert.deepEqual(g.verdicts, ['PASS']);
+    assert.equal(g.from, '2026-07-01T00:00:00.000Z');
+    assert.equal(g.to, '2026-09-30T23:59:59.999Z');
+    assert.equal(g.sort, 'channel');
+    assert.equal(queueFilter(new URLSearchParams('sort=DROP TABLE')).sort, 'recordedAt');
+  });
+
+  it('masks personal numbers and escapes HTML in everything a page shows', () => {
+    assert.equal(esc('身份证 110101199003070012 <b>'), '身份证 1101**********0012 &lt;b&gt;');
+  });
+
+  it('checks tokens by hash only, and sessions by cookie', () => {
+    const file = path.join(root, 'reviewers.json');
+    const token = addReviewer('bob', 'Bob', file);
+    assert.ok(!fs.readFileSync(file, 'utf8').includes(token), 'the token itself is not stored');
+    const reviewers = loadReviewers(file);
+    assert.equal(reviewerForToken(reviewers, token)?.id, 'bob');
+    assert.equal(reviewerForToken(reviewers, `${token}x`), null);
+    assert.equal(reviewerForToken(reviewers, ''), null);
+    const sessions = new Sessions();
+    const id = sessions.open(reviewers[0]!);
+    assert.equal(sessions.find(sessionCookie(id, false).split(';')[0])?.reviewer.id, 'bob');
+    assert.equal(sessions.find('dualqa_session=nope'), null);
+  });
+
+  it('validates decisions and recombines the verdict of a reviewed report', () => {
+    const current = { coframing: 'FAIL' as const, continuity: 'PASS' as const };
+    const ok = { decisionId: 'd', reviewer: 'a', stepId: 'coframing', before: 'FAIL' as const, after: 'PASS' as const, comment: 'fine really' };
+    assert.deepEqual(decisionProblems(ok, current), []);
+    assert.match(decisionProblems({ ...ok, comment: 'ok' }, current).join(), /comment/);
+    assert.match(decisionProblems({ ...ok, before: 'PASS' }, current).join(), /is FAIL now/);
+    assert.equal(combineVerdicts(['PASS', 'CANNOT_JUDGE']), 'CANNOT_JUDGE');
+    const prior = {
+      revision: 1, verdict: 'FAIL', summary: '', inspection: { workflowId: 'inspect:x', runId: 'r' },
+      steps: [{ id: 'coframing', title: 'c', verdict: 'FAIL', reasons: ['left'], evidence: [{ from: 12, to: 15, kind: 'absence' }], rules: [] }, { id: 'continuity', title: 'k', verdict: 'PASS', reasons: [], evidence: [], rules: [] }],
+      defects: [{ type: 'black', from: 3, to: 6, reason: 'black', source: 'x' }],
+    } as unknown as ReviewedReport;
+    const next = applyDecision(prior, { ...ok, comment: 'ID 110101199003070012 visible', decidedAt: '2026-11-27T00:00:00.000Z' }, 2, { workflowId: 'review:x', runId: 'q' }, 'FAIL');
+    assert.equal(next.verdict, 'PASS');
+    assert.equal(next.revision, 2);
+    assert.equal(prior.steps[0]!.verdict, 'FAIL', 'the prior revision object is not changed');
+    assert.doesNotMatch(JSON.stringify(next.review), /199003070012/);
+    assert.deepEqual(flagsOf(prior).map((f) => f.at), [3, 12]);
+  });
+});

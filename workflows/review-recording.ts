@@ -1,0 +1,79 @@
+// reviewRecording: one per recording under human review (id review:<recordingId>). Decisions arrive as
+// Updates: the validator refuses bad or stale ones before they touch history; accepted ones run one at a
+// time (a lock in workflow state), each writing a new report revision through an activity. Revision 1,
+// the machine's, is never changed. The workflow ends when closed, or after its deadline.
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { Verdict } from '../lib/labelled';
+import { decisionProblems, type ReviewDecisionInput } from '../review/decision';
+import { closeReviewSignal, decideUpdate, reviewStateQuery, type ReviewState } from '../review/definitions';
+import { ACTIVITY_TIMEOUTS, RETRY, TASK_QUEUES } from '../temporal.config';
+
+export interface ReviewRecordingInput {
+  recordingId: string;
+  /** Step verdicts of the latest report revision when the review opened. */
+  steps: { id: string; verdict: Verdict }[];
+  /** The revision those steps come from. */
+  revision: number;
+  /** How long the review stays open without being closed; 30 days when absent. */
+  deadlineMs?: number;
+}
+
+const acts = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.orchestration, ...ACTIVITY_TIMEOUTS.light, retry: { ...RETRY, nonRetryableErrorTypes: [...RETRY.nonRetryableErrorTypes] } });
+
+export async function reviewRecording(input: ReviewRecordingInput): Promise<ReviewState> {
+  const state: ReviewState = { recordingId: input.recordingId, steps: Object.fromEntries(input.steps.map((s) => [s.id, s.verdict])), revision: input.revision, decisions: [] };
+  const newerThanKnown = (d: ReviewDecisionInput) => (d.basedOnRevision ?? 0) > state.revision;
+  let writing = false;
+  let closed = false;
+
+  setHandler(
+    decideUpdate,
+    async (d) => {
+      const done = state.decisions.find((x) => x.decisionId === d.decisionId);
+      if (done) return done;
+      // A loop, not one wait: several handlers woken together re-check, and the first to run takes the lock.
+      while (writing) await condition(() => !writing);
+      writing = true;
+      try {
+        if (newerThanKnown(d)) {
+          // A revision written outside this workflow (a re-judge): take its steps as the current ones.
+          const latest = await acts.readLatestSteps({ recordingId: input.recordingId });
+          state.steps = Object.fromEntries(latest.steps.map((s) => [s.id, s.verdict]));
+          state.revision = latest.revision;
+        }
+        // Checked again after the wait: a decision accepted meanwhile may have changed this step.
+        const problems = decisionProblems(d, state.steps);
+        if (problems.length) throw ApplicationFailure.nonRetryable(problems.join('; '), 'StaleDecision');
+        const info = workflowInfo();
+        const result = await acts.writeReviewRevision({
+          recordingId: input.recordingId,
+          decision: { ...d, decidedAt: new Date().toISOString() },
+          review: { workflowId: info.workflowId, runId: info.runId },
+        });
+        state.steps[d.stepId] = d.after;
+        state.revision = Math.max(state.revision, result.revision);
+        state.decisions.push(result);
+        return result;
+      } finally {
+        writing = false;
+      }
+    },
+    {
+      validator: (d: ReviewDecisionInput) => {
+        if (state.decisions.some((x) => x.decisionId === d.decisionId)) return;
+        // Shown a revision this workflow has not seen: the handler re-reads the steps and checks then.
+        const problems = decisionProblems(d, newerThanKnown(d) ? { ...state.steps, [d.stepId]: d.before } : state.steps);
+        if (problems.length) throw new Error(problems.join('; '));
+      },
+    },
+  );
+  setHandler(reviewStateQuery, () => state);
+  setHandler(closeReviewSignal, () => {
+    closed = true;
+  });
+
+  await condition(() => closed, input.deadlineMs ?? 30 * 24 * 3600 * 1000);
+  await condition(allHandlersFinished);
+  return state;
+}
