@@ -38,7 +38,8 @@ export interface EvalFigures {
   /** Over recordings whose video could be decoded; seconds of undecodable ones are counted apart. */
   facesPerSecond: { seconds: number; correct: number; accuracy: number | null; undecodableSeconds: number };
   documents: { labelled: number; reported: number; matched: number; precision: number | null; recall: number | null };
-  statements: { labelled: number; reported: number; matched: number; precision: number | null; recall: number | null };
+  /** `matched` counts labelled statements found; precision counts reported ones that are right (one reported segment may hold several). */
+  statements: { labelled: number; reported: number; matched: number; reportedRight: number; precision: number | null; recall: number | null };
   defects: DefectFigures[];
   perCase: { name: string; verdict: Verdict; expected: Verdict | null; wrongSteps: string[] }[];
 }
@@ -119,7 +120,7 @@ export function evaluate(cases: EvalCase[], toleranceS = 1): EvalFigures {
   }
 
   const docs = { labelled: 0, reported: 0, matched: 0 };
-  const statements = { labelled: 0, reported: 0, matched: 0 };
+  const statements = { labelled: 0, reported: 0, matched: 0, reportedRight: 0 };
   for (const c of cases) {
     docs.labelled += c.labels.documents.length;
     docs.reported += c.report.documents.length;
@@ -129,6 +130,7 @@ export function evaluate(cases: EvalCase[], toleranceS = 1): EvalFigures {
     statements.labelled += wanted.length;
     statements.reported += said.length;
     statements.matched += wanted.filter((l) => said.some((r) => r.step === l.step && overlapS(l, r) > 0)).length;
+    statements.reportedRight += said.filter((r) => wanted.some((l) => r.step === l.step && overlapS(l, r) > 0)).length;
   }
 
   const types = [...new Set(cases.flatMap((c) => [...c.labels.defects, ...c.report.defects].map((d) => d.type)))].sort();
@@ -169,7 +171,7 @@ export function evaluate(cases: EvalCase[], toleranceS = 1): EvalFigures {
     steps,
     facesPerSecond: { seconds, correct: secondsRight, accuracy: ratio(secondsRight, seconds), undecodableSeconds },
     documents: { ...docs, precision: ratio(docs.matched, docs.reported), recall: ratio(docs.matched, docs.labelled) },
-    statements: { ...statements, precision: ratio(statements.matched, statements.reported), recall: ratio(statements.matched, statements.labelled) },
+    statements: { ...statements, precision: ratio(statements.reportedRight, statements.reported), recall: ratio(statements.matched, statements.labelled) },
     defects,
     perCase: cases.map((c) => ({
       name: c.name,
@@ -190,6 +192,8 @@ export interface Floors {
   defectRecall?: number;
   documentPrecision?: number;
   documentRecall?: number;
+  statementPrecision?: number;
+  statementRecall?: number;
   /** Defect types whose precision/recall the floors apply to (those this version detects). */
   defectTypes?: string[];
 }
@@ -210,6 +214,8 @@ export function belowFloors(figures: EvalFigures, floors: Floors): string[] {
   }
   if (floors.documentPrecision !== undefined && (figures.documents.precision ?? 0) < floors.documentPrecision) out.push(`documents precision ${figures.documents.precision} < ${floors.documentPrecision}`);
   if (floors.documentRecall !== undefined && (figures.documents.recall ?? 0) < floors.documentRecall) out.push(`documents recall ${figures.documents.recall} < ${floors.documentRecall}`);
+  if (floors.statementPrecision !== undefined && (figures.statements.precision ?? 0) < floors.statementPrecision) out.push(`statements precision ${figures.statements.precision} < ${floors.statementPrecision}`);
+  if (floors.statementRecall !== undefined && (figures.statements.recall ?? 0) < floors.statementRecall) out.push(`statements recall ${figures.statements.recall} < ${floors.statementRecall}`);
   for (const d of figures.defects.filter((x) => !floors.defectTypes || floors.defectTypes.includes(x.type))) {
     if (floors.defectPrecision !== undefined && d.precision !== null && d.precision < floors.defectPrecision) out.push(`${d.type} precision ${d.precision} < ${floors.defectPrecision}`);
     if (floors.defectRecall !== undefined && d.recall !== null && d.recall < floors.defectRecall) out.push(`${d.type} recall ${d.recall} < ${floors.defectRecall}`);

@@ -94,6 +94,15 @@ function end(labels: Labels): number {
   return Math.max(0, ...labels.faces.map((f) => f.to), ...labels.speech.map((s) => s.to));
 }
 
+/** Cases that differ from the compliant script only in speech, and the one step each must fail. */
+const SPEECH_CASES = {
+  missing_cooling: 'explanation',
+  misleading_talk: 'explanation',
+  mumbled_answer: 'clear_answer',
+  unclear_answer: 'clear_answer',
+  no_disclosure: 'disclosure',
+} as const;
+
 describe('fixture labels (all cases, no rendering)', () => {
   it('GB 11643 check characters', () => {
     assert.ok(isValidIdNumber('11010519491231002X'), 'the standard example');
@@ -146,6 +155,10 @@ describe('fixture labels (all cases, no rendering)', () => {
         assert.ok(verdicts.every((v) => v === 'PASS'));
         assert.equal(labels.defects.length, 0);
         assert.ok(labels.documents.length >= 6 && labels.speech.length >= 20);
+      } else if (name in SPEECH_CASES) {
+        // What the agent or customer says (or leaves out) fails exactly one speech step; nothing else.
+        assert.deepEqual(STEP_IDS.filter((id) => labels.steps[id] !== 'PASS'), [SPEECH_CASES[name as keyof typeof SPEECH_CASES]]);
+        assert.deepEqual(labels.defects, []);
       } else if (name === 'zero_bytes') {
         assert.ok(verdicts.every((v) => v === 'CANNOT_JUDGE'));
         assert.deepEqual(labels.defects, [{ type: 'unreadable' }]);

@@ -88,7 +88,7 @@ describe('judge', () => {
     assert.equal(step(j, 'coframing').verdict, 'CANNOT_JUDGE');
     assert.match(step(j, 'coframing').reasons.join(), /no face analysis/);
     assert.equal(step(j, 'opening').verdict, 'CANNOT_JUDGE');
-    assert.match(step(j, 'opening').reasons.join(), /speech analyser is not available/);
+    assert.match(step(j, 'opening').reasons.join(), /no speech analysis/);
     assert.equal(j.verdict, 'CANNOT_JUDGE');
   });
 
