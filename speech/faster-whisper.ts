@@ -23,6 +23,12 @@ export interface FasterWhisperOptions {
   onLog?: (line: string) => void;
 }
 
+/** The process and its pipes are unref'd: hold the event loop open while we wait on them. */
+function held<T>(p: Promise<T>): Promise<T> {
+  const keepAlive = setInterval(() => undefined, 60_000);
+  return p.finally(() => clearInterval(keepAlive));
+}
+
 export class FasterWhisperEngine implements SpeechEngine {
   readonly name = 'faster-whisper 1.2.1';
   readonly model = { name: MODELS.whisper_base.name, version: MODELS.whisper_base.version, sha256: MODELS.whisper_base.sha256 };
@@ -43,7 +49,7 @@ export class FasterWhisperEngine implements SpeechEngine {
       threads: options.threads ?? 2,
       onLog: options.onLog,
     });
-    await engine.start();
+    await held(engine.start());
     return engine;
   }
 
@@ -55,6 +61,14 @@ export class FasterWhisperEngine implements SpeechEngine {
         env: { ...process.env, OMP_NUM_THREADS: String(this.options.threads), HF_HUB_OFFLINE: '1' },
       });
       this.child = child;
+      // The engine must not keep a finished CLI or worker process alive, nor outlive it.
+      child.unref();
+      for (const stream of [child.stdin, child.stdout, child.stderr] as unknown as { unref?: () => void }[]) stream.unref?.();
+      const killOnExit = (): void => {
+        child.kill('SIGKILL');
+      };
+      process.once('exit', killOnExit);
+      child.once('exit', () => process.removeListener('exit', killOnExit));
       let stderrTail = '';
       readline.createInterface({ input: child.stderr }).on('line', (line) => {
         stderrTail = (stderrTail + line + '\n').slice(-4000);
@@ -97,7 +111,7 @@ export class FasterWhisperEngine implements SpeechEngine {
   private request(body: Record<string, unknown>, signal?: AbortSignal): Promise<Reply> {
     const run = async (): Promise<Reply> => {
       signal?.throwIfAborted();
-      await this.start();
+      await held(this.start());
       const child = this.child;
       if (!child?.stdin) throw new Error('speech engine not running');
       const id = this.nextId++;
@@ -111,7 +125,7 @@ export class FasterWhisperEngine implements SpeechEngine {
         signal?.addEventListener('abort', onAbort, { once: true });
       });
       child.stdin.write(JSON.stringify({ ...body, id }) + '\n');
-      const r = await reply;
+      const r = await held(reply);
       if (!r.ok) throw new Error(`speech engine: ${r.error ?? 'failed'}`);
       return r;
     };

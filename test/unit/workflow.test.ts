@@ -27,6 +27,10 @@ function fakeActivities(calls: Calls, media: (input: unknown) => Promise<unknown
       record('analyseMedia', input);
       return (await media(input)) as Awaited<ReturnType<Activities['analyseMedia']>>;
     },
+    analyseSpeech: async (input) => {
+      record('analyseSpeech', input);
+      return { speechKey: 'rec-1/speech.json' };
+    },
     judgeRecording: async (input) => {
       record('judgeRecording', input);
       return { judgementKey: 'rec-1/judgements/x.json', verdict: 'FAIL', rulebook: 'cn-national@1.0.0', steps: [] };
@@ -42,13 +46,16 @@ async function run(calls: Calls, media: (input: unknown) => Promise<unknown>): P
   const activities = fakeActivities(calls, media);
   const orchestration = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUES.orchestration, workflowBundle: bundle, activities });
   const mediaWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUES.media, activities });
+  const speechWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUES.speech, activities });
   return orchestration.runUntil(
-    mediaWorker.runUntil(
+    speechWorker.runUntil(
+     mediaWorker.runUntil(
       env.client.workflow.execute('inspectRecording', {
         taskQueue: TASK_QUEUES.orchestration,
         workflowId: `wf-${Math.random().toString(36).slice(2)}`,
         args: [{ bucket: 'recordings', key: 'a.mp4', indexSearchAttributes: false }],
       }) as Promise<InspectRecordingResult>,
+     ),
     ),
   );
 }
@@ -66,9 +73,13 @@ describe('inspectRecording workflow (time-skipping test server)', () => {
   it('ingests, analyses, judges and reports in that order, passing only keys', async () => {
     const calls: Calls = [];
     const result = await run(calls, async () => ({ integrityKey: 'rec-1/integrity.json', readable: true, durationS: 60, defectTypes: [] }));
-    assert.deepEqual(calls.map((c) => c.name), ['ingestRecording', 'analyseMedia', 'judgeRecording', 'writeReport']);
-    const judgeInput = calls[2]!.input as { evidenceKeys: Record<string, string>; failures: Record<string, string> };
-    assert.deepEqual(judgeInput.evidenceKeys, { ingest: 'rec-1/ingest.json', integrity: 'rec-1/integrity.json' });
+    // Media and speech run side by side on their own queues, after ingest and before judging.
+    const names = calls.map((c) => c.name);
+    assert.equal(names[0], 'ingestRecording');
+    assert.deepEqual(names.slice(1, 3).sort(), ['analyseMedia', 'analyseSpeech']);
+    assert.deepEqual(names.slice(3), ['judgeRecording', 'writeReport']);
+    const judgeInput = calls[3]!.input as { evidenceKeys: Record<string, string>; failures: Record<string, string> };
+    assert.deepEqual(judgeInput.evidenceKeys, { ingest: 'rec-1/ingest.json', integrity: 'rec-1/integrity.json', speech: 'rec-1/speech.json' });
     assert.deepEqual(judgeInput.failures, {});
     assert.equal(result.reportKey, 'rec-1/r1/report.json');
     assert.equal(result.sha256, 'a'.repeat(64));
