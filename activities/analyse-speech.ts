@@ -21,6 +21,8 @@ export interface AnalyseSpeechInput {
   versionId: string | null;
   sha256: string;
   rulebook?: string;
+  /** Re-analysis: write the evidence under a new key (speech.<tag>.json) so the earlier one is kept. */
+  evidenceTag?: string;
 }
 
 export interface AnalyseSpeechResult {
@@ -81,7 +83,7 @@ export function createSpeechActivities(deps: ActivityDeps) {
             beat({ stage });
           },
         });
-        const speechKey = `${input.recordingId}/speech.json`;
+        const speechKey = input.evidenceTag ? `${input.recordingId}/speech.${input.evidenceTag.replace(/[^A-Za-z0-9-]/g, '')}.json` : `${input.recordingId}/speech.json`;
         await putJson(deps.s3, deps.buckets.analyses, speechKey, evidence);
         deps.logger.info({ recordingId: input.recordingId, segments: evidence.segments.length, speechS: evidence.speechS, quality: evidence.quality.status, timing: evidence.timing }, 'speech analysed');
         return { speechKey };

@@ -5,6 +5,7 @@ import { createIngestActivities } from './ingest';
 import { createJudgeActivities } from './judge';
 import { createMediaActivities } from './analyse-media';
 import { createSpeechActivities } from './analyse-speech';
+import { createReanalyseActivities } from './reanalyse';
 import { createReportActivities } from './report';
 import { createRejudgeActivities } from './rejudge';
 import { createDiscoverActivities } from './discover';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIngestActivities(deps),
     ...createMediaActivities(deps),
     ...createSpeechActivities(deps),
+    ...createReanalyseActivities(deps),
     ...createJudgeActivities(deps),
     ...createReportActivities(deps),
     ...createRejudgeActivities(deps),
@@ -29,6 +31,7 @@ export type { IngestInput, IngestResult } from './ingest';
 export type { AnalyseMediaInput, AnalyseMediaResult, BadMediaDetails } from './analyse-media';
 export type { JudgeInput, JudgeResult } from './judge';
 export type { AnalyseSpeechInput, AnalyseSpeechResult } from './analyse-speech';
+export type { ReanalysisTarget, FinishReanalysisInput } from './reanalyse';
 export type { WriteReportInput, WriteReportResult } from './report';
 export type { DiscoverInput, DiscoverResult } from './discover';
 export type { InspectedRecording, RejudgeBatchInput, RejudgeBatchResult } from './rejudge';

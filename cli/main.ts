@@ -11,7 +11,7 @@ import { ensureTools, startDetachedStack, stackStatus, stopDetachedStack } from 
 import { runWorkerCommand } from '../workers/main';
 import * as fs from 'node:fs';
 import { evaluateFolder } from '../eval/run';
-import { runRejudge } from '../lib/rejudge';
+import { runReanalyse, runRejudge } from '../lib/rejudge';
 import { discoveryInput, ensureDiscoverySchedule } from '../lib/discovery';
 import { TASK_QUEUES } from '../temporal.config';
 import { formatFigures } from '../eval/format';
@@ -86,6 +86,26 @@ program
           `${result.verdictChanges.length} verdict change(s) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
       );
       for (const c of result.verdictChanges.slice(0, 50)) process.stdout.write(`  ${c.recordingId}: ${c.from} → ${c.to}\n`);
+    } finally {
+      await session.close();
+    }
+  });
+
+program
+  .command('reanalyse')
+  .description('run one analyser again (a new model) over inspected recordings; the old evidence is kept beside the new, a new report revision is written')
+  .requiredOption('--analyser <name>', 'the analyser to run again: speech')
+  .option('--since <date>', 'only recordings first inspected since this ISO date')
+  .option('--recording <ids...>', 'only these recording ids')
+  .option('--rulebook <ref>', 'rulebook id or id@version (default: the newest)')
+  .action(async (opts: { analyser: string; since?: string; recording?: string[]; rulebook?: string }) => {
+    if (opts.analyser !== 'speech') throw new Error(`cannot re-analyse with ${opts.analyser}: only speech (re-inspect for the media pass)`);
+    const session = await openSession({ inlineWorkers: 'auto' });
+    try {
+      const started = Date.now();
+      const result = await runReanalyse(session.client, { analyser: 'speech', since: opts.since, recordingIds: opts.recording, rulebook: opts.rulebook });
+      process.stdout.write(`${result.recordings} recordings: ${result.reanalysed.length} re-analysed, ${result.missing.length} missing, in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      for (const r of result.reanalysed.slice(0, 50)) process.stdout.write(`  ${r.recordingId}: r${r.revision} ${r.verdict}${r.failure ? ` (speech failed: ${r.failure})` : ''}${r.previousKey ? ` — previous evidence kept at ${r.previousKey}` : ''}\n`);
     } finally {
       await session.close();
     }
