@@ -1,20 +1,23 @@
-// Benchmark: a generated 10-minute 720p dual recording, inspected on the embedded stack by a separate
-// worker process. Prints ratios, not verdicts: wall time ÷ media duration, ÷ ffmpeg's bare decode of the
-// same file, the integrity pass alone and with faces ÷ bare decode, face ms per frame, and the worker's
-// peak RSS.
+// Benchmark: a generated 10-minute 720p dual recording with 5 document showings (the 执业证, 身份证, 投保提示书,
+// 保险条款 and 免责条款说明书 of the first take; the rest of the recording shows none), inspected on the embedded
+// stack by a separate worker process. Prints ratios, not verdicts: wall time ÷ media duration, ÷ ffmpeg's
+// bare decode of the same file, the integrity pass alone, with faces, and with faces + documents ÷ bare
+// decode, the OCR time of the recording (and what the documents pass adds, ÷ bare decode: goal ≤ 0.5), face
+// ms per frame, and the worker's peak RSS.
 //
 //   npm run bench            (BENCH_MINUTES=10 BENCH_HEIGHT=720 by default)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dataDir } from '../lib/config';
 import { startInspection } from '../lib/inspections';
-import { generateCase } from '../fixtures/generate';
+import { finishPlan, standardScript } from '../fixtures/plan';
+import { renderPlan } from '../fixtures/render';
 import { analyseMediaFile } from '../media/analyse-file';
 import { runFfmpeg } from '../media/ffmpeg';
 import { probeMedia } from '../media/probe';
 import { openTestStack } from '../test/helpers/test-stack';
 import { startWorkerProcess } from '../test/helpers/worker-process';
-import { loadFaceAnalyser } from '../workers/deps';
+import { loadDocumentAnalyser, loadFaceAnalyser } from '../workers/deps';
 
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 10);
 const HEIGHT = (Number(process.env.BENCH_HEIGHT ?? 720) === 360 ? 360 : 720);
@@ -35,15 +38,36 @@ function peakRssMb(pid: number): number | null {
   }
 }
 
+/** Documents shown in the long recording: the first take's five (its signed form is left out). */
+const SHOWINGS = 5;
+
+/**
+ * The on-site script rendered twice: once with its documents (all but the signed form: SHOWINGS of them),
+ * once with none; the first take, then the second looped to the length, joined by stream copy (each join
+ * is a genuine splice, as in a recording stitched from takes).
+ */
 async function longRecording(dir: string): Promise<string> {
-  const file = path.join(dir, `bench-${MINUTES}min-${HEIGHT}p.mp4`);
+  const file = path.join(dir, `bench-${MINUTES}min-${HEIGHT}p-${SHOWINGS}docs.mp4`);
   if (fs.existsSync(file)) return file;
-  const sample = await generateCase('compliant_onsite', dir, { height: HEIGHT });
+  const startLocal = { y: 2026, mo: 3, d: 18, h: 9, mi: 2, s: 0 };
+  const withDocs = finishPlan(standardScript('agentA', 'custC'), 'onsite');
+  withDocs.docs = withDocs.docs.filter((d) => d.card !== 'signed_form');
+  if (withDocs.docs.length !== SHOWINGS) throw new Error(`expected ${SHOWINGS} documents, planned ${withDocs.docs.length}`);
+  const without = { ...finishPlan(standardScript('agentA', 'custC'), 'onsite'), docs: [] };
+  const takes = [path.join(dir, 'take-docs.mp4'), path.join(dir, 'take-plain.mp4')];
+  for (const [i, plan] of [withDocs, without].entries()) {
+    const tmp = fs.mkdtempSync(path.join(dir, 'render-'));
+    try {
+      await renderPlan(plan, takes[i]!, tmp, { height: HEIGHT, startLocal });
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
   const seconds = MINUTES * 60;
-  const probe = await probeMedia(sample.media);
-  const loops = probe.ok && probe.facts.durationS ? Math.ceil(seconds / probe.facts.durationS) : 10;
-  // Stream copy: a long recording without re-encoding (each loop boundary is a genuine splice).
-  await runFfmpeg(['-stream_loop', String(loops), '-i', sample.media, '-t', String(seconds), '-c', 'copy', file]);
+  const loops = Math.ceil((seconds - withDocs.duration) / without.duration) + 1;
+  const list = path.join(dir, 'concat.txt');
+  fs.writeFileSync(list, [takes[0]!, ...Array.from({ length: loops }, () => takes[1]!)].map((f) => `file '${f}'`).join('\n') + '\n');
+  await runFfmpeg(['-f', 'concat', '-safe', '0', '-i', list, '-t', String(seconds), '-c', 'copy', file]);
   return file;
 }
 
@@ -58,6 +82,10 @@ async function main(): Promise<void> {
   const [evidence, integrity] = await timed(() => analyseMediaFile(file, { recordingId: 'bench' }));
   const faceAnalyser = await loadFaceAnalyser();
   const [withFaces, videoPass] = await timed(() => analyseMediaFile(file, { recordingId: 'bench', faces: faceAnalyser }));
+  const documentAnalyser = await loadDocumentAnalyser();
+  const [withDocs, fullPass] = await timed(() => analyseMediaFile(file, { recordingId: 'bench', faces: faceAnalyser, documents: documentAnalyser }));
+  const docs = withDocs.documents;
+  const ocrS = (docs?.ocr.ms ?? 0) / 1000;
 
   const t = await openTestStack('bench', dir);
   const { stack, client, uploader } = t;
@@ -73,6 +101,14 @@ async function main(): Promise<void> {
       ['ffmpeg bare decode (-f null)', `${bare.toFixed(2)} s = ${(bare / duration).toFixed(4)} × duration`],
       ['integrity pass alone (one decode)', `${integrity.toFixed(2)} s = ${(integrity / bare).toFixed(2)} × bare decode = ${(integrity / duration).toFixed(4)} × duration`],
       ['video pass with faces (one decode: integrity + faces)', `${videoPass.toFixed(2)} s = ${(videoPass / bare).toFixed(2)} × bare decode; faces ${withFaces.faces?.msPerFrame ?? '?'} ms/frame at ${withFaces.faces?.sampleFps ?? '?'} fps (${withFaces.faces?.frames ?? 0} frames)`],
+      [
+        'video pass with faces + documents (one decode)',
+        `${fullPass.toFixed(2)} s = ${(fullPass / bare).toFixed(2)} × bare decode; documents add ${(fullPass - videoPass).toFixed(2)} s = ${((fullPass - videoPass) / bare).toFixed(2)} × bare decode (goal ≤ 0.5)`,
+      ],
+      [
+        `OCR (${docs?.ocr.engine ?? 'no engine'})`,
+        `${ocrS.toFixed(2)} s in ${docs?.ocr.calls ?? 0} calls = ${(ocrS / bare).toFixed(2)} × bare decode; ${docs?.showings.length ?? 0} showings found (${SHOWINGS} shown: ${(docs?.documents ?? []).map((d) => d.type).join(', ')}); clock ${docs?.clock.status ?? '–'}`,
+      ],
       ['whole inspection (Temporal + S3, worker process)', `${whole.toFixed(2)} s = ${(whole / bare).toFixed(2)} × bare decode = ${(whole / duration).toFixed(4)} × duration`],
       ['worker peak RSS', rss === null ? 'unknown' : `${rss.toFixed(0)} MB`],
       ['verdict', `${result.verdict}, ${evidence.integrity.defects.length} defect(s) in the integrity evidence`],

@@ -11,6 +11,8 @@ export function formatFigures(f: EvalFigures): string {
   lines.push('');
   lines.push(`faces per second   ${pct(f.facesPerSecond.accuracy)} of ${f.facesPerSecond.seconds} s decoded (${f.facesPerSecond.undecodableSeconds} s in files that could not be decoded)`);
   lines.push(`documents          precision ${pct(f.documents.precision)}  recall ${pct(f.documents.recall)}  (${f.documents.matched}/${f.documents.labelled} labelled, ${f.documents.reported} reported)`);
+  lines.push(`  showing times    ${pct(f.documents.timingWithinTolerance)} within ±1 s (${f.documents.timed}/${f.documents.matched})`);
+  lines.push(`  numbers read     ${pct(f.documents.numbers.rate)} exactly (${f.documents.numbers.exact}/${f.documents.numbers.legible} legible 执业证/身份证 showings; compared by ${f.documents.numbers.basis})`);
   lines.push(`statements         precision ${pct(f.statements.precision)}  recall ${pct(f.statements.recall)}  (${f.statements.matched}/${f.statements.labelled} labelled, ${f.statements.reported} reported)`);
   lines.push('', 'defect          labelled reported  precision  recall  mean |Δt|');
   for (const d of f.defects) {

@@ -3,11 +3,14 @@
 // rate is reported on its own.
 import { STEP_IDS, type Defect, type Labels, type StepId, type Verdict } from '../lib/labelled';
 import type { Report } from '../report/types';
+import { documentFigures, type DocumentFigures, type ReportedShowing } from './documents';
 
 export interface EvalCase {
   name: string;
   labels: Labels;
   report: Report;
+  /** The documents evidence's showings (types, times, legibility, masked/hashed numbers); else the report's timeline is used. */
+  documentShowings?: ReportedShowing[];
 }
 
 export interface StepFigures {
@@ -37,7 +40,8 @@ export interface EvalFigures {
   steps: StepFigures[];
   /** Over recordings whose video could be decoded; seconds of undecodable ones are counted apart. */
   facesPerSecond: { seconds: number; correct: number; accuracy: number | null; undecodableSeconds: number };
-  documents: { labelled: number; reported: number; matched: number; precision: number | null; recall: number | null };
+  /** Type precision/recall, showing times within ±tolerance, numbers read exactly on legible showings (eval/documents.ts). */
+  documents: Omit<DocumentFigures, 'misses'>;
   /** `matched` counts labelled statements found; precision counts reported ones that are right (one reported segment may hold several). */
   statements: { labelled: number; reported: number; matched: number; reportedRight: number; precision: number | null; recall: number | null };
   defects: DefectFigures[];
@@ -82,7 +86,7 @@ function overlapS(a: { from: number; to: number }, b: { from: number; to: number
   return Math.max(0, Math.min(a.to, b.to) - Math.max(a.from, b.from));
 }
 
-export function evaluate(cases: EvalCase[], toleranceS = 1): EvalFigures {
+export function evaluate(cases: EvalCase[], toleranceS = 1, options: { hashKey?: string } = {}): EvalFigures {
   const steps: StepFigures[] = STEP_IDS.map((id) =>
     stepFigures(
       id,
@@ -119,12 +123,12 @@ export function evaluate(cases: EvalCase[], toleranceS = 1): EvalFigures {
     }
   }
 
-  const docs = { labelled: 0, reported: 0, matched: 0 };
+  const { misses: _misses, ...docs } = documentFigures(
+    cases.map((c) => ({ labelled: c.labels.documents, reported: c.documentShowings ?? c.report.documents })),
+    { toleranceS, ...(options.hashKey ? { hashKey: options.hashKey } : {}) },
+  );
   const statements = { labelled: 0, reported: 0, matched: 0, reportedRight: 0 };
   for (const c of cases) {
-    docs.labelled += c.labels.documents.length;
-    docs.reported += c.report.documents.length;
-    docs.matched += c.labels.documents.filter((l) => c.report.documents.some((r) => r.type === l.type && overlapS(l, r) > 0)).length;
     const wanted = c.labels.speech.filter((s) => s.step);
     const said = c.report.speech.filter((s) => s.step);
     statements.labelled += wanted.length;
@@ -170,7 +174,7 @@ export function evaluate(cases: EvalCase[], toleranceS = 1): EvalFigures {
     cases: cases.length,
     steps,
     facesPerSecond: { seconds, correct: secondsRight, accuracy: ratio(secondsRight, seconds), undecodableSeconds },
-    documents: { ...docs, precision: ratio(docs.matched, docs.reported), recall: ratio(docs.matched, docs.labelled) },
+    documents: docs,
     statements: { ...statements, precision: ratio(statements.reportedRight, statements.reported), recall: ratio(statements.matched, statements.labelled) },
     defects,
     perCase: cases.map((c) => ({
@@ -194,6 +198,10 @@ export interface Floors {
   documentRecall?: number;
   statementPrecision?: number;
   statementRecall?: number;
+  /** Share of matched document showings whose from and to are within ±1 s of the labels. */
+  documentTiming?: number;
+  /** Share of labelled legible 执业证 / 身份证 showings whose number was read exactly. */
+  documentNumbers?: number;
   /** Defect types whose precision/recall the floors apply to (those this version detects). */
   defectTypes?: string[];
 }
@@ -216,6 +224,12 @@ export function belowFloors(figures: EvalFigures, floors: Floors): string[] {
   if (floors.documentRecall !== undefined && (figures.documents.recall ?? 0) < floors.documentRecall) out.push(`documents recall ${figures.documents.recall} < ${floors.documentRecall}`);
   if (floors.statementPrecision !== undefined && (figures.statements.precision ?? 0) < floors.statementPrecision) out.push(`statements precision ${figures.statements.precision} < ${floors.statementPrecision}`);
   if (floors.statementRecall !== undefined && (figures.statements.recall ?? 0) < floors.statementRecall) out.push(`statements recall ${figures.statements.recall} < ${floors.statementRecall}`);
+  if (floors.documentTiming !== undefined && (figures.documents.timingWithinTolerance ?? 0) < floors.documentTiming) {
+    out.push(`document times within ±1 s ${figures.documents.timingWithinTolerance} < ${floors.documentTiming}`);
+  }
+  if (floors.documentNumbers !== undefined && (figures.documents.numbers.rate ?? 0) < floors.documentNumbers) {
+    out.push(`numbers read exactly ${figures.documents.numbers.rate} < ${floors.documentNumbers}`);
+  }
   for (const d of figures.defects.filter((x) => !floors.defectTypes || floors.defectTypes.includes(x.type))) {
     if (floors.defectPrecision !== undefined && d.precision !== null && d.precision < floors.defectPrecision) out.push(`${d.type} precision ${d.precision} < ${floors.defectPrecision}`);
     if (floors.defectRecall !== undefined && d.recall !== null && d.recall < floors.defectRecall) out.push(`${d.type} recall ${d.recall} < ${floors.defectRecall}`);

@@ -201,6 +201,13 @@ export function checkDocumentShown(rule: CheckOf<'document_shown'>, ev: Evidence
       missing.push(w.key);
     }
   }
+  // A document shown but unreadable and of unknown type may be one of the missing ones: not judgeable, not FAIL.
+  const unknown = missing.length ? docs.showings.filter((s) => s.type === 'other' && !s.label && !s.legible) : [];
+  if (missing.length && unknown.length) {
+    for (const s of unknown) evidence.push({ from: s.from, to: s.to, kind: 'document:unreadable', text: s.reason ?? 'not readable' });
+    const shown = unknown.map((s) => `${span(s.from, s.to)}: ${s.reason ?? 'not readable'}`).join('; ');
+    return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: not shown legibly: ${missing.join(', ')}; a document shown could not be read (${shown})`, evidence };
+  }
   if (missing.length) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: never shown: ${missing.join(', ')}`, evidence };
   if (unreadable.length) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: shown but not readable: ${unreadable.join('; ')}`, evidence };
   return { ruleId: rule.id, verdict: 'PASS', reason: `shown legibly: ${seen.join(', ')}`, evidence };

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(ffmpeg fonts-wqy-zenhei python3 python3-pip chromium)
+DEBIAN_PACKAGES=(ffmpeg fonts-wqy-zenhei python3 python3-pip chromium tesseract-ocr-chi-sim tesseract-ocr-eng)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

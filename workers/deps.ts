@@ -11,7 +11,7 @@ import { runFfprobe } from '../media/ffmpeg';
 import { loadRulebook } from '../rules/load';
 import { loadOverlays } from '../rules/overlays';
 import type { DocumentAnalyser, FaceAnalyser } from '../media/analyse-file';
-import { loadOcrEngine } from '../models/ocr';
+import { loadOcr } from '../models/ocr';
 import { MODELS } from '../models/registry';
 import { FaceDetector } from '../models/yunet';
 import { FaceEmbedder } from '../models/sface';
@@ -21,8 +21,8 @@ import { FasterWhisperEngine } from '../speech/faster-whisper';
 let documentAnalyser: Promise<DocumentAnalyser> | undefined;
 /** The OCR engine, loaded once per process on first use (a failed load is retried on the next call). */
 export function loadDocumentAnalyser(): Promise<DocumentAnalyser> {
-  documentAnalyser ??= loadOcrEngine()
-    .then((ocr) => ({ ocr, models: (['ppocr_det', 'ppocr_rec'] as const).map((m) => ({ name: MODELS[m].name, version: MODELS[m].version, sha256: MODELS[m].sha256 })) }))
+  // The engine is chosen by DUALQA_OCR_ENGINE (ppocr | tesseract).
+  documentAnalyser ??= loadOcr()
     .catch((err: unknown) => {
       documentAnalyser = undefined;
       throw err;

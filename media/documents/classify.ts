@@ -1,10 +1,11 @@
 // What a document is, from the text read off it. The keywords, their weights, the patterns and the layout
-// cues are data (a rulebook may replace DEFAULT_KEYWORD_TABLE), not code. Keywords match approximately —
+// cues are data (rules/documents/keywords-<version>.yaml, loaded by ./keywords.ts), not code. Keywords match approximately —
 // the best-matching stretch of the text within a few edits (OCR reads 明诚 as 明战) — and each class scores
 // the sum of its matched keywords' weights (scaled by how well they matched), plus its patterns and cues.
 // The best class wins if it reaches `minScore`; else the document is `other` (text, but nothing known).
 import type { DocumentType } from '../../lib/labelled';
 import { compact, findIdNumbers } from './fields';
+import { loadKeywordTable } from './keywords';
 
 export interface KeywordRule {
   text: string;
@@ -44,113 +45,8 @@ export interface KeywordTable {
   privateClasses: string[];
 }
 
-export const DEFAULT_KEYWORD_TABLE: KeywordTable = {
-  version: 'documents-keywords-1.0.0',
-  minScore: 2.5,
-  minSimilarity: 0.75,
-  exactUpTo: 3,
-  privateClasses: ['id_card', 'application_form'],
-  classes: [
-    {
-      type: 'agent_licence',
-      keywords: [
-        { text: '执业证', weight: 3 },
-        { text: '保险销售从业人员', weight: 2 },
-        { text: '执业证编号', weight: 1.5 },
-        { text: '执业区域', weight: 1 },
-        { text: '所属机构', weight: 1 },
-        { text: '展业证', weight: 3 },
-        { text: '资格证书', weight: 2 },
-        { text: '保险代理从业人员', weight: 2 },
-      ],
-      patterns: [{ name: 'licence_number', regex: '(编号|证号)[:：]?[0-9A-Z]{8,32}', weight: 1 }],
-      aspect: { min: 1.3, max: 2.0, weight: 0.5 },
-    },
-    {
-      type: 'agent_licence',
-      label: 'work_card',
-      keywords: [
-        { text: '工作证', weight: 3 },
-        { text: '工号', weight: 1 },
-      ],
-      aspect: { min: 0.5, max: 2.0, weight: 0.3 },
-    },
-    {
-      type: 'id_card',
-      keywords: [
-        { text: '公民身份号码', weight: 3 },
-        { text: '居民身份证', weight: 3 },
-        { text: '身份号码', weight: 1 },
-        { text: '签发机关', weight: 2 },
-        { text: '有效期限', weight: 0.5 },
-        { text: '民族', weight: 1 },
-        { text: '出生', weight: 0.5 },
-        { text: '住址', weight: 1 },
-        { text: '性别', weight: 0.5 },
-      ],
-      patterns: [{ name: 'id_number', regex: '\\d{17}[\\dX]', weight: 2, check: 'gb11643' }],
-      aspect: { min: 1.35, max: 1.85, weight: 0.5 },
-    },
-    {
-      type: 'risk_notice',
-      keywords: [
-        { text: '投保提示书', weight: 3 },
-        { text: '投保提示', weight: 1 },
-        { text: '风险提示书', weight: 2 },
-        { text: '不是存款', weight: 1 },
-        { text: '犹豫期', weight: 0.5 },
-        { text: '如实告知', weight: 0.5 },
-      ],
-      aspect: { min: 0.5, max: 1.0, weight: 0.3 },
-    },
-    {
-      type: 'policy_terms',
-      keywords: [
-        { text: '保险条款', weight: 3 },
-        { text: '保险合同构成', weight: 1.5 },
-        { text: '投保范围', weight: 1 },
-        { text: '保险期间', weight: 1 },
-        { text: '保险责任', weight: 1 },
-        { text: '现金价值', weight: 0.5 },
-        { text: '第一条', weight: 0.5 },
-      ],
-      aspect: { min: 0.5, max: 1.0, weight: 0.3 },
-    },
-    {
-      type: 'exclusions',
-      keywords: [
-        { text: '免责条款', weight: 3 },
-        { text: '免除责任', weight: 1.5 },
-        { text: '责任免除', weight: 1.5 },
-        { text: '不承担给付', weight: 1.5 },
-        { text: '不承担', weight: 0.5 },
-        { text: '故意', weight: 0.5 },
-        { text: '酒后驾驶', weight: 0.5 },
-      ],
-      aspect: { min: 0.5, max: 1.0, weight: 0.3 },
-    },
-    {
-      type: 'other',
-      label: 'application_form',
-      keywords: [
-        { text: '投保单', weight: 3 },
-        { text: '投保人签名', weight: 0.5 },
-        { text: '被保险人', weight: 1 },
-        { text: '交费期间', weight: 1 },
-        { text: '年交保费', weight: 1 },
-        { text: '风险提示语句抄录', weight: 2 },
-      ],
-    },
-    {
-      type: 'other',
-      label: 'product_brochure',
-      keywords: [
-        { text: '产品说明书', weight: 3 },
-        { text: '利益演示', weight: 1.5 },
-      ],
-    },
-  ],
-};
+/** The table the classifier uses unless told otherwise: rules/documents/keywords-1.0.0.yaml, validated on load. */
+export const DEFAULT_KEYWORD_TABLE: KeywordTable = loadKeywordTable().table;
 
 export interface Classification {
   type: DocumentType;

@@ -434,7 +434,8 @@ class FakeOcr implements OcrEngineLike {
 
 async function readClock(durationS: number, clock: (t: number) => string | null, config: Partial<ClockConfig> = {}, fps = 4) {
   const ocr = new FakeOcr(fps, clock);
-  const reader = new ClockReader(ocr, { ...DEFAULT_CLOCK_CONFIG, ...config });
+  // The reader's logic is tested at a reading every 2 s (the default spacing is a cost setting).
+  const reader = new ClockReader(ocr, { ...DEFAULT_CLOCK_CONFIG, everyS: 2, ...config });
   for (let i = 0; i < durationS * fps; i++) await reader.onFrame(clockFrame(i, fps));
   return { summary: reader.finish(), calls: ocr.calls };
 }
@@ -563,7 +564,8 @@ async function runPass(order: 'grey-first' | 'colour-first', facts: MediaFacts =
   const ocr = new FakeOcr(fps, steady(60, 30), documentLines);
   // The synthetic print is finer than real print: its blurred card (sharpness ≈ 600) is under a floor of 1000 here.
   const legibility = { ...DEFAULT_DOCUMENT_PASS_CONFIG.legibility, minSharpness: 1000 };
-  const config = { ...DEFAULT_DOCUMENT_PASS_CONFIG, fps, legibility, hashKey: 'k', expected: { agentName: '王丽华', licenceNo: '0201320106588021' } };
+  const clock = { ...DEFAULT_DOCUMENT_PASS_CONFIG.clock, everyS: 2 };
+  const config = { ...DEFAULT_DOCUMENT_PASS_CONFIG, fps, legibility, clock, hashKey: 'k', expected: { agentName: '王丽华', licenceNo: '0201320106588021' } };
   const pass = documentPass(facts, ocr, config);
   const [selectTap, ocrTap] = pass.videoTaps;
   for (let i = 0; selectTap && ocrTap && i < 36 * fps; i++) {

@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 
 import { CASES, casePlan, generateCase, topLevelBoxes, type CaseName, type GeneratedCase } from '../../fixtures/generate';
 import { isValidIdNumber, makeIdNumber } from '../../fixtures/idcard';
-import { SPEECH_DIR, labelsFor, speechManifest, type Plan } from '../../fixtures/plan';
-import { PERSONAS } from '../../fixtures/scene';
+import { ILLEGIBLE_BLUR_PX, SPEECH_DIR, labelsFor, speechManifest, type DocLook, type Plan } from '../../fixtures/plan';
+import { PERSONAS, agentOf, customerOf } from '../../fixtures/scene';
 import { STEP_IDS, labelsSchema, sidecarSchema, type Labels, type StepId, type Verdict } from '../../lib/labelled';
 import { FfmpegError, runFfmpegToBuffer, runFfprobe } from '../../media/ffmpeg';
 
@@ -159,6 +159,14 @@ describe('fixture labels (all cases, no rendering)', () => {
         // What the agent or customer says (or leaves out) fails exactly one speech step; nothing else.
         assert.deepEqual(STEP_IDS.filter((id) => labels.steps[id] !== 'PASS'), [SPEECH_CASES[name as keyof typeof SPEECH_CASES]]);
         assert.deepEqual(labels.defects, []);
+      } else if (name === 'hard_documents' || name === 'blurred_exclusions') {
+        // Hard document handling: uncut, everyone in view; only an unreadable document keeps a step from PASS.
+        assert.equal(labels.defects.length, 0);
+        assert.deepEqual(
+          STEP_IDS.filter((id) => labels.steps[id] !== 'PASS'),
+          name === 'blurred_exclusions' ? ['documents_shown'] : [],
+        );
+        if (name === 'blurred_exclusions') assert.equal(labels.steps.documents_shown, 'CANNOT_JUDGE');
       } else if (name === 'zero_bytes') {
         assert.ok(verdicts.every((v) => v === 'CANNOT_JUDGE'));
         assert.deepEqual(labels.defects, [{ type: 'unreadable' }]);
@@ -193,6 +201,21 @@ describe('fixture labels (all cases, no rendering)', () => {
       spliced.defects.map((d) => d.type),
       ['cut', 'clock_jump'],
     );
+  });
+
+  it('document truths: hard handling within the issue\'s bounds, numbers labelled, unreadable cards marked', () => {
+    const hard = labelsFor(casePlan('hard_documents'));
+    const looks = hard.documents.map((d) => (d as { look?: DocLook }).look);
+    assert.ok(looks.every((l) => l && Math.abs(l.rotateDeg ?? 0) > 0 && Math.abs(l.rotateDeg ?? 0) <= 10), 'every card tilted, by at most 10°');
+    assert.ok(looks.some((l) => l?.cover?.by === 'thumb') && looks.some((l) => l?.cover?.by === 'paper') && looks.some((l) => (l?.blurPx ?? 0) > 0));
+    assert.ok(hard.documents.some((d) => d.to - d.from <= 2.01), 'one card held only 2 s');
+    assert.ok(hard.documents.every((d) => (d as { legible?: boolean }).legible === undefined), 'all readable');
+    const numbers = Object.fromEntries(hard.documents.filter((d) => 'number' in d).map((d) => [d.type, (d as { number?: string }).number]));
+    assert.deepEqual(numbers, { agent_licence: agentOf('agentA').licenceNo, id_card: customerOf('custC').idNumber });
+    const blurred = labelsFor(casePlan('blurred_exclusions'));
+    const unreadable = blurred.documents.filter((d) => (d as { legible?: boolean }).legible === false);
+    assert.deepEqual(unreadable.map((d) => d.type), ['exclusions']);
+    assert.ok(((unreadable[0] as { look?: DocLook }).look?.blurPx ?? 0) >= ILLEGIBLE_BLUR_PX);
   });
 
   it('face-presence truths: who is seen when', () => {
