@@ -20,7 +20,7 @@ import { ensureTools, type StackHandle } from '../../stack';
 import { openTestStack, type TestStack } from '../helpers/test-stack';
 import { tempDir } from '../helpers/media';
 import { evaluateFolder } from '../../eval/run';
-import { runRejudge } from '../../lib/rejudge';
+import { runReanalyse, runRejudge } from '../../lib/rejudge';
 import { formatFigures } from '../../eval/format';
 import { belowFloors, type Floors } from '../../eval/metrics';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
@@ -244,6 +244,27 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 2
     assert.equal(stepOf(latest, 'coframing').verdict, 'CANNOT_JUDGE');
     const again = await runRejudge(client, { rulebook: 'cn-national@1.0.0' });
     assert.equal(again.rejudged, 0, 'nothing to do when every latest report already used that rulebook');
+  });
+
+  it('reanalyse --analyser speech: the speech analysis runs again, its new evidence beside the old, a new revision judged with it', async () => {
+    const first = await inspectKey('it/missing_cooling.mp4');
+    const id = first.report.recordingId;
+    const oldKey = first.report.evidenceKeys.speech!;
+    assert.ok(oldKey, 'the inspection stored speech evidence');
+    const revisionsBefore = (await reportRevisions(id)).length;
+    const result = await runReanalyse(client, { analyser: 'speech', recordingIds: [id] });
+    assert.equal(result.reanalysed.length, 1, JSON.stringify(result));
+    const done = result.reanalysed[0]!;
+    assert.equal(done.previousKey, oldKey);
+    assert.ok(done.evidenceKey && done.evidenceKey !== oldKey, `new key ${done.evidenceKey}`);
+    assert.ok(await getJson(reader, stack.info.buckets.analyses, oldKey), 'the old evidence is kept');
+    const after = await reportRevisions(id);
+    assert.equal(after.length, revisionsBefore + 1);
+    const latest = (await getJson<Report>(reader, stack.info.buckets.reports, `${id}/r${done.revision}/report.json`))!;
+    assert.equal(latest.evidenceKeys.speech, done.evidenceKey);
+    assert.deepEqual(validateReport(latest), []);
+    // The same engine on the same audio reaches the same verdict on the step it decides.
+    assert.equal(stepOf(latest, 'explanation').verdict, stepOf(first.report, 'explanation').verdict);
   });
 
   it('a worker SIGKILLed mid-analysis: a new worker finishes, with exactly one report', async () => {
