@@ -59,7 +59,7 @@ describe('hostile inputs (real Temporal + SeaweedFS, worker process)', { timeout
       const kind = HOSTILE.find((k) => k.name === 'spaces in the name')!;
       const file = await kind.make(fs.mkdtempSync(path.join(root, 'm-')));
       await uploader.fPutObject(stack.info.buckets.recordings, 'h/model-missing.mp4', file, {});
-      worker = startWorkerProcess(stack.info, path.join(root, 'worker-orch'), 'orchestration');
+      worker = startWorkerProcess(stack.info, path.join(root, 'worker-orch'), 'orchestration,speech');
       const result = await (await startInspection(client, reader, { bucket: stack.info.buckets.recordings, key: 'h/model-missing.mp4' })).result();
       const report = (await getJson<Report>(reader, stack.info.buckets.reports, result.reportKey))!;
       const coframing = report.steps.find((s) => s.id === 'coframing')!;

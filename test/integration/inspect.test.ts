@@ -271,7 +271,7 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 2
     await worker?.stop();
     worker = undefined;
     const media = startWorkerProcess(stack.info, path.join(root, 'worker-media-1'), 'media');
-    const orchestration = startWorkerProcess(stack.info, path.join(root, 'worker-orch'), 'orchestration');
+    const orchestration = startWorkerProcess(stack.info, path.join(root, 'worker-orch'), 'orchestration,speech');
     try {
       // A longer recording so the analysis is surely running when the worker dies.
       const g = generated.get('compliant_onsite')!;

@@ -31,7 +31,7 @@ describe('worker Prometheus metrics (DUALQA_METRICS_PORT)', { timeout: 5 * 60_00
   before(async () => {
     t = await openTestStack('metrics', root);
     port = await freePort();
-    worker = startWorkerProcess(t.stack.info, path.join(root, 'worker'), 'orchestration,media', { DUALQA_METRICS_PORT: String(port) });
+    worker = startWorkerProcess(t.stack.info, path.join(root, 'worker'), 'orchestration,media,speech', { DUALQA_METRICS_PORT: String(port) });
   });
 
   after(async () => {

@@ -45,7 +45,7 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
   before(async () => {
     ts = await openTestStack('review', root);
     initSigningKey(keyFile);
-    worker = startWorkerProcess(ts.stack.info, path.join(root, 'worker'), 'orchestration,media', { DUALQA_SIGNING_KEY: keyFile });
+    worker = startWorkerProcess(ts.stack.info, path.join(root, 'worker'), 'orchestration,media,speech', { DUALQA_SIGNING_KEY: keyFile });
     const buckets = ts.stack.info.buckets;
     for (const name of ['black_run', 'audio_only'] as const) {
       const g = await generateCase(name, path.join(root, 'fixtures'), { height: 360 });
