@@ -25,6 +25,12 @@ export interface SpeechAnalysisOptions {
   onProgress?: (stage: string) => void;
 }
 
+/**
+ * Below this signal-to-noise ratio a statement not heard may still have been said: bench/speech-robustness
+ * measured Whisper base's CER 17 % clean, 20 % at 20 dB, 36 % at 10 dB (a said statement then missed).
+ */
+const MIN_SNR_DB = 15;
+
 /** A statement heard this well needs no forced alignment. */
 const CLEARLY_HEARD = 0.9;
 /** Windows per statement scored when the transcript misses it: bounds the cost on long recordings. */
@@ -100,9 +106,14 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
     const weighted = segments.reduce((s, seg) => s + seg.avgLogProb * (seg.to - seg.from), 0);
     const meanLogProb = transcribedS > 0 ? round(weighted / transcribedS) : null;
     const transcribedShare = speechS > 0 ? round(Math.min(1, transcribedS / speechS)) : null;
+    const snrDb = raw.snrDb ?? null;
     const poor =
       speechS < 1
         ? 'no speech was heard'
+        : snrDb === null && speechS > 0.85 * raw.durationS
+          ? 'voice activity is heard almost everywhere (noise or music under the speech): too noisy to be sure what was not said'
+          : snrDb !== null && snrDb < MIN_SNR_DB
+          ? `the speech is only ${snrDb} dB above the background noise (< ${MIN_SNR_DB} dB): too noisy to be sure what was not said`
         : meanLogProb !== null && meanLogProb < -0.9
           ? `the recognizer is unsure of what it heard (mean log-probability ${meanLogProb})`
           : transcribedShare !== null && transcribedShare < 0.5
@@ -150,7 +161,7 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
       speechS: round(speechS, 2),
       segments,
       dropped,
-      quality: { status: poor ? 'poor' : 'ok', ...(poor ? { reason: poor } : {}), meanLogProb, transcribedShare },
+      quality: { status: poor ? 'poor' : 'ok', ...(poor ? { reason: poor } : {}), meanLogProb, transcribedShare, snrDb },
       values,
       // Verification texts may carry a sidecar number: keep only texts without long digit runs.
       verification: verification.filter((v) => !/[零一二三四五六七八九]{8,}/.test(normalizeForMatch(v.text))),

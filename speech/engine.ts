@@ -26,6 +26,8 @@ export interface RawTranscript {
   /** Voice activity (silero VAD): where someone speaks, whatever was recognised. */
   speech: { from: number; to: number }[];
   durationS: number;
+  /** Speech power over the noise floor between utterances, dB (null when there is not enough of either). */
+  snrDb?: number | null;
   language: string;
   languageProbability: number;
 }

@@ -31,6 +31,22 @@ def read_pcm(path: str) -> np.ndarray:
     return np.fromfile(path, dtype=np.int16).astype(np.float32) / 32768.0
 
 
+def snr_db(audio: np.ndarray, regions: list) -> float | None:
+    """Speech power (inside voice activity) over the noise floor (outside it), in dB; None without both."""
+    mask = np.zeros(len(audio), dtype=bool)
+    for r in regions:
+        mask[r["start"] : r["end"]] = True
+    speech, rest = audio[mask], audio[~mask]
+    if len(speech) < SAMPLE_RATE or len(rest) < SAMPLE_RATE // 2:
+        return None
+    noise = float(np.mean(rest.astype(np.float64) ** 2))
+    power = float(np.mean(speech.astype(np.float64) ** 2))
+    if noise <= 1e-12:
+        return 99.0
+    # Speech regions hold noise too: subtract it so a pure-noise recording reads about 0 dB, not 3.
+    return round(10 * math.log10(max(power - noise, 1e-12) / noise), 1)
+
+
 class Engine:
     def __init__(self, model_dir: str, threads: int) -> None:
         from faster_whisper import WhisperModel
@@ -84,6 +100,7 @@ class Engine:
                 }
             )
         return {
+            "snrDb": snr_db(audio, regions),
             "segments": out,
             "speech": [{"from": round(r["start"] / SAMPLE_RATE, 3), "to": round(r["end"] / SAMPLE_RATE, 3)} for r in regions],
             "language": info.language,
