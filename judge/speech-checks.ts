@@ -142,13 +142,16 @@ export function checkNoMisleadingTalk(rule: CheckOf<'no_misleading_talk'>, ev: E
   }
   if (hits.length) {
     hits.sort((a, b) => a.from - b.from);
+    if (speech.quality.status === 'poor') {
+      return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: possibly ${hits.map((h) => `${h.text} at ${h.from.toFixed(1)} s`).join('; ')} — but the audio is too poor to be sure (${speech.quality.reason})`, evidence: hits };
+    }
     return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: ${hits.map((h) => `${h.text} at ${h.from.toFixed(1)} s`).join('; ')}`, evidence: hits };
   }
   if (speech.quality.status === 'poor') return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: the audio is too poor to be sure (${speech.quality.reason})`, evidence: [] };
   return { ruleId: rule.id, verdict: 'PASS', reason: `none of ${rule.phrases.length} misleading phrases heard`, evidence: [] };
 }
 
-export function checkCustomerAnswers(rule: CheckOf<'customer_answers'>, ev: EvidenceSet): RuleOutcome {
+function answersOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet): RuleOutcome {
   const problem = speechProblem(rule.id, rule.says, ev);
   if (problem) return problem;
   const speech = ev.speech as SpeechEvidence;
@@ -198,4 +201,15 @@ export function checkCustomerAnswers(rule: CheckOf<'customer_answers'>, ev: Evid
   if (replyText) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply “${replyText}” is not an affirmative answer`, evidence };
   if (noScore && noScore.score >= rule.minScore) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply at ${span(region.from, region.to)} fits a negation or filler, not an affirmative (score ${noScore.score.toFixed(3)})`, evidence };
   return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: the reply at ${span(region.from, region.to)} could not be understood`, evidence };
+}
+
+/** On audio too poor to judge, what the transcript seems to show is not enough to FAIL: CANNOT_JUDGE, evidence kept. */
+function unsureOnPoorAudio(outcome: RuleOutcome, ev: EvidenceSet): RuleOutcome {
+  const quality = ev.speech?.quality;
+  if (outcome.verdict !== 'FAIL' || quality?.status !== 'poor' || !ev.speech?.audio) return outcome;
+  return { ...outcome, verdict: 'CANNOT_JUDGE', reason: `${outcome.reason} — but the audio is too poor to be sure (${quality.reason ?? 'poor'})` };
+}
+
+export function checkCustomerAnswers(rule: CheckOf<'customer_answers'>, ev: EvidenceSet): RuleOutcome {
+  return unsureOnPoorAudio(answersOutcome(rule, ev), ev);
 }

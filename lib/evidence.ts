@@ -122,7 +122,7 @@ export interface SpeechEvidence extends EvidenceHeader {
   /** Simplified characters; runs of 8+ digits masked. */
   segments: import('../speech/transcript').TranscriptSegment[];
   dropped: import('../speech/transcript').DroppedSegment[];
-  quality: { status: 'ok' | 'poor'; reason?: string; meanLogProb: number | null; transcribedShare: number | null; snrDb?: number | null };
+  quality: { status: 'ok' | 'poor'; reason?: string; meanLogProb: number | null; transcribedShare: number | null; snrDb?: number | null; scriptCoverage?: number };
   /** Values said that only the sidecar can check (e.g. the licence number), checked at analysis time. */
   values: Partial<Record<'licence' | 'agentName', { expected: 'exact' | 'near' | 'absent'; from?: number; to?: number; readRate?: number }>>;
   /** Forced-alignment scores of expected texts in windows from `from` (~0.005 unsaid, 0.05–0.3 said). */

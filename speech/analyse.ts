@@ -31,6 +31,9 @@ export interface SpeechAnalysisOptions {
  */
 const MIN_SNR_DB = 15;
 
+/** Share of the script's statements the transcript must hold before an absence is believed (espeak-ng speech, CER 90 %, held few). */
+const MIN_SCRIPT_COVERAGE = 0.5;
+
 /** A statement heard this well needs no forced alignment. */
 const CLEARLY_HEARD = 0.9;
 /** Windows per statement scored when the transcript misses it: bounds the cost on long recordings. */
@@ -129,6 +132,17 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
       if (template && opts.values[name]) values[name] = checkValue(rawStream, template, opts.values, name);
     }
 
+    // How much of the known script the transcript holds: little, over plenty of speech, means the recognizer
+    // did not understand it (robotic or accented speech, a bad line), not that nothing was said.
+    const groups = opts.expected.statements;
+    const heardGroups = groups.filter((alts) => (bestPhrase(rawStream, alts, 0, opts.values)?.readRate ?? 0) >= 0.85).length;
+    const coverage = groups.length ? heardGroups / groups.length : null;
+    const unintelligible =
+      !poor && coverage !== null && groups.length >= 4 && speechS >= 20 && coverage < MIN_SCRIPT_COVERAGE
+        ? `only ${heardGroups} of ${groups.length} expected statements are recognisable in ${Math.round(speechS)} s of speech: the speech is too unclear to the recognizer to be sure what was not said`
+        : undefined;
+    const quality = poor ?? unintelligible;
+
     t = Date.now();
     opts.onProgress?.('verify');
     const requests: ScoreRequest[] = [];
@@ -161,7 +175,7 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
       speechS: round(speechS, 2),
       segments,
       dropped,
-      quality: { status: poor ? 'poor' : 'ok', ...(poor ? { reason: poor } : {}), meanLogProb, transcribedShare, snrDb },
+      quality: { status: quality ? 'poor' : 'ok', ...(quality ? { reason: quality } : {}), meanLogProb, transcribedShare, snrDb, ...(coverage !== null ? { scriptCoverage: round(coverage) } : {}) },
       values,
       // Verification texts may carry a sidecar number: keep only texts without long digit runs.
       verification: verification.filter((v) => !/[零一二三四五六七八九]{8,}/.test(normalizeForMatch(v.text))),

@@ -180,6 +180,16 @@ describe('speech rule checks', () => {
     assert.equal(verdict([[75, 78, '请您在投保单上签名']]), 'FAIL'); // nothing said within the window
   });
 
+  it('never FAILs a reply or a misleading phrase on audio too poor to trust: CANNOT_JUDGE with the evidence', () => {
+    const ask = rule({ check: 'customer_answers', label: '是否清楚', question: ['以上内容您是否清楚'] });
+    const poor = { status: 'poor' as const, reason: 'noisy', meanLogProb: -1.1, transcribedShare: 0.6 };
+    const out = checkCustomerAnswers(ask, { speech: speechEvidence([[60, 62, '以上内容您是否清楚'], [62.6, 63.4, '不清楚']], { quality: poor }) });
+    assert.equal(out.verdict, 'CANNOT_JUDGE', out.reason);
+    assert.match(out.reason, /negation/);
+    const misleading = rule({ check: 'no_misleading_talk', phrases: ['保本'] });
+    assert.equal(checkNoMisleadingTalk(misleading, { speech: speechEvidence([[40, 44, '这个产品保本']], { quality: poor }) }).verdict, 'CANNOT_JUDGE');
+  });
+
   it('requires both parties in frame during the reply when asked to', () => {
     const ask = rule({ check: 'customer_answers', label: '是否清楚', question: ['以上内容您是否清楚'], faces: 2 });
     const speech = speechEvidence([[60, 62, '以上内容您是否清楚'], [62.6, 63.1, '清楚']]);
