@@ -71,7 +71,7 @@ async function reportRevisions(recordingId: string): Promise<string[]> {
 
 const stepOf = (r: Report, id: string) => r.steps.find((s) => s.id === id)!;
 
-describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 20 * 60_000 }, () => {
+describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 45 * 60_000 }, () => {
   before(async () => {
     testStack = await openTestStack('it', root);
     ({ stack, client, uploader, reader } = testStack);
@@ -277,7 +277,7 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 2
       const g = generated.get('compliant_onsite')!;
       const long = path.join(root, 'long.mkv');
       const { runFfmpeg } = await import('../../media/ffmpeg');
-      await runFfmpeg(['-stream_loop', '5', '-i', g.media, '-c', 'copy', long]);
+      await runFfmpeg(['-stream_loop', '3', '-i', g.media, '-c', 'copy', long]);
       const key = 'it/killed-worker.mkv';
       await upload(long, key);
       const started = await startInspection(client, reader, { bucket: stack.info.buckets.recordings, key });
