@@ -2,9 +2,8 @@
 // again on the pinned recording version, its new evidence is written beside the old (a new key, the old
 // one kept), and the recording is judged and reported again from the prior evidence with that one
 // analyser's part replaced. The activities here are the two ends; the analyser itself is the usual one.
-import { getJson } from '../lib/object-store';
 import type { EvidenceKeys } from '../lib/evidence';
-import type { Report } from '../report/types';
+import { latestReport, reportedFailures } from '../report/latest';
 import type { ActivityDeps } from './deps';
 import { createJudgeActivities } from './judge';
 import { createReportActivities } from './report';
@@ -29,26 +28,14 @@ export interface FinishReanalysisInput {
   inspection: { workflowId: string; runId: string };
 }
 
-const FAILURE_STAGES = new Set(['integrity', 'faces', 'documents', 'speech']);
-
 export function createReanalyseActivities(deps: ActivityDeps) {
   const judging = createJudgeActivities(deps);
   const reporting = createReportActivities(deps);
 
-  async function latestReport(recordingId: string): Promise<{ report: Report; revision: number } | null> {
-    let best = 0;
-    for await (const item of deps.s3.listObjectsV2(deps.buckets.reports, `${recordingId}/r`, true) as AsyncIterable<{ name?: string }>) {
-      const m = item.name?.match(/\/r(\d+)\/report\.json$/);
-      if (m) best = Math.max(best, Number(m[1]));
-    }
-    const report = best ? await getJson<Report>(deps.s3, deps.buckets.reports, `${recordingId}/r${best}/report.json`) : null;
-    return report ? { report, revision: best } : null;
-  }
-
   return {
     /** What the latest report says about a recording: the pinned version to analyse and the evidence it rests on. */
     async prepareReanalysis(input: { recordingId: string }): Promise<ReanalysisTarget | null> {
-      const latest = await latestReport(input.recordingId);
+      const latest = await latestReport(deps.s3, deps.buckets.reports, input.recordingId);
       if (!latest) return null;
       const { report } = latest;
       return {
@@ -58,7 +45,7 @@ export function createReanalyseActivities(deps: ActivityDeps) {
         versionId: report.recording.versionId,
         sha256: report.recording.sha256,
         evidenceKeys: Object.fromEntries(Object.entries(report.evidenceKeys).filter(([k]) => k !== 'judgement')),
-        failures: Object.fromEntries(report.problems.filter((p) => FAILURE_STAGES.has(p.stage)).map((p) => [p.stage, p.message])),
+        failures: reportedFailures(report),
         revision: latest.revision,
       };
     },

@@ -5,7 +5,7 @@ import { Context } from '@temporalio/activity';
 import { getJson } from '../lib/object-store';
 import type { EvidenceKeys, IngestEvidence } from '../lib/evidence';
 import { applyOverlays } from '../rules/overlays';
-import type { Report } from '../report/types';
+import { latestReport, reportedFailures } from '../report/latest';
 import type { ActivityDeps } from './deps';
 import { createJudgeActivities } from './judge';
 import { createReportActivities } from './report';
@@ -27,9 +27,6 @@ export interface RejudgeBatchResult {
   missing: string[];
   verdictChanges: { recordingId: string; from: string; to: string }[];
 }
-
-/** Analyses that can fail and be named in a report's problems (the others are findings, not failures). */
-const FAILURE_STAGES = new Set(['integrity', 'faces', 'documents', 'speech']);
 
 export function createRejudgeActivities(deps: ActivityDeps) {
   const judging = createJudgeActivities(deps);
@@ -60,7 +57,7 @@ export function createRejudgeActivities(deps: ActivityDeps) {
       const result: RejudgeBatchResult = { rejudged: 0, unchanged: 0, missing: [], verdictChanges: [] };
       for (const recordingId of input.recordingIds) {
         Context.current().heartbeat({ recordingId });
-        const prior = await latestReport(recordingId);
+        const prior = (await latestReport(deps.s3, deps.buckets.reports, recordingId))?.report;
         if (!prior) {
           result.missing.push(recordingId);
           continue;
@@ -73,7 +70,7 @@ export function createRejudgeActivities(deps: ActivityDeps) {
         }
         const started = Date.now();
         const evidenceKeys = Object.fromEntries(Object.entries(prior.evidenceKeys).filter(([k]) => k !== 'judgement')) as EvidenceKeys;
-        const failures = Object.fromEntries(prior.problems.filter((p) => FAILURE_STAGES.has(p.stage)).map((p) => [p.stage, p.message]));
+        const failures = reportedFailures(prior);
         const judged = await judging.judgeRecording({ recordingId, evidenceKeys, failures, rulebook: input.rulebook });
         const written = await reporting.writeReport({
           recordingId,
@@ -89,14 +86,4 @@ export function createRejudgeActivities(deps: ActivityDeps) {
       return result;
     },
   };
-
-  async function latestReport(recordingId: string): Promise<Report | null> {
-    let best = 0;
-    const stream = deps.s3.listObjectsV2(deps.buckets.reports, `${recordingId}/r`, true);
-    for await (const item of stream as AsyncIterable<{ name?: string }>) {
-      const m = item.name?.match(/\/r(\d+)\/report\.json$/);
-      if (m) best = Math.max(best, Number(m[1]));
-    }
-    return best ? getJson<Report>(deps.s3, deps.buckets.reports, `${recordingId}/r${best}/report.json`) : null;
-  }
 }
