@@ -158,6 +158,7 @@ export function createMediaActivities(deps: ActivityDeps) {
           defectTypes: [...new Set(evidence.defects.map((d) => d.type))],
         };
       } finally {
+        beat.stop();
         // The scratch copy is ours; the original stays untouched in the recordings bucket.
         await fs.rm(dir, { recursive: true, force: true });
       }

@@ -77,6 +77,7 @@ export function createSpeechActivities(deps: ActivityDeps) {
           expected,
           values: await sidecarValues(input.recordingId, input.bucket),
           analyserVersion: deps.versions.dualqa,
+          audioLayout: { streams: probe.facts.audioStreams, channels: probe.facts.audio?.channels ?? 1 },
           signal: beat.signal,
           onProgress: (s) => {
             stage = s;

@@ -1,7 +1,7 @@
 // Ingest: pin the recording version, hash it (streamed), read and validate its sidecar, and store the
 // facts as analyses/<recordingId>/ingest.json.
 import { ApplicationFailure } from '@temporalio/activity';
-import { heartbeater } from '../lib/heartbeat';
+import { heartbeater, type Beat } from '../lib/heartbeat';
 import { recordingIdOf, normaliseEtag } from '../lib/ids';
 import { getJson, isNotFound, putJson, sha256OfObject } from '../lib/object-store';
 import { EVIDENCE_SCHEMA_VERSION, type IngestEvidence } from '../lib/evidence';
@@ -65,48 +65,56 @@ export function createIngestActivities(deps: ActivityDeps) {
   return {
     async ingestRecording(input: IngestInput): Promise<IngestResult> {
       const beat = heartbeater();
-      let stat;
       try {
-        stat = await deps.s3.statObject(input.bucket, input.key, input.versionId ? { versionId: input.versionId } : {});
-      } catch (err) {
-        if (isNotFound(err)) throw ApplicationFailure.nonRetryable(`recording not found: ${input.bucket}/${input.key}`, FAILURE.badInput);
-        throw err;
+        return await ingest(input, beat);
+      } finally {
+        beat.stop();
       }
-      const etag = normaliseEtag(stat.etag);
-      if (input.etag && normaliseEtag(input.etag) !== etag && !input.versionId) {
-        throw ApplicationFailure.nonRetryable(
-          `the object under ${input.key} changed since the inspection was started (ETag ${etag}, expected ${normaliseEtag(input.etag)})`,
-          FAILURE.badInput,
-        );
-      }
-      const versionId = stat.versionId && stat.versionId !== 'null' ? stat.versionId : null;
-      const recordingId = recordingIdOf(input.bucket, input.key, versionId ?? etag);
-      const ref = { bucket: input.bucket, key: input.key, versionId };
-      const { sha256, bytes } = await sha256OfObject(deps.s3, ref, (b) => beat({ stage: 'hash', bytes: b }), beat.signal);
-      const sidecar = await readSidecar(input.bucket, input.key);
-      const evidence: IngestEvidence = {
-        kind: 'ingest',
-        schemaVersion: EVIDENCE_SCHEMA_VERSION,
-        recordingId,
-        analyser: INGEST_ANALYSER,
-        createdAt: new Date().toISOString(),
-        recording: {
-          bucket: input.bucket,
-          key: input.key,
-          versionId,
-          etag,
-          sizeBytes: bytes,
-          sha256,
-          lastModified: stat.lastModified.toISOString(),
-          contentType: (stat.metaData['content-type'] as string | undefined) ?? null,
-        },
-        sidecar,
-      };
-      const ingestKey = `${recordingId}/ingest.json`;
-      await putJson(deps.s3, deps.buckets.analyses, ingestKey, evidence);
-      deps.logger.info({ recordingId, sizeBytes: bytes, sidecar: sidecar.status }, 'ingested');
-      const agentPhotoKey = sidecar.status === 'ok' ? sidecar.meta.agent?.photoKey : undefined;
-      return { recordingId, bucket: input.bucket, key: input.key, versionId, etag, sizeBytes: bytes, sha256, ingestKey, sidecarStatus: sidecar.status, ...(agentPhotoKey ? { agentPhotoKey } : {}) };
     },
   };
+
+  async function ingest(input: IngestInput, beat: Beat): Promise<IngestResult> {
+    let stat;
+    try {
+      stat = await deps.s3.statObject(input.bucket, input.key, input.versionId ? { versionId: input.versionId } : {});
+    } catch (err) {
+      if (isNotFound(err)) throw ApplicationFailure.nonRetryable(`recording not found: ${input.bucket}/${input.key}`, FAILURE.badInput);
+      throw err;
+    }
+    const etag = normaliseEtag(stat.etag);
+    if (input.etag && normaliseEtag(input.etag) !== etag && !input.versionId) {
+      throw ApplicationFailure.nonRetryable(
+        `the object under ${input.key} changed since the inspection was started (ETag ${etag}, expected ${normaliseEtag(input.etag)})`,
+        FAILURE.badInput,
+      );
+    }
+    const versionId = stat.versionId && stat.versionId !== 'null' ? stat.versionId : null;
+    const recordingId = recordingIdOf(input.bucket, input.key, versionId ?? etag);
+    const ref = { bucket: input.bucket, key: input.key, versionId };
+    const { sha256, bytes } = await sha256OfObject(deps.s3, ref, (b) => beat({ stage: 'hash', bytes: b }), beat.signal);
+    const sidecar = await readSidecar(input.bucket, input.key);
+    const evidence: IngestEvidence = {
+      kind: 'ingest',
+      schemaVersion: EVIDENCE_SCHEMA_VERSION,
+      recordingId,
+      analyser: INGEST_ANALYSER,
+      createdAt: new Date().toISOString(),
+      recording: {
+        bucket: input.bucket,
+        key: input.key,
+        versionId,
+        etag,
+        sizeBytes: bytes,
+        sha256,
+        lastModified: stat.lastModified.toISOString(),
+        contentType: (stat.metaData['content-type'] as string | undefined) ?? null,
+      },
+      sidecar,
+    };
+    const ingestKey = `${recordingId}/ingest.json`;
+    await putJson(deps.s3, deps.buckets.analyses, ingestKey, evidence);
+    deps.logger.info({ recordingId, sizeBytes: bytes, sidecar: sidecar.status }, 'ingested');
+    const agentPhotoKey = sidecar.status === 'ok' ? sidecar.meta.agent?.photoKey : undefined;
+    return { recordingId, bucket: input.bucket, key: input.key, versionId, etag, sizeBytes: bytes, sha256, ingestKey, sidecarStatus: sidecar.status, ...(agentPhotoKey ? { agentPhotoKey } : {}) };
+  }
 }

@@ -78,7 +78,7 @@ function facesDuring(ev: EvidenceSet, s: Span, need: number, what: string): { ve
 
 export function checkStatementSaid(rule: CheckOf<'statement_said'>, ev: EvidenceSet): RuleOutcome {
   const problem = speechProblem(rule.id, rule.says, ev);
-  if (problem) return problem;
+  if (problem) return rule.advisory ? { ...problem, applies: false, verdict: 'CANNOT_JUDGE', reason: `not applied: ${problem.reason}` } : problem;
   const speech = ev.speech as SpeechEvidence;
   const values = sidecarValues(ev);
   const heard = bestPhrase(streamOf(speech), rule.phrases, rule.minReadRate, values);
@@ -90,6 +90,8 @@ export function checkStatementSaid(rule: CheckOf<'statement_said'>, ev: Evidence
     const v = verifiedScore(speech, texts);
     if (v && v.score >= rule.minScore) {
       found = { from: v.from, to: v.from, text: texts[0] ?? rule.label, how: `not in the transcript, but verified against the audio from ${v.from.toFixed(1)} s (forced-alignment score ${v.score.toFixed(3)} ≥ ${rule.minScore})` };
+    } else if (rule.advisory) {
+      return { ruleId: rule.id, applies: false, verdict: 'CANNOT_JUDGE', reason: `not applied: “${rule.label}” not heard (advisory: its absence fails nothing)`, evidence: [] };
     } else {
       const best = bestPhrase(streamOf(speech), rule.phrases, 0, values);
       const near = best ? `; closest heard “${best.heard}” at ${best.from.toFixed(1)} s (read-rate ${best.readRate.toFixed(2)})` : '';
@@ -165,7 +167,7 @@ function answersOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet): Rul
     return { ruleId: rule.id, verdict: 'FAIL', reason, evidence: [] };
   }
   const question: EvidenceItem = { from: asked.from, to: asked.to, kind: 'speech:question', text: asked.heard };
-  const region = replyRegion(speech.vad, asked.to, rule.windowS);
+  const region = replyRegion(speech.vad, asked.to, rule.windowS, speech.parties);
   if (!region) {
     return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: no reply within ${rule.windowS} s after “${asked.heard}” (${span(asked.from, asked.to)})`, evidence: [question] };
   }
@@ -179,12 +181,14 @@ function answersOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet): Rul
     return seen ? { ruleId: rule.id, ...seen, evidence } : null;
   };
   if (rule.accept === 'any') {
+    reply.answered = true;
     return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `replied “${replyText || '(speech)'}” ${span(region.from, region.to)} to “${asked.heard}”`, evidence };
   }
   const negative = heardAny(replied, rule.negative.filter((n) => n.length > 1));
   if (negative) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply “${replyText}” is a negation (${negative})`, evidence };
   const yes = heardAny(replied, rule.affirmative);
   if (yes && !(replied[0]?.syl === 'bu' && replied.length <= 3)) {
+    reply.answered = true;
     return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `affirmative reply “${replyText}” (${yes}) ${span(region.from, region.to)} to “${asked.heard}”`, evidence };
   }
   const fillers = new Set(rule.filler.flatMap((f) => pinyinOf(normalizeForMatch(f))));
@@ -196,6 +200,7 @@ function answersOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet): Rul
   const yesScore = verifiedScore(speech, rule.affirmative, near);
   const noScore = verifiedScore(speech, [...rule.negative, ...rule.filler], near);
   if (yesScore && yesScore.score >= rule.minScore && (!noScore || yesScore.score > 2 * noScore.score)) {
+    reply.answered = true;
     return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `a reply at ${span(region.from, region.to)} verified as affirmative against the audio (score ${yesScore.score.toFixed(3)})`, evidence };
   }
   if (replyText) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply “${replyText}” is not an affirmative answer`, evidence };

@@ -19,6 +19,8 @@ export interface EvidenceItem {
   kind: string;
   text?: string;
   frameKey?: string;
+  /** On a customer's reply: whether its words answer the question (affirmative, or any reply where any will do). */
+  answered?: boolean;
 }
 
 export interface RuleOutcome {

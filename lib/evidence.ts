@@ -119,6 +119,8 @@ export interface SpeechEvidence extends EvidenceHeader {
   /** Voice activity (silero VAD) and its total. */
   vad: { from: number; to: number }[];
   speechS: number;
+  /** Who spoke in each voice-activity region, where the recording has a track or channel per party. */
+  parties?: import('../speech/parties').Parties;
   /** Simplified characters; runs of 8+ digits masked. */
   segments: import('../speech/transcript').TranscriptSegment[];
   dropped: import('../speech/transcript').DroppedSegment[];

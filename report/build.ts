@@ -1,9 +1,9 @@
 // Assembles report.json from the judgement and the evidence it rests on. Pure: the activity supplies
 // versions, times and keys. Every string that could carry a personal number is masked here.
 import type { DocumentsEvidence, FacesEvidence, IngestEvidence, IntegrityEvidence, SpeechEvidence } from '../lib/evidence';
-import type { SpeechSpan } from '../lib/labelled';
 import { maskDeep, maskIdentifier, maskText } from '../lib/mask';
 import type { Judgement } from '../judge/types';
+import { speechTimeline } from './speech-timeline';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportTiming } from './types';
 
 export interface ReportInputs {
@@ -56,24 +56,6 @@ function sidecarSummary(ingest: IngestEvidence): Report['sidecar'] {
   return { status: 'ok', summary };
 }
 
-/**
- * The transcript as the labelled `speech` timeline: each segment, with the step whose rule found a
- * statement, question or reply in it, and `customer` where it is the reply by turn order.
- */
-function speechSpans(speech: SpeechEvidence | undefined, judgement: Judgement): SpeechSpan[] {
-  if (!speech) return [];
-  const found = judgement.steps.flatMap((step) =>
-    step.rules.flatMap((r) => r.evidence.filter((e) => e.kind === 'speech:statement' || e.kind === 'speech:question' || e.kind === 'speech:reply').map((e) => ({ step: step.id, ...e }))),
-  );
-  return speech.segments.map((seg) => {
-    const mid = (seg.from + seg.to) / 2;
-    const hits = found.filter((e) => e.from <= seg.to && seg.from <= Math.max(e.to, e.from + 0.01));
-    const reply = hits.find((e) => e.kind === 'speech:reply' && e.from <= mid + 1);
-    const step = hits[0]?.step;
-    return { from: seg.from, to: seg.to, text: maskText(seg.text), ...(reply ? { speaker: 'customer' } : {}), ...(step ? { step } : {}) };
-  });
-}
-
 export function buildReport(input: ReportInputs): Report {
   const { ingest, integrity, judgement } = input;
   const media = integrity?.media;
@@ -108,7 +90,7 @@ export function buildReport(input: ReportInputs): Report {
     steps: judgement.steps,
     faces: faces?.faces ?? [],
     documents: (documents?.documents ?? []).map((d) => ({ type: d.type, from: d.from, to: d.to })),
-    speech: speechSpans(input.speech, judgement),
+    speech: speechTimeline(input.speech, judgement),
     defects: judgement.defects,
     notes: [
       ...(integrity?.notes ?? []),

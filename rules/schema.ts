@@ -74,6 +74,11 @@ export const ruleSchema = z.discriminatedUnion('check', [
     /** Forced-alignment score that verifies a statement; measured said 0.07–0.35, unsaid 0.001–0.012, a shared prefix up to 0.03. */
     minScore: z.number().min(0).max(1).default(0.05),
     faces: z.number().int().min(1).optional(),
+    /**
+     * Heard: PASS with the evidence (it shows where the step happens); not heard: not applied. For lines a
+     * good script has but no regulation requires word for word, so their absence never FAILs a step.
+     */
+    advisory: z.boolean().default(false),
   }),
   /** FAIL when a misleading phrase (保本, 稳赚…) is said, unless negated just before it ("保险不是存款"). */
   z.object({

@@ -1,4 +1,5 @@
-// The speech analysis of one recording: one audio decode to 16 kHz mono, voice activity + transcription,
+// The speech analysis of one recording: one audio decode to 16 kHz mono (and each party's signal where
+// the recording has a track or channel per party), voice activity + transcription,
 // Whisper's failures set aside, then the script verified: every expected statement the transcript does
 // not clearly contain is scored against the audio by forced alignment, and reply texts are scored after
 // each question. The result is evidence; verdicts are the judge's.
@@ -13,6 +14,7 @@ import { bestPhrase, replyRegion, replySyllables, type Span } from './reply';
 import type { ExpectedSpeech } from './script';
 import { syllableStream, type Syllable } from './syllables';
 import { cleanTranscript } from './transcript';
+import { attributeParties, partySource, regionLevels, speechDecodeArgs, type AudioLayout } from './parties';
 
 export interface SpeechAnalysisOptions {
   recordingId: string;
@@ -23,6 +25,8 @@ export interface SpeechAnalysisOptions {
   analyserVersion: string;
   signal?: AbortSignal;
   onProgress?: (stage: string) => void;
+  /** Audio tracks and channels (from the probe): a track or channel per party tells who speaks. */
+  audioLayout?: AudioLayout;
 }
 
 /**
@@ -95,8 +99,11 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
 
   let t = Date.now();
   opts.onProgress?.('decode-audio');
-  // The first audio track, downmixed: 16 kHz mono is what the VAD and Whisper take.
-  await runFfmpeg(['-nostdin', '-v', 'error', '-i', file, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', '16000', '-f', 's16le', '-y', workFile], { signal: opts.signal });
+  // 16 kHz mono is what the VAD and Whisper take (every track mixed); with a track or channel per party,
+  // each party's signal too, for who spoke when.
+  const layout = opts.audioLayout ?? { streams: 1, channels: 1 };
+  const partFiles: [string, string] | null = partySource(layout) ? [`${workFile}.party0`, `${workFile}.party1`] : null;
+  await runFfmpeg(speechDecodeArgs(file, layout, workFile, partFiles), { signal: opts.signal });
   const decodeMs = Date.now() - t;
   try {
     t = Date.now();
@@ -104,6 +111,8 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
     const raw = await opts.engine.transcribe(workFile, opts.signal);
     const asrMs = Date.now() - t;
     const { segments, dropped } = cleanTranscript(raw);
+    const source = partySource(layout);
+    const parties = partFiles && source ? attributeParties(source, raw.speech, regionLevels(partFiles[0], raw.speech), regionLevels(partFiles[1], raw.speech)) : undefined;
     const speechS = raw.speech.reduce((s, r) => s + (r.to - r.from), 0);
     const transcribedS = segments.reduce((s, seg) => s + (seg.to - seg.from), 0);
     const weighted = segments.reduce((s, seg) => s + seg.avgLogProb * (seg.to - seg.from), 0);
@@ -155,7 +164,7 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
     }
     for (const q of opts.expected.questions) {
       const asked = bestPhrase(rawStream, q.phrases, 0.6, opts.values);
-      const reply = asked ? replyRegion(raw.speech, asked.to, 6) : null;
+      const reply = asked ? replyRegion(raw.speech, asked.to, 6, parties) : null;
       if (!reply || !asked) continue;
       // A reply the transcript already caught needs no verification; an empty one (a short 清楚 that
       // Whisper dropped) is scored against every reply text.
@@ -172,6 +181,7 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
       audio: true,
       durationS: raw.durationS,
       vad: raw.speech,
+      ...(parties ? { parties } : {}),
       speechS: round(speechS, 2),
       segments,
       dropped,
@@ -182,6 +192,6 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
       timing: { decodeMs, asrMs, verifyMs },
     };
   } finally {
-    await fs.rm(workFile, { force: true });
+    for (const f of [workFile, ...(partFiles ?? [])]) await fs.rm(f, { force: true });
   }
 }

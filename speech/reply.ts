@@ -3,6 +3,7 @@
 import type { Syllable } from './syllables';
 import { compilePhrase, findPhrase, type PhraseMatch } from './match';
 import { normalizeForMatch } from './normalize';
+import { speakerOf, type Parties } from './parties';
 import { pinyinOf } from './syllables';
 
 export interface Span {
@@ -22,12 +23,14 @@ export function bestPhrase(stream: Syllable[], phrases: string[], minReadRate: n
 
 /**
  * The reply by turn order: the first voice-activity region after the one in which the question ends
- * (the asker may go on after the matched words), starting within `windowS` of it.
+ * (the asker may go on after the matched words), starting within `windowS` of it, and not the agent's
+ * where the recording tells the parties apart.
  */
-export function replyRegion(vad: Span[], questionEnd: number, windowS: number): Span | null {
+export function replyRegion(vad: Span[], questionEnd: number, windowS: number, parties?: Parties): Span | null {
   const own = vad.find((r) => r.from <= questionEnd && questionEnd < r.to);
   const after = own ? own.to : questionEnd;
-  return vad.find((r) => r.from >= after - 0.01 && r.from <= after + windowS) ?? null;
+  // With a microphone per party, the agent going on after a pause is not the customer's reply.
+  return vad.find((r) => r.from >= after - 0.01 && r.from <= after + windowS && speakerOf(parties, r) !== 'agent') ?? null;
 }
 
 /**

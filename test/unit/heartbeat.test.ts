@@ -1,0 +1,33 @@
+// The heartbeat keep-alive: beats between progress calls (a starved machine is not a dead worker), and
+// stops once progress stalls, so a hung decoder still times out.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { heartbeater } from '../../lib/heartbeat';
+
+async function heartbeatsDuring(stallMs: number, waitMs: number): Promise<number> {
+  const env = new MockActivityEnvironment();
+  let count = 0;
+  env.on('heartbeat', () => count++);
+  await env.run(async () => {
+    const beat = heartbeater(1000, stallMs);
+    try {
+      beat({ stage: 'decode' });
+      await sleep(waitMs);
+    } finally {
+      beat.stop();
+    }
+  });
+  return count;
+}
+
+describe('heartbeater', () => {
+  it('keeps beating while an activity waits without reporting progress', async () => {
+    assert.ok((await heartbeatsDuring(60_000, 3500)) >= 3);
+  });
+
+  it('stops beating once progress has stalled longer than stallMs', async () => {
+    assert.equal(await heartbeatsDuring(500, 3500), 1);
+  });
+});
