@@ -1,7 +1,7 @@
 // The eval figures as a table a person reads in a terminal or a CI log.
 import type { EvalFigures } from './metrics';
 
-const pct = (v: number | null): string => (v === null ? '   –  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
+export const pct = (v: number | null): string => (v === null ? '   –  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
 
 export function formatFigures(f: EvalFigures): string {
   const lines = [`${f.cases} labelled recordings`, '', 'step                 n   accuracy  FAIL recall  false FAIL  CANNOT_JUDGE'];
@@ -18,10 +18,24 @@ export function formatFigures(f: EvalFigures): string {
   for (const d of f.defects) {
     lines.push(`${d.type.padEnd(15)} ${String(d.labelled).padStart(8)} ${String(d.reported).padStart(8)}    ${pct(d.precision)}  ${pct(d.recall)}  ${d.meanTimingErrorS === null ? '  –' : `${d.meanTimingErrorS.toFixed(2)} s`}`);
   }
+  lines.push('', ...formatCer(f));
   const wrong = f.perCase.filter((c) => c.wrongSteps.length);
   if (wrong.length) {
     lines.push('', 'cases with steps not as labelled (→ what the report said):');
     for (const c of wrong) lines.push(`  ${c.name}: ${c.wrongSteps.join(', ')}`);
   }
   return lines.join('\n');
+}
+
+/** Character error rate per case and pooled (masked digit runs count as errors, see eval/cer.ts). */
+export function formatCer(f: Pick<EvalFigures, 'perCase' | 'speechCer'>): string[] {
+  const lines = [
+    'speech CER (transcript vs labelled text; simplified, numbers spoken, no punctuation; masked digits count as errors)',
+    'case                       CER    edits / chars  engine',
+  ];
+  const row = (name: string, c: EvalFigures['speechCer'], engine = ''): string =>
+    `${name.padEnd(24)} ${pct(c.cer)}  ${String(c.edits).padStart(6)} / ${String(c.referenceChars).padEnd(5)}  ${engine}`.trimEnd();
+  for (const c of f.perCase) lines.push(row(c.name, c.cer, c.speechEngine ?? '–'));
+  lines.push(row('all (pooled)', f.speechCer));
+  return lines;
 }

@@ -4,6 +4,7 @@
 import { STEP_IDS, type Defect, type Labels, type StepId, type Verdict } from '../lib/labelled';
 import type { Report } from '../report/types';
 import { documentFigures, type DocumentFigures, type ReportedShowing } from './documents';
+import { characterErrorRate, pooledCer, timelineText, type CerFigure } from './cer';
 
 export interface EvalCase {
   name: string;
@@ -11,6 +12,10 @@ export interface EvalCase {
   report: Report;
   /** The documents evidence's showings (types, times, legibility, masked/hashed numbers); else the report's timeline is used. */
   documentShowings?: ReportedShowing[];
+  /** The speech engine and model that wrote the transcript (engine name@version), when speech was analysed. */
+  speechEngine?: string;
+  /** For robustness cases (NAME.robustness.json): the audio condition, e.g. noisy_20db. */
+  condition?: string;
 }
 
 export interface StepFigures {
@@ -45,7 +50,10 @@ export interface EvalFigures {
   /** `matched` counts labelled statements found; precision counts reported ones that are right (one reported segment may hold several). */
   statements: { labelled: number; reported: number; matched: number; reportedRight: number; precision: number | null; recall: number | null };
   defects: DefectFigures[];
-  perCase: { name: string; verdict: Verdict; expected: Verdict | null; wrongSteps: string[] }[];
+  /** Character error rate of the reports' transcripts against the labelled speech, pooled over the cases (eval/cer.ts). */
+  speechCer: CerFigure;
+  /** `cer`: this case's transcript against its labelled speech. */
+  perCase: { name: string; verdict: Verdict; expected: Verdict | null; wrongSteps: string[]; cer: CerFigure; speechEngine: string | null; condition: string | null }[];
 }
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null);
@@ -170,6 +178,8 @@ export function evaluate(cases: EvalCase[], toleranceS = 1, options: { hashKey?:
     };
   });
 
+  const cer = new Map(cases.map((c) => [c.name, characterErrorRate(timelineText(c.labels.speech), timelineText(c.report.speech))]));
+
   return {
     cases: cases.length,
     steps,
@@ -177,6 +187,7 @@ export function evaluate(cases: EvalCase[], toleranceS = 1, options: { hashKey?:
     documents: docs,
     statements: { ...statements, precision: ratio(statements.reportedRight, statements.reported), recall: ratio(statements.matched, statements.labelled) },
     defects,
+    speechCer: pooledCer([...cer.values()]),
     perCase: cases.map((c) => ({
       name: c.name,
       verdict: c.report.verdict,
@@ -184,6 +195,9 @@ export function evaluate(cases: EvalCase[], toleranceS = 1, options: { hashKey?:
       wrongSteps: STEP_IDS.filter((id) => c.labels.steps[id] && c.labels.steps[id] !== c.report.steps.find((s) => s.id === id)?.verdict).map(
         (id) => `${id}: ${c.labels.steps[id]}→${c.report.steps.find((s) => s.id === id)?.verdict ?? '?'}`,
       ),
+      cer: cer.get(c.name)!,
+      speechEngine: c.speechEngine ?? null,
+      condition: c.condition ?? null,
     })),
   };
 }

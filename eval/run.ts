@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { labelsSchema } from '../lib/labelled';
 import { getJson } from '../lib/object-store';
-import type { DocumentsEvidence } from '../lib/evidence';
+import type { DocumentsEvidence, SpeechEvidence } from '../lib/evidence';
 import { inspect, type InspectContext } from '../cli/inspect';
 import { evaluate, type EvalCase, type EvalFigures } from './metrics';
 
@@ -16,9 +16,11 @@ export interface LabelledCase {
   media: string;
   meta?: string;
   labels: string;
+  /** NAME.robustness.json: the case is a robustness case (fixtures/robustness.ts). */
+  robustness?: string;
 }
 
-/** Cases of a labelled folder: NAME.<media> + NAME.labels.json (+ NAME.meta.json). */
+/** Cases of a labelled folder: NAME.<media> + NAME.labels.json (+ NAME.meta.json, NAME.robustness.json). */
 export function listCases(dir: string): LabelledCase[] {
   const files = fs.readdirSync(dir);
   return files
@@ -26,7 +28,14 @@ export function listCases(dir: string): LabelledCase[] {
     .map((f) => {
       const name = f.replace(MEDIA, '');
       const meta = path.join(dir, `${name}.meta.json`);
-      return { name, media: path.join(dir, f), labels: path.join(dir, `${name}.labels.json`), ...(fs.existsSync(meta) ? { meta } : {}) };
+      const robustness = path.join(dir, `${name}.robustness.json`);
+      return {
+        name,
+        media: path.join(dir, f),
+        labels: path.join(dir, `${name}.labels.json`),
+        ...(fs.existsSync(meta) ? { meta } : {}),
+        ...(fs.existsSync(robustness) ? { robustness } : {}),
+      };
     })
     .filter((c) => fs.existsSync(c.labels))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -55,7 +64,24 @@ export async function evaluateFolder(
     });
     const key = outcome.report.evidenceKeys.documents;
     const documents = key ? await getJson<DocumentsEvidence>(ctx.reader, ctx.info.buckets.analyses, key) : null;
-    evaluated.push({ name: c.name, labels, report: outcome.report, ...(documents ? { documentShowings: documents.showings } : {}) });
+    const speechKey = outcome.report.evidenceKeys.speech;
+    const speech = speechKey ? await getJson<SpeechEvidence>(ctx.reader, ctx.info.buckets.analyses, speechKey) : null;
+    const condition = c.robustness ? robustnessCondition(c.robustness) : undefined;
+    evaluated.push({
+      name: c.name,
+      labels,
+      report: outcome.report,
+      ...(documents ? { documentShowings: documents.showings } : {}),
+      ...(speech ? { speechEngine: `${speech.engine} ${speech.model.name}@${speech.model.version}` } : {}),
+      ...(condition ? { condition } : {}),
+    });
   }
   return { figures: evaluate(evaluated, 1, process.env.DUALQA_HASH_KEY ? { hashKey: process.env.DUALQA_HASH_KEY } : {}), cases: evaluated };
+}
+
+/** The condition a NAME.robustness.json names (fixtures/robustness.ts writes it). */
+function robustnessCondition(file: string): string {
+  const side = JSON.parse(fs.readFileSync(file, 'utf8')) as { robustness?: unknown; condition?: unknown };
+  if (side.robustness !== true || typeof side.condition !== 'string') throw new Error(`${file}: not a robustness side-file (want robustness: true and a condition)`);
+  return side.condition;
 }
