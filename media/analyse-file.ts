@@ -4,6 +4,7 @@
 import { INTEGRITY_ANALYSER, integrityPass, DEFAULT_INTEGRITY_CONFIG, type IntegrityConfig } from './integrity/analyse';
 import { scanTimestamps, type TimestampScan } from './integrity/timestamps';
 import { decodeOnce } from './decode';
+import { framesOf } from './frame-at';
 import { probeMedia } from './probe';
 import { cosine, facePass, DEFAULT_FACE_PASS_CONFIG, type FacePassConfig, type Snapshot } from './faces/pass';
 import type { FaceDetectorLike, FaceEmbedderLike } from './faces/types';
@@ -85,7 +86,10 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
   if (facts.audio) scans.push(await scanTimestamps(file, facts.audio.index, 'audio', config.gapMinS, options.signal));
   const integrity = integrityPass(facts, config);
   const faceConfig = options.faces?.config ?? DEFAULT_FACE_PASS_CONFIG;
-  const documents = options.documents && facts.video ? documentPass(facts, options.documents.ocr, options.documents.config ?? DEFAULT_DOCUMENT_PASS_CONFIG, options.signal) : undefined;
+  const documents =
+    options.documents && facts.video
+      ? await documentPass(facts, options.documents.ocr, options.documents.config ?? DEFAULT_DOCUMENT_PASS_CONFIG, framesOf(file, facts, options.signal), options.signal)
+      : undefined;
   const faces = options.faces && facts.video ? facePass(facts, options.faces.detector, faceConfig, options.faces.embedder, Boolean(options.faces.enrolled?.length)) : undefined;
   const decode = await decodeOnce(file, facts, {
     videoTaps: [...integrity.videoTaps, ...(faces?.videoTaps ?? []), ...(documents?.videoTaps ?? [])],
