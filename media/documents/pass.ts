@@ -187,6 +187,8 @@ export async function documentPass(
   config: DocumentPassConfig,
   frames: FrameSource,
   signal?: AbortSignal,
+  /** Called before each frame decoded again and each OCR read outside the decode (the activity heartbeats on it). */
+  onStep: () => void = () => undefined,
 ): Promise<DocumentPass> {
   const source = displaySize(facts);
   const ocrWidth = even(Math.min(config.ocrMaxWidth, source.width || config.ocrMaxWidth));
@@ -194,6 +196,7 @@ export async function documentPass(
   const tally = emptyTally();
   const grabs = { frames: 0, ms: 0, failed: 0 };
   const grab = async (t: number): Promise<RgbImage> => {
+    onStep();
     const started = performance.now();
     try {
       grabs.frames++;
@@ -239,6 +242,7 @@ export async function documentPass(
 
   const read = async (img: RgbImage): Promise<{ lines: OcrLineLike[]; scale: number }> => {
     const up = enlarge(img, config.ocrMinSide);
+    onStep();
     const lines = await documentOcr.readLines(up.image.rgb, up.image.width, up.image.height, signal ? { signal } : undefined);
     return { lines, scale: up.scale };
   };

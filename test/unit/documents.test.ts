@@ -583,7 +583,7 @@ function colourFrame(i: number, fps: number): { grey: Buffer; rgb: Buffer } {
   return { grey, rgb };
 }
 
-async function runPass(order: 'grey-first' | 'clock-first', facts: MediaFacts = FACTS): Promise<{ result: DocumentPassResult; ocr: FakeOcr; frameTimes: number[] }> {
+async function runPass(order: 'grey-first' | 'clock-first', facts: MediaFacts = FACTS): Promise<{ result: DocumentPassResult; ocr: FakeOcr; frameTimes: number[]; steps: number }> {
   const fps = 4;
   const ocr = new FakeOcr(fps, steady(60, 30), documentLines);
   // The synthetic print is finer than real print: its blurred card (sharpness ≈ 600) is under a floor of 1000 here.
@@ -599,7 +599,8 @@ async function runPass(order: 'grey-first' | 'clock-first', facts: MediaFacts = 
       return { width, height, rgb: colourFrame(Math.round(t * fps), fps).rgb };
     },
   };
-  const pass = await documentPass(facts, ocr, config, frames);
+  let steps = 0;
+  const pass = await documentPass(facts, ocr, config, frames, undefined, () => steps++);
   const [selectTap, clockTap] = pass.videoTaps;
   assert.ok(selectTap && clockTap?.crop);
   const cut = clockTap.crop;
@@ -618,7 +619,8 @@ async function runPass(order: 'grey-first' | 'clock-first', facts: MediaFacts = 
       await selectTap.onFrame(small);
     }
   }
-  return { result: await pass.finish(36), ocr, frameTimes };
+  const result = await pass.finish(36);
+  return { result, ocr, frameTimes, steps };
 }
 
 describe('documents: the pass', () => {
@@ -643,7 +645,7 @@ describe('documents: the pass', () => {
   });
 
   it('finds, reads and classifies each showing; brief and blurred ones are illegible with the reason; the clock jump is a defect', async () => {
-    const { result, frameTimes } = await runPass('grey-first');
+    const { result, frameTimes, steps } = await runPass('grey-first');
     const b = result.body;
     assert.equal(b.frames, 144);
     const shown = b.showings.map((s) => [s.type, s.legible]);
@@ -686,6 +688,8 @@ describe('documents: the pass', () => {
     for (const s of b.showings) assert.ok(s.readAt !== null && frameTimes.includes(s.readAt) && s.readAt >= s.from && s.readAt < s.to, `${s.readAt} in ${s.from}–${s.to}`);
     assert.equal(b.ocr.byUse.clockSearch.calls, 1);
     assert.equal(b.ocr.byUse.documents.calls, 4);
+    // Each frame decoded again and each document read outside the decode is a step the activity heartbeats on.
+    assert.equal(steps, b.reread.frames + b.ocr.byUse.documents.calls);
     assert.equal(b.ocr.calls, b.ocr.byUse.clockSearch.calls + b.ocr.byUse.clock.calls + b.ocr.byUse.documents.calls);
   });
 
