@@ -14,6 +14,7 @@ import { encodeJpeg } from '../media/ffmpeg';
 import type { DocumentsEvidence, FacesEvidence, IngestEvidence } from '../lib/evidence';
 import { sidecarSchema } from '../lib/labelled';
 import { FAILURE, type ActivityDeps } from './deps';
+import { keywordTableFor } from './document-keywords';
 
 export interface AnalyseMediaInput {
   recordingId: string;
@@ -22,6 +23,8 @@ export interface AnalyseMediaInput {
   versionId: string | null;
   sha256: string;
   agentPhotoKey?: string;
+  /** `id` or `id@version` of the rulebook the inspection is judged by (the default one when absent): it names the document keyword table. */
+  rulebook?: string;
 }
 
 export interface AnalyseMediaResult {
@@ -59,13 +62,16 @@ export function createMediaActivities(deps: ActivityDeps) {
   }
 
   /** What the sidecar says about the agent, read here (from the sidecar itself: evidence keeps numbers masked) so no personal number passes through workflow history. */
-  async function documentConfig(recordingId: string, bucket: string): Promise<DocumentPassConfig> {
+  async function documentConfig(recordingId: string, bucket: string, rulebook: string | undefined): Promise<DocumentPassConfig> {
+    // The keyword table is the rulebook's choice; a missing or broken table stops the documents analysis (the report says why).
+    const keywords = keywordTableFor(deps.loadRulebook(rulebook).book).table;
     const ingest = await getJson<IngestEvidence>(deps.s3, deps.buckets.analyses, `${recordingId}/ingest.json`);
     const raw = ingest?.sidecar.status === 'ok' ? await getJson<unknown>(deps.s3, bucket, ingest.sidecar.key).catch(() => null) : null;
     const parsed = sidecarSchema.safeParse(raw);
     const agent = parsed.success ? parsed.data.agent : undefined;
     return {
       ...DEFAULT_DOCUMENT_PASS_CONFIG,
+      keywords,
       ...(process.env.DUALQA_HASH_KEY ? { hashKey: process.env.DUALQA_HASH_KEY } : {}),
       ...(agent?.name || agent?.licenceNo ? { expected: { ...(agent.name ? { agentName: agent.name } : {}), ...(agent.licenceNo ? { licenceNo: agent.licenceNo } : {}) } } : {}),
     };
@@ -100,10 +106,10 @@ export function createMediaActivities(deps: ActivityDeps) {
         let documentsFailure: string | undefined;
         if (deps.documentAnalyser) {
           try {
-            documents = { ...(await deps.documentAnalyser()), config: await documentConfig(input.recordingId, input.bucket) };
+            documents = { ...(await deps.documentAnalyser()), config: await documentConfig(input.recordingId, input.bucket, input.rulebook) };
           } catch (err) {
             documentsFailure = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-            deps.logger.error({ recordingId: input.recordingId, err: documentsFailure }, 'OCR model unavailable');
+            deps.logger.error({ recordingId: input.recordingId, err: documentsFailure }, 'documents analysis unavailable (OCR model or keyword table)');
           }
         } else {
           documentsFailure = 'no OCR engine configured on this worker';

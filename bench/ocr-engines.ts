@@ -14,6 +14,7 @@ import { listCases } from '../eval/run';
 import { labelsSchema } from '../lib/labelled';
 import { decodeOnce } from '../media/decode';
 import { DEFAULT_DOCUMENT_PASS_CONFIG, documentPass, type DocumentsBody } from '../media/documents/pass';
+import { framesOf } from '../media/frame-at';
 import { probeMedia } from '../media/probe';
 import { loadOcr, ocrEngineChoice, type OcrEngineChoice } from '../models/ocr';
 
@@ -31,11 +32,8 @@ async function runCase(media: string, meta: string | undefined, engine: Awaited<
   if (!probe.ok || !probe.facts.video) return null;
   const agent = meta ? (JSON.parse(fs.readFileSync(meta, 'utf8')) as { agent?: { name?: string; licenceNo?: string } }).agent : undefined;
   const started = performance.now();
-  const pass = documentPass(probe.facts, engine, {
-    ...DEFAULT_DOCUMENT_PASS_CONFIG,
-    hashKey: HASH_KEY,
-    ...(agent ? { expected: { agentName: agent.name, licenceNo: agent.licenceNo } } : {}),
-  });
+  const config = { ...DEFAULT_DOCUMENT_PASS_CONFIG, hashKey: HASH_KEY, ...(agent ? { expected: { agentName: agent.name, licenceNo: agent.licenceNo } } : {}) };
+  const pass = await documentPass(probe.facts, engine, config, framesOf(media, probe.facts));
   const decoded = await decodeOnce(media, probe.facts, { videoTaps: pass.videoTaps });
   const { body } = await pass.finish(decoded.videoDecodedS);
   return { body, wallS: (performance.now() - started) / 1000 };

@@ -4,6 +4,7 @@
 import { INTEGRITY_ANALYSER, integrityPass, DEFAULT_INTEGRITY_CONFIG, type IntegrityConfig } from './integrity/analyse';
 import { scanTimestamps, type TimestampScan } from './integrity/timestamps';
 import { decodeOnce } from './decode';
+import { framesOf } from './frame-at';
 import { probeMedia } from './probe';
 import { cosine, facePass, DEFAULT_FACE_PASS_CONFIG, type FacePassConfig, type Snapshot } from './faces/pass';
 import type { FaceDetectorLike, FaceEmbedderLike } from './faces/types';
@@ -84,8 +85,15 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
   options.onProgress?.('timestamps', 0);
   if (facts.audio) scans.push(await scanTimestamps(file, facts.audio.index, 'audio', config.gapMinS, options.signal));
   const integrity = integrityPass(facts, config);
+  // The documents pass reads frames before and after the decode: it reports each step so the activity keeps heartbeating.
+  let documentsDecodedS = 0;
   const faceConfig = options.faces?.config ?? DEFAULT_FACE_PASS_CONFIG;
-  const documents = options.documents && facts.video ? documentPass(facts, options.documents.ocr, options.documents.config ?? DEFAULT_DOCUMENT_PASS_CONFIG, options.signal) : undefined;
+  const documents =
+    options.documents && facts.video
+      ? await documentPass(facts, options.documents.ocr, options.documents.config ?? DEFAULT_DOCUMENT_PASS_CONFIG, framesOf(file, facts, options.signal), options.signal, () =>
+          options.onProgress?.('documents', documentsDecodedS),
+        )
+      : undefined;
   const faces = options.faces && facts.video ? facePass(facts, options.faces.detector, faceConfig, options.faces.embedder, Boolean(options.faces.enrolled?.length)) : undefined;
   const decode = await decodeOnce(file, facts, {
     videoTaps: [...integrity.videoTaps, ...(faces?.videoTaps ?? []), ...(documents?.videoTaps ?? [])],
@@ -93,6 +101,7 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
     signal: options.signal,
     onProgress: (t) => options.onProgress?.('decode', t),
   });
+  documentsDecodedS = decode.videoDecodedS;
   const integrityBody = integrity.finish(decode, scans);
   const integrityEvidence: IntegrityEvidence = { ...header, kind: 'integrity', analyser: INTEGRITY_ANALYSER, ...integrityBody };
   let documentsEvidence: MediaAnalysis['documents'];

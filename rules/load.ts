@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../lib/config';
+import { DEFAULT_KEYWORDS_REF } from '../media/documents/keywords';
 import { rulebookSchema, type Rulebook } from './schema';
 
 export const DEFAULT_RULEBOOK = 'cn-national';
@@ -45,6 +46,11 @@ export function loadRulebook(ref: string = DEFAULT_RULEBOOK, dir = rulebooksDir(
   const found = candidates[0];
   if (!found) throw new RulebookError(`no rulebook ${ref} in ${dir}`);
   return found;
+}
+
+/** The document keyword table a rulebook names; rulebooks from before the field use the first table (1.0.0). */
+export function documentKeywordsRef(book: Pick<Rulebook, 'documents'>): string {
+  return book.documents?.keywords ?? DEFAULT_KEYWORDS_REF;
 }
 
 export function compareVersions(a: string, b: string): number {

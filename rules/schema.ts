@@ -125,6 +125,15 @@ export const rulebookSchema = z
     version: z.string().regex(/^\d+\.\d+\.\d+$/, 'semantic version'),
     title: z.string().min(1),
     sources: z.array(z.string()).default([]),
+    /**
+     * Tables the analysers use by this rulebook's word: `keywords` names the document keyword table
+     * (rules/documents/, `id@version`) that types documents shown to the camera. Absent: the first table,
+     * documents-keywords@1.0.0 (rules/load.ts documentKeywordsRef).
+     */
+    documents: z
+      .object({ keywords: z.string().regex(/^[a-z][a-z0-9-]*@\d+\.\d+\.\d+$/, 'a table reference such as documents-keywords@1.0.0') })
+      .strict()
+      .optional(),
     steps: z.record(z.enum(STEP_IDS), stepSchema),
   })
   .superRefine((book, ctx) => {

@@ -79,6 +79,9 @@ export async function inspectRecording(input: InspectRecordingInput): Promise<In
       )
     : Promise.resolve();
 
+  // The media analysis learns the rulebook (it names the document keyword table); histories from before
+  // did not pass it, and replay the same.
+  const rulebookToMedia = input.rulebook !== undefined && patched('media-rulebook');
   try {
     const analysed = await timed('analyseMedia', () =>
       media.analyseMedia({
@@ -88,6 +91,7 @@ export async function inspectRecording(input: InspectRecordingInput): Promise<In
         versionId: ingested.versionId,
         sha256: ingested.sha256,
         ...(ingested.agentPhotoKey ? { agentPhotoKey: ingested.agentPhotoKey } : {}),
+        ...(rulebookToMedia ? { rulebook: input.rulebook } : {}),
       }),
     );
     evidenceKeys.integrity = analysed.integrityKey;

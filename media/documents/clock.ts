@@ -1,5 +1,7 @@
-// The recorder's burned-in clock ("system time shown" in the rules). Every few seconds a small crop around
-// the clock is read; each reading gives the clock's offset from media time (clock − t). In one continuous
+// The recorder's burned-in clock ("system time shown" in the rules). It is found once on a few whole frames
+// before the decode pass (locateClock); the pass then cuts only its region out of each frame (a crop in
+// ffmpeg's filter graph), and every few seconds one crop is read; each reading gives the clock's offset
+// from media time (clock − t). In one continuous
 // recording the offset stays put (within the clock's 1 s resolution); a splice of two takes, or a pause
 // the file hides, moves it: a `clock_jump`.
 //
@@ -9,18 +11,24 @@
 // crops kept since the last good reading are bisected to place it to one frame. Too few readings, or long
 // stretches without one, make the clock unjudgeable: the judge then says CANNOT_JUDGE, not PASS.
 import type { EvidenceDefect } from '../../lib/evidence';
-import { cropRgb, padBox, quadBounds, toPixels, type NormBox, type OcrEngineLike, type OcrLineLike, type RgbImage } from './types';
+import { cropRgb, padBox, quadBounds, toPixels, type NormBox, type OcrEngineLike, type OcrLineLike, type Point, type RgbImage } from './types';
 
 export interface ClockConfig {
   /** Where the clock is (normalised), 'auto' to find it by reading whole frames, or 'off'. */
   region: NormBox | 'auto' | 'off';
   /**
    * Seconds between readings. A jump is placed to the frame by bisecting the crops kept in between, so the
-   * spacing bounds how late a jump is confirmed (two agreeing readings after it: a jump in the last ~2 × everyS
-   * of a recording stays unconfirmed), not where it is placed. Each reading is an OCR call (~0.1 s): at 2 s
-   * they cost more than the whole bare decode of a 10-minute 720p recording (bench/inspect-10min.ts).
+   * spacing bounds how long a stretch with a different offset can hide between two readings (a piece
+   * spliced in and out again within it, ending on the old offset), not where a jump is placed. Each reading
+   * is an OCR call (a quick one once the line is known): at 4 s, with full reads, they cost more than the
+   * whole bare decode of a 10-minute 720p recording (bench/inspect-10min.ts).
    */
   everyS: number;
+  /**
+   * A reading that needs a second to agree (the first one, or one off the reference) is followed this soon.
+   * More than agreeS + 1: a frozen clock (its offset falls 1 s per second) must not confirm itself.
+   */
+  confirmS: number;
   /** An offset change of at least this many seconds between agreeing readings is a jump. */
   jumpMinS: number;
   /** Two readings agree when their offsets differ by less than this (the clock shows whole seconds). */
@@ -50,7 +58,8 @@ export const FIXTURE_CLOCK_REGION: NormBox = { x: 0.62, y: 0.0, w: 0.38, h: 0.1 
 
 export const DEFAULT_CLOCK_CONFIG: ClockConfig = {
   region: 'auto',
-  everyS: 4,
+  everyS: 10,
+  confirmS: 3,
   jumpMinS: 2,
   agreeS: 1.5,
   minScore: 0.6,
@@ -175,6 +184,8 @@ export interface ClockSummary {
   readings: number;
   /** Readings set aside: they agreed with neither the offset before nor the one after. */
   outliers: number;
+  /** Readings that only recognised the clock's known line (no text detection). */
+  quickReads: number;
   /** Local wall-clock time the clock showed at media time 0 (YYYY-MM-DDTHH:MM:SS, no zone). */
   clockAtStart?: string;
   jumps: ClockJump[];
@@ -188,27 +199,79 @@ export interface ClockSummary {
 
 const r2 = (v: number): number => Math.round(v * 100) / 100;
 
-/** Clock crops kept for placing a jump (two reading intervals at 4 fps need 17). */
-const MAX_KEPT_CROPS = 48;
-
 function isoLocal(clockS: number): string {
   return new Date(Math.round(clockS) * 1000).toISOString().slice(0, 19);
 }
 
+/** Where the clock is, and how it was found. */
+export interface ClockLocation {
+  region: NormBox | null;
+  regionFrom: 'config' | 'search' | null;
+  /** Whole frames read looking for it. */
+  searches: number;
+}
+
 /**
- * Reads the clock from frames as they are decoded. Give it every frame of a tap (`onFrame`): it reads one
- * every `everyS`, keeps small crops of the frames in between (for placing a jump), and searches for the
- * clock first when the region is 'auto'.
+ * Finds the clock before the decode pass, so the pass can cut just its region out of every frame: reads
+ * whole frames (taken by `frameAt`) every `searchEveryS` from the start until a line reads as a clock.
+ */
+export async function locateClock(
+  ocr: OcrEngineLike,
+  frameAt: (t: number) => Promise<RgbImage>,
+  config: ClockConfig,
+  durationS: number,
+  signal?: AbortSignal,
+): Promise<ClockLocation> {
+  if (config.region === 'off') return { region: null, regionFrom: null, searches: 0 };
+  if (typeof config.region === 'object') return { region: config.region, regionFrom: 'config', searches: 0 };
+  let searches = 0;
+  for (let t = 0; searches < config.maxSearches && t <= Math.max(0, durationS - 0.5); t += config.searchEveryS) {
+    signal?.throwIfAborted();
+    searches++;
+    const frame = await frameAt(t);
+    const area = toPixels(config.searchArea, frame.width, frame.height);
+    const img = area.w === frame.width && area.h === frame.height ? frame : cropRgb(frame.rgb, frame.width, frame.height, area);
+    const found = findClockLine(await ocr.readLines(img.rgb, img.width, img.height, signal ? { signal } : undefined));
+    if (!found || found.line.score < config.minScore) continue;
+    const shifted: OcrLineLike = { ...found.line, box: found.line.box.map(([x, y]) => [x + area.x, y + area.y] as [number, number]) };
+    return { region: clockRegionAround(shifted, frame.width, frame.height, config.searchPad), regionFrom: 'search', searches };
+  }
+  return { region: null, regionFrom: null, searches };
+}
+
+/** The line's box widened by half its height on each side (clipped): room for the digits to change width. */
+function roomyLine(box: Point[], width: number, height: number): Point[] {
+  const b = quadBounds(box);
+  const h = b.y1 - b.y0;
+  const x0 = Math.max(0, b.x0 - h / 2);
+  const x1 = Math.min(width - 1, b.x1 + h / 2);
+  const y0 = Math.max(0, b.y0 - h / 8);
+  const y1 = Math.min(height - 1, b.y1 + h / 8);
+  return [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+  ];
+}
+
+/**
+ * Reads the clock from crops of its region as they are decoded (`onCrop`, every frame of the clock tap): one
+ * every `everyS`, sooner (`confirmS`) when a reading needs a second to confirm it, keeping the crops in
+ * between for placing a jump. Once a reading has found the clock's line, later ones only recognise that
+ * line (no detection) when the engine can; a failed quick read falls back to a full one.
  */
 export class ClockReader {
-  private region: NormBox | null;
-  private regionFrom: 'config' | 'search' | null;
-  private searches = 0;
-  private nextSearchT = 0;
+  private readonly region: NormBox | null;
+  private readonly regionFrom: 'config' | 'search' | null;
+  private readonly searches: number;
   private nextReadT = 0;
   private attempts = 0;
   private outliers = 0;
   private ocrCalls = 0;
+  private quickReads = 0;
+  /** The clock's line in crop pixels (widened), once a full read has found it. */
+  private line: Point[] | null = null;
   private readonly readings: ClockReading[] = [];
   /** Every reading, including those set aside, for the stall and coverage summary. */
   private readonly all: ClockReading[] = [];
@@ -226,51 +289,45 @@ export class ClockReader {
   constructor(
     private readonly ocr: OcrEngineLike,
     readonly config: ClockConfig = DEFAULT_CLOCK_CONFIG,
+    location: ClockLocation = { region: typeof config.region === 'object' ? config.region : null, regionFrom: typeof config.region === 'object' ? 'config' : null, searches: 0 },
     private readonly signal?: AbortSignal,
   ) {
-    this.region = typeof config.region === 'object' ? config.region : null;
-    this.regionFrom = this.region ? 'config' : null;
+    this.region = location.region;
+    this.regionFrom = location.regionFrom;
+    this.searches = location.searches;
   }
 
   get calls(): number {
     return this.ocrCalls;
   }
 
-  async onFrame(frame: { t: number; width: number; height: number; data: Buffer }): Promise<void> {
+  /** One decoded crop of the clock's region (the whole image is the region). */
+  async onCrop(frame: { t: number; width: number; height: number; data: Buffer }): Promise<void> {
     const c = this.config;
     this.lastT = Math.max(this.lastT, frame.t);
-    if (c.region === 'off') return;
-    if (!this.region) {
-      if (c.region !== 'auto' || this.searches >= c.maxSearches || frame.t < this.nextSearchT) return;
-      this.searches++;
-      this.nextSearchT = frame.t + c.searchEveryS;
-      const area = toPixels(c.searchArea, frame.width, frame.height);
-      const img = area.w === frame.width && area.h === frame.height ? { width: frame.width, height: frame.height, rgb: frame.data } : cropRgb(frame.data, frame.width, frame.height, area);
-      const found = findClockLine(await this.read(img));
-      if (!found || found.line.score < c.minScore) return;
-      const shifted: OcrLineLike = { ...found.line, box: found.line.box.map(([x, y]) => [x + area.x, y + area.y] as [number, number]) };
-      this.region = clockRegionAround(shifted, frame.width, frame.height, c.searchPad);
-      this.regionFrom = 'search';
-      this.nextReadT = frame.t;
-    }
-    const crop = cropRgb(frame.data, frame.width, frame.height, toPixels(this.region, frame.width, frame.height));
+    if (c.region === 'off' || !this.region) return;
+    const crop: RgbImage = { width: frame.width, height: frame.height, rgb: frame.data };
     // Keep the crops since the last agreeing reading: a confirmed jump lies after it.
     this.ring.push({ t: frame.t, crop });
-    const keepFrom = Math.min(this.lastGood?.t ?? frame.t, this.candidate?.t ?? frame.t);
-    this.ring = this.ring.filter((r) => r.t >= keepFrom);
-    // Bounded when the clock stops reading for long: a jump found after that is placed less finely.
-    if (this.ring.length > MAX_KEPT_CROPS) this.ring = this.ring.slice(-MAX_KEPT_CROPS);
+    const keepFrom = Math.max(Math.min(this.lastGood?.t ?? frame.t, this.candidate?.t ?? frame.t), frame.t - this.keepS());
+    // Bounded in time when the clock stops reading for long: a jump found after that is placed less finely.
+    if (this.ring[0]!.t < keepFrom) this.ring = this.ring.filter((r) => r.t >= keepFrom);
     if (frame.t + 1e-6 < this.nextReadT) return;
-    this.nextReadT = frame.t + c.everyS;
     this.attempts++;
     const reading = await this.readCrop(frame.t, crop);
     if (reading) await this.take(reading);
+    // A reading waiting for a second one to agree (the first, or one off the reference) is checked soon; so
+    // is a clock that failed to read (a passing hand) until it has gone unread for maxUnreadS, after which it
+    // is tried at the usual spacing (a clock hidden for long costs no more than a visible one).
+    const unreadS = frame.t - (this.all.at(-1)?.t ?? 0);
+    const soon = this.candidate !== null || (!reading && unreadS < c.maxUnreadS);
+    this.nextReadT = frame.t + (soon ? Math.min(c.confirmS, c.everyS) : c.everyS);
   }
 
   /** Ends reading; summarises what was read. */
   finish(): ClockSummary {
     const c = this.config;
-    const base = { region: this.region, regionFrom: this.regionFrom, attempts: this.attempts, readings: this.readings.length, outliers: this.outliers };
+    const base = { region: this.region, regionFrom: this.regionFrom, attempts: this.attempts, readings: this.readings.length, outliers: this.outliers, quickReads: this.quickReads };
     if (c.region === 'off') return { status: 'off', reason: 'clock reading is off', ...base, jumps: [], stalls: [], unread: [], series: [] };
     if (!this.region) {
       return { status: 'not_found', reason: `no clock (YYYY-MM-DD HH:MM:SS) found in ${this.searches} frame(s) searched`, ...base, jumps: [], stalls: [], unread: [], series: [] };
@@ -305,14 +362,27 @@ export class ClockReader {
     };
   }
 
-  private async read(img: RgbImage): Promise<OcrLineLike[]> {
-    this.ocrCalls++;
-    return this.ocr.readLines(img.rgb, img.width, img.height, this.signal ? { signal: this.signal } : undefined);
+  /** Seconds of crops kept at most: two reading intervals and a confirmation. */
+  private keepS(): number {
+    return 2 * this.config.everyS + this.config.confirmS + 1;
   }
 
   private async readCrop(t: number, crop: RgbImage): Promise<ClockReading | null> {
-    const found = findClockLine(await this.read(crop));
-    if (!found || found.line.score < this.config.minScore) return null;
+    const opts = this.signal ? { signal: this.signal } : undefined;
+    const minScore = this.config.minScore;
+    if (this.line && this.ocr.recognize) {
+      this.ocrCalls++;
+      const [line] = await this.ocr.recognize(crop.rgb, crop.width, crop.height, [{ box: this.line, detScore: 1 }], opts);
+      const parsed = line && line.score >= minScore ? parseClock(line.text) : null;
+      if (line && parsed) {
+        this.quickReads++;
+        return { t, clockS: parsed.clockS, offsetS: parsed.clockS - t, score: line.score };
+      }
+    }
+    this.ocrCalls++;
+    const found = findClockLine(await this.ocr.readLines(crop.rgb, crop.width, crop.height, opts));
+    if (!found || found.line.score < minScore) return null;
+    this.line = roomyLine(found.line.box, crop.width, crop.height);
     return { t, clockS: found.parsed.clockS, offsetS: found.parsed.clockS - t, score: found.line.score };
   }
 

@@ -1,7 +1,8 @@
-// The documents pass: two taps on the shared decode. Small grey frames (a few per second) go to the
-// selector, which finds documents held to the camera; larger colour frames at the same rate go to the
-// keeper, which keeps the document's part of the one frame per showing worth reading, and to the clock
-// reader, which reads the burned-in recorder clock every few seconds. At the end each kept crop is read,
+// The documents pass: two small taps on the shared decode. Small grey frames (a few per second) go to the
+// selector, which finds documents held to the camera and picks the sharpest frame of each showing; the
+// recorder clock's region, cut out by ffmpeg (found beforehand on a few frames decoded on their own), goes to
+// the clock reader, which reads it every few seconds. No large colour frame crosses the pass: afterwards
+// the one chosen frame per showing is decoded again on its own (a seek), and its document is read,
 // classified and its fields extracted (masked); the result is the body of the documents evidence.
 //
 // A showing too brief, too small or too blurred to read is reported with `legible: false` and the reason:
@@ -11,11 +12,12 @@ import type { DocumentSpan } from '../../lib/labelled';
 import type { VideoFrame, VideoTap } from '../decode';
 import type { MediaFacts } from '../probe';
 import { classifyText, DEFAULT_KEYWORD_TABLE, isPrivateClass, type KeywordTable } from './classify';
-import { ClockReader, clockDefects, DEFAULT_CLOCK_CONFIG, type ClockConfig, type ClockSummary } from './clock';
+import { ClockReader, clockDefects, DEFAULT_CLOCK_CONFIG, locateClock, type ClockConfig, type ClockLocation, type ClockSummary } from './clock';
 import { extractIdCardFields, extractLicenceFields, maskedSample, normaliseDigits, type IdCardFields, type LicenceFields } from './fields';
-import { BestFrameKeeper, DEFAULT_KEEPER_CONFIG, type KeeperConfig, type KeeperStats, type KeptCrop } from './keeper';
+import { emptyTally, tallied, type OcrUse, type OcrUseName } from './ocr-tally';
+import { cropShowing, DEFAULT_READ_CONFIG, type ReadConfig, type ShowingCrop } from './showing-crop';
 import { DEFAULT_SELECT_CONFIG, DocumentSelector, type SelectConfig, type Showing } from './select';
-import { boxIou, quadBounds, quadHeight, rowsOf, type DocumentType, type NormBox, type OcrEngineLike, type OcrLineLike, type RgbImage } from './types';
+import { boxIou, quadBounds, quadHeight, rowsOf, toPixels, type DocumentType, type NormBox, type OcrEngineLike, type OcrLineLike, type RgbImage } from './types';
 
 export const DOCUMENTS_ANALYSER = { name: 'documents', version: '1.0.0' };
 
@@ -44,7 +46,7 @@ export interface DocumentPassConfig {
   /** Crops are enlarged (bilinear) until their long side is at least this before OCR. */
   ocrMinSide: number;
   select: SelectConfig;
-  keeper: KeeperConfig;
+  read: ReadConfig;
   keywords: KeywordTable;
   legibility: LegibilityConfig;
   clock: ClockConfig;
@@ -66,7 +68,7 @@ export const DEFAULT_DOCUMENT_PASS_CONFIG: DocumentPassConfig = {
   ocrMaxWidth: 1280,
   ocrMinSide: 480,
   select: DEFAULT_SELECT_CONFIG,
-  keeper: DEFAULT_KEEPER_CONFIG,
+  read: DEFAULT_READ_CONFIG,
   keywords: DEFAULT_KEYWORD_TABLE,
   legibility: DEFAULT_LEGIBILITY_CONFIG,
   clock: DEFAULT_CLOCK_CONFIG,
@@ -117,7 +119,8 @@ export interface DocumentsBody {
   /** Sizes of the two taps. */
   taps: { select: { width: number }; ocr: { width: number } };
   frames: number;
-  ocr: { engine: string; calls: number; ms: number };
+  /** OCR calls and time: in all, and by use. */
+  ocr: { engine: string; calls: number; ms: number; byUse: Record<OcrUseName, OcrUse> };
   keywordTable: string;
   showings: DocumentShowing[];
   /** The labelled `documents` timeline: showings whose type is known or whose text was read. */
@@ -125,7 +128,8 @@ export interface DocumentsBody {
   clock: ClockSummary;
   /** clock_jump defects, in the labelled shape with reason and measurements. */
   defects: EvidenceDefect[];
-  keeper: KeeperStats & { pending: number; waiting: number };
+  /** Frames decoded again after the pass (the clock search and one per showing read), and showings beyond the cap. */
+  reread: { frames: number; ms: number; failed: number; notRead: number };
 }
 
 /** A frame for the evidence: the document's crop, numbers blacked out (and the whole card coarsened for private types). */
@@ -161,16 +165,54 @@ function median(values: number[]): number {
 
 const r2 = (v: number): number => Math.round(v * 100) / 100;
 
-export function documentPass(facts: MediaFacts, ocr: OcrEngineLike, config: DocumentPassConfig = DEFAULT_DOCUMENT_PASS_CONFIG, signal?: AbortSignal) {
+/** Decodes one frame again, after the pass: the frame at media time t, scaled to width × height, packed RGB. */
+export interface FrameSource {
+  frameAt(t: number, width: number, height: number): Promise<RgbImage>;
+}
+
+export interface DocumentPass {
+  /** Taps on the shared decode: small grey frames for the selector and, when the clock was found, its region. */
+  videoTaps: VideoTap[];
+  finish(durationS: number): Promise<DocumentPassResult>;
+}
+
+/**
+ * Prepares the documents pass of one recording: finds the burned-in clock on a few frames decoded on their
+ * own, so the shared decode only cuts the clock's region out of each frame; after the decode, decodes again
+ * the one frame per showing the selector chose and reads it.
+ */
+export async function documentPass(
+  facts: MediaFacts,
+  ocr: OcrEngineLike,
+  config: DocumentPassConfig,
+  frames: FrameSource,
+  signal?: AbortSignal,
+  /** Called before each frame decoded again and each OCR read outside the decode (the activity heartbeats on it). */
+  onStep: () => void = () => undefined,
+): Promise<DocumentPass> {
   const source = displaySize(facts);
   const ocrWidth = even(Math.min(config.ocrMaxWidth, source.width || config.ocrMaxWidth));
+  const ocrHeight = even((ocrWidth * (source.height || 9)) / (source.width || 16));
+  const tally = emptyTally();
+  const grabs = { frames: 0, ms: 0, failed: 0 };
+  const grab = async (t: number): Promise<RgbImage> => {
+    onStep();
+    const started = performance.now();
+    try {
+      grabs.frames++;
+      return await frames.frameAt(t, ocrWidth, ocrHeight);
+    } finally {
+      grabs.ms += performance.now() - started;
+    }
+  };
   const selector = new DocumentSelector(config.select);
-  const keeper = new BestFrameKeeper(config.keeper);
-  const clock = new ClockReader(ocr, config.clock, signal);
-  let frames = 0;
-  let ocrMs = 0;
-  let ocrCalls = 0;
-  let ocrFrameSize = { width: ocrWidth, height: 0 };
+  const durationS = facts.durationS ?? facts.video?.durationS ?? 0;
+  const location: ClockLocation = facts.video
+    ? await locateClock(tallied(ocr, tally, 'clockSearch'), grab, config.clock, durationS, signal)
+    : { region: null, regionFrom: null, searches: 0 };
+  const clock = new ClockReader(tallied(ocr, tally, 'clock'), config.clock, location, signal);
+  const documentOcr = tallied(ocr, tally, 'documents');
+  let selected = 0;
 
   const selectTap: VideoTap = {
     name: 'documents-select',
@@ -178,52 +220,55 @@ export function documentPass(facts: MediaFacts, ocr: OcrEngineLike, config: Docu
     fps: config.fps,
     pixFmt: 'gray',
     onFrame: (frame: VideoFrame) => {
-      frames++;
-      const { best } = selector.push(frame);
-      if (best) keeper.choose(best.showingId, best.frame.index, best.frame.t, best.frame.region);
-      keeper.decided(frame.index);
+      selected++;
+      selector.push(frame);
     },
   };
-  const ocrTap: VideoTap = {
-    name: 'documents-ocr',
-    width: ocrWidth,
-    fps: config.fps,
-    pixFmt: 'rgb24',
-    onFrame: async (frame: VideoFrame) => {
-      ocrFrameSize = { width: frame.width, height: frame.height };
-      // The decoder hands each frame a fresh buffer: the keeper may hold on to it.
-      keeper.offer(frame);
-      const started = performance.now();
-      const before = clock.calls;
-      await clock.onFrame(frame);
-      if (clock.calls > before) {
-        ocrMs += performance.now() - started;
-        ocrCalls += clock.calls - before;
-      }
-    },
-  };
+  const taps: VideoTap[] = facts.video ? [selectTap] : [];
+  if (facts.video && location.region) {
+    // The clock's region in pixels of the displayed picture, at the scale documents are read at.
+    const rect = evenRect(toPixels(location.region, source.width, source.height), source.width, source.height);
+    const scale = ocrWidth / source.width;
+    taps.push({
+      name: 'documents-clock',
+      crop: rect,
+      width: even(rect.w * scale),
+      height: even(rect.h * scale),
+      fps: config.fps,
+      pixFmt: 'rgb24',
+      onFrame: (frame: VideoFrame) => clock.onCrop(frame),
+    });
+  }
 
   const read = async (img: RgbImage): Promise<{ lines: OcrLineLike[]; scale: number }> => {
     const up = enlarge(img, config.ocrMinSide);
-    const started = performance.now();
-    const lines = await ocr.readLines(up.image.rgb, up.image.width, up.image.height, signal ? { signal } : undefined);
-    ocrMs += performance.now() - started;
-    ocrCalls++;
+    onStep();
+    const lines = await documentOcr.readLines(up.image.rgb, up.image.width, up.image.height, signal ? { signal } : undefined);
     return { lines, scale: up.scale };
+  };
+  /** The chosen frame of a showing, decoded again and cropped to the document; undefined when it cannot be. */
+  const cropOf = async (s: Showing): Promise<ShowingCrop | undefined> => {
+    try {
+      const frame = await grab(s.best.t);
+      return cropShowing({ ...frame, t: s.best.t }, s.best.region, config.read.margin);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      grabs.failed++;
+      return undefined;
+    }
   };
 
   return {
-    videoTaps: facts.video ? [selectTap, ocrTap] : [],
+    videoTaps: taps,
     async finish(durationS: number): Promise<DocumentPassResult> {
       const showings = selector.finish();
-      // Source pixels per pixel of the colour tap.
-      const toSource = source.height && ocrFrameSize.height ? source.height / ocrFrameSize.height : 1;
+      // Source pixels per pixel of the frames read.
+      const toSource = source.height ? source.height / ocrHeight : 1;
       const aspectOf = (r: NormBox): number => (r.w * (source.width || 16)) / Math.max(1e-6, r.h * (source.height || 9));
       const readings: Reading[] = [];
-      for (const s of showings) {
-        const crop = keeper.crop(s.id);
+      for (const [i, s] of showings.entries()) {
+        const crop = i < config.read.maxShowings ? await cropOf(s) : undefined;
         const got = crop ? await read(crop) : { lines: [], scale: 1 };
-        keeper.release(s.id);
         readings.push(readShowing(s, crop, got.lines, got.scale, toSource, aspectOf(s.region), source, config));
       }
       const merged = mergeReadings(readings, config);
@@ -240,23 +285,46 @@ export function documentPass(facts: MediaFacts, ocr: OcrEngineLike, config: Docu
           confidence: s.confidence,
         }));
       const snapshots = merged.flatMap((m, i) => (m.crop ? [snapshotOf(m, i + 1, config)] : []));
+      const uses = Object.values(tally);
       return {
         body: {
           sampleFps: config.fps,
           taps: { select: { width: config.selectWidth }, ocr: { width: ocrWidth } },
-          frames,
-          ocr: { engine: ocr.name ?? 'ocr', calls: ocrCalls, ms: Math.round(ocrMs) },
+          frames: selected,
+          ocr: {
+            engine: ocr.name ?? 'ocr',
+            calls: uses.reduce((n, u) => n + u.calls, 0),
+            ms: Math.round(uses.reduce((n, u) => n + u.ms, 0)),
+            byUse: {
+              clockSearch: roundUse(tally.clockSearch),
+              clock: roundUse(tally.clock),
+              documents: roundUse(tally.documents),
+            },
+          },
           keywordTable: config.keywords.version,
           showings: result,
           documents,
           clock: clockSummary,
           defects: clockDefects(clockSummary),
-          keeper: keeper.summary(),
+          reread: { frames: grabs.frames, ms: Math.round(grabs.ms), failed: grabs.failed, notRead: Math.max(0, showings.length - config.read.maxShowings) },
         },
         snapshots,
       };
     },
   };
+}
+
+/** The rectangle with even sides (grown, or shrunk at the frame's edge): at scale 1 the tap is the crop, unresampled. */
+function evenRect(r: { x: number; y: number; w: number; h: number }, width: number, height: number): { x: number; y: number; w: number; h: number } {
+  const side = (pos: number, len: number, limit: number): number => {
+    const grown = len + (len % 2);
+    return Math.max(2, pos + grown <= limit ? grown : len - (len % 2));
+  };
+  return { x: r.x, y: r.y, w: side(r.x, r.w, width), h: side(r.y, r.h, height) };
+}
+
+function roundUse(u: OcrUse): OcrUse {
+  return { calls: u.calls, ms: Math.round(u.ms) };
 }
 
 /** One showing with what was read off it (before merging split showings). */
@@ -265,7 +333,7 @@ interface Reading {
   from: number;
   to: number;
   stillFrames: number;
-  crop: KeptCrop | undefined;
+  crop: ShowingCrop | undefined;
   /** Lines in crop pixels (of the enlarged crop: divide by `scale`). */
   lines: OcrLineLike[];
   scale: number;
@@ -282,7 +350,7 @@ interface Reading {
 
 function readShowing(
   s: Showing,
-  crop: KeptCrop | undefined,
+  crop: ShowingCrop | undefined,
   lines: OcrLineLike[],
   scale: number,
   toSource: number,
@@ -339,7 +407,7 @@ function finalise(m: Reading, id: number, config: DocumentPassConfig): DocumentS
   const blurred = m.showing.sharpness < L.minSharpness;
   if (blurred) reasons.push(`too blurred: sharpness ${m.showing.sharpness} (< ${L.minSharpness})`);
   if (!read && !blurred) {
-    if (!m.crop) reasons.push('no frame of it was kept to read');
+    if (!m.crop) reasons.push('its frame could not be decoded again to read');
     else if (m.regionPx < L.minRegionPx) reasons.push(`too small: ${m.regionPx} px on its short side (< ${L.minRegionPx} px)`);
     else reasons.push(`no text could be read (${m.chars} characters)`);
   }

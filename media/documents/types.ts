@@ -17,6 +17,8 @@ export interface OcrLineLike {
 export interface OcrEngineLike {
   readonly name?: string;
   readLines(rgb: Buffer, width: number, height: number, opts?: { signal?: AbortSignal }): Promise<OcrLineLike[]>;
+  /** Reads given line boxes without detecting text first (one line per box, in order); engines that cannot, leave it out. */
+  recognize?(rgb: Buffer, width: number, height: number, boxes: readonly { box: Point[]; detScore: number }[], opts?: { signal?: AbortSignal }): Promise<OcrLineLike[]>;
 }
 
 /** A rectangle normalised to the frame (0–1), so it holds for every tap size of one video. */

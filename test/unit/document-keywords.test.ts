@@ -10,6 +10,9 @@ import { stringify } from 'yaml';
 import { classifyText, DEFAULT_KEYWORD_TABLE } from '../../media/documents/classify';
 import { DEFAULT_KEYWORDS_REF, KeywordTableError, keywordsDir, loadKeywordTable, parseKeywordTable } from '../../media/documents/keywords';
 import { DOCUMENT_TYPES } from '../../lib/labelled';
+import { keywordTableFor } from '../../activities/document-keywords';
+import { documentKeywordsRef, loadRulebook, parseRulebook, rulebooksDir } from '../../rules/load';
+import { rulebookSchema } from '../../rules/schema';
 
 function tableText(edit: (t: Record<string, unknown>) => void): string {
   const { version: _name, ...rest } = structuredClone(DEFAULT_KEYWORD_TABLE);
@@ -62,6 +65,52 @@ describe('document keyword table (rules/documents)', () => {
       assert.throws(() => loadKeywordTable('keywords', dir), /want id@version/);
       fs.writeFileSync(path.join(dir, 'keywords-2.0.0.yaml'), tableText(() => undefined));
       assert.throws(() => loadKeywordTable('documents-keywords@2.0.0', dir), /says it is documents-keywords-1\.0\.0/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the rulebook names the keyword table', () => {
+  const committed = fs.readdirSync(rulebooksDir()).filter((f) => /\.ya?ml$/.test(f));
+
+  it('a rulebook without `documents` uses documents-keywords@1.0.0; one that names a table uses it', () => {
+    const { book } = loadRulebook('cn-national');
+    assert.equal(documentKeywordsRef({}), DEFAULT_KEYWORDS_REF);
+    assert.equal(documentKeywordsRef({ documents: { keywords: 'documents-keywords@1.2.0' } }), 'documents-keywords@1.2.0');
+    const named = rulebookSchema.parse({ ...book, documents: { keywords: 'documents-keywords@1.0.0' } });
+    assert.equal(documentKeywordsRef(named), 'documents-keywords@1.0.0');
+  });
+
+  it('refuses a malformed table reference and unknown fields under `documents`', () => {
+    const { book } = loadRulebook('cn-national');
+    for (const documents of [{ keywords: 'keywords-1.0.0' }, { keywords: 'documents-keywords@1.0' }, { keywords: 'documents-keywords@1.0.0', extra: 1 }]) {
+      assert.equal(rulebookSchema.safeParse({ ...book, documents }).success, false, JSON.stringify(documents));
+    }
+  });
+
+  it('every committed rulebook names a table that loads', () => {
+    assert.ok(committed.length > 0);
+    for (const f of committed) {
+      const { book } = parseRulebook(fs.readFileSync(path.join(rulebooksDir(), f), 'utf8'), f);
+      const loaded = keywordTableFor(book);
+      assert.equal(loaded.table.version, documentKeywordsRef(book).replace('@', '-'), f);
+    }
+  });
+
+  it('the activity\'s table is the one the rulebook names, from the tables folder; a missing one is refused', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dualqa-kw-book-'));
+    try {
+      const text = tableText((t) => {
+        t.version = '1.1.0';
+        (t.classes as { type: string; keywords: { text: string; weight: number }[] }[]).find((c) => c.type === 'exclusions')!.keywords.push({ text: '概不负责', weight: 3 });
+      });
+      fs.writeFileSync(path.join(dir, 'keywords-1.1.0.yaml'), text);
+      const { table } = keywordTableFor({ documents: { keywords: 'documents-keywords@1.1.0' } }, dir);
+      assert.equal(table.version, 'documents-keywords-1.1.0');
+      assert.equal(classifyText('概不负责', table).type, 'exclusions');
+      assert.equal(keywordTableFor({}).table.version, 'documents-keywords-1.0.0');
+      assert.throws(() => keywordTableFor({ documents: { keywords: 'documents-keywords@1.2.0' } }, dir), KeywordTableError);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

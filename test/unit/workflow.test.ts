@@ -42,7 +42,7 @@ function fakeActivities(calls: Calls, media: (input: unknown) => Promise<unknown
   };
 }
 
-async function run(calls: Calls, media: (input: unknown) => Promise<unknown>): Promise<InspectRecordingResult> {
+async function run(calls: Calls, media: (input: unknown) => Promise<unknown>, input: { rulebook?: string } = {}): Promise<InspectRecordingResult> {
   const activities = fakeActivities(calls, media);
   const orchestration = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUES.orchestration, workflowBundle: bundle, activities });
   const mediaWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUES.media, activities });
@@ -53,7 +53,7 @@ async function run(calls: Calls, media: (input: unknown) => Promise<unknown>): P
       env.client.workflow.execute('inspectRecording', {
         taskQueue: TASK_QUEUES.orchestration,
         workflowId: `wf-${Math.random().toString(36).slice(2)}`,
-        args: [{ bucket: 'recordings', key: 'a.mp4', indexSearchAttributes: false }],
+        args: [{ bucket: 'recordings', key: 'a.mp4', indexSearchAttributes: false, ...input }],
       }) as Promise<InspectRecordingResult>,
      ),
     ),
@@ -83,6 +83,16 @@ describe('inspectRecording workflow (time-skipping test server)', () => {
     assert.deepEqual(judgeInput.failures, {});
     assert.equal(result.reportKey, 'rec-1/r1/report.json');
     assert.equal(result.sha256, 'a'.repeat(64));
+  });
+
+  it('tells the media analysis the rulebook it was started with (the rulebook names the document keyword table)', async () => {
+    const calls: Calls = [];
+    await run(calls, async () => ({ integrityKey: 'rec-1/integrity.json', readable: true, durationS: 60, defectTypes: [] }), { rulebook: 'cn-national@1.3.0' });
+    const mediaInput = calls.find((c) => c.name === 'analyseMedia')!.input as { rulebook?: string };
+    assert.equal(mediaInput.rulebook, 'cn-national@1.3.0');
+    const plain: Calls = [];
+    await run(plain, async () => ({ integrityKey: 'rec-1/integrity.json', readable: true, durationS: 60, defectTypes: [] }));
+    assert.equal('rulebook' in (plain.find((c) => c.name === 'analyseMedia')!.input as object), false, 'absent: the activity uses the default rulebook');
   });
 
   it('still writes a report when the media is bad, using the evidence the failing activity stored, without retrying', async () => {

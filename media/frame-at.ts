@@ -1,0 +1,40 @@
+// One frame of a recording at a media time, decoded on its own: after the shared pass has chosen which few
+// frames are worth reading (one per document showing), seeking to each costs a keyframe interval of
+// decoding, where carrying large colour frames through the whole pass costs every frame.
+import { runFfmpegToBuffer } from './ffmpeg';
+import type { MediaFacts } from './probe';
+
+export interface GrabbedFrame {
+  /** Media time asked for (seconds from the first video frame, as in the decode's taps). */
+  t: number;
+  width: number;
+  height: number;
+  /** Packed RGB24. */
+  data: Buffer;
+}
+
+/** Builds ffmpeg arguments: accurate input seek, one frame, scaled (area) to width × height, packed RGB. */
+export function frameAtArgs(file: string, facts: MediaFacts, t: number, width: number, height: number): string[] {
+  // ffmpeg seeks relative to the container's start; tap times count from the video stream's first frame.
+  const videoStart = facts.video ? facts.video.startS - facts.startS : 0;
+  const seek = Math.max(0, t + (Number.isFinite(videoStart) ? videoStart : 0));
+  return ['-v', 'error', '-ss', seek.toFixed(3), '-i', file, '-map', '0:v:0', '-an', '-sn', '-dn', '-frames:v', '1', '-vf', `scale=${width}:${height}:flags=area,format=rgb24`, '-f', 'rawvideo', 'pipe:1'];
+}
+
+export class FrameUnavailable extends Error {
+  override name = 'FrameUnavailable';
+}
+
+/** Decodes the frame shown at `t`, scaled to width × height. */
+export async function frameAt(file: string, facts: MediaFacts, t: number, width: number, height: number, signal?: AbortSignal): Promise<GrabbedFrame> {
+  const data = await runFfmpegToBuffer(frameAtArgs(file, facts, t, width, height), signal ? { signal } : {});
+  if (data.length !== width * height * 3) throw new FrameUnavailable(`no frame at ${t.toFixed(2)} s (${data.length} bytes decoded, want ${width * height * 3})`);
+  return { t, width, height, data };
+}
+
+/** Frames of one file on demand (packed RGB, as the documents pass wants them). */
+export function framesOf(file: string, facts: MediaFacts, signal?: AbortSignal): { frameAt(t: number, width: number, height: number): Promise<{ width: number; height: number; rgb: Buffer }> } {
+  return {
+    frameAt: async (t, width, height) => ({ width, height, rgb: (await frameAt(file, facts, t, width, height, signal)).data }),
+  };
+}
