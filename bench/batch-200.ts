@@ -1,7 +1,7 @@
 // Benchmark: a batch of N recordings (default 200) dropped into the bucket and inspected without a manual
 // start (the discovery schedule finds them) by worker processes on this machine. Prints recordings per
-// hour, machine and worker CPU utilisation, the peak RSS of each worker's process tree (/proc), and checks the batch ended with exactly
-// one report per recording and every original unchanged.
+// hour, machine and worker CPU utilisation, the peak RSS of each worker's process tree (/proc), and
+// checks the batch ended with exactly one report per recording and every original unchanged.
 //
 //   npm run build && node dist/bench/batch-200.js
 //   BENCH_BATCH=5 (recordings)  BENCH_HEIGHT=360|720  BENCH_WORKERS=1 (worker processes)
