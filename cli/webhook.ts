@@ -1,6 +1,7 @@
 // `dualqa webhook serve`: the S3 notification receiver as a long-running command. The shared token
 // comes from DUALQA_WEBHOOK_TOKEN (never a flag, so it stays out of shell history and `ps`).
 import type { Command } from 'commander';
+import { startLimitsFromEnv } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { startWebhookServer } from '../lib/webhook';
 import { openSession } from './session';
@@ -28,6 +29,7 @@ export function registerWebhookCommand(program: Command): void {
           token,
           settleS: Number(opts.settle),
           logger,
+          limits: startLimitsFromEnv(),
           host: opts.host,
           port: Number(opts.port),
         });

@@ -28,3 +28,18 @@ export const BUCKETS = {
   analyses: process.env.DUALQA_ANALYSES_BUCKET ?? 'analyses',
   reports: process.env.DUALQA_REPORTS_BUCKET ?? 'reports',
 } as const;
+
+/**
+ * Limits on starting inspections (discovery sweeps and the webhook): DUALQA_MAX_STARTS_PER_SWEEP,
+ * DUALQA_MAX_STARTS_PER_MINUTE, DUALQA_MAX_BACKLOG (inspections running). Unset, empty or 0: no limit.
+ */
+export function startLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): { perSweep: number; perMinute: number; backlog: number } {
+  const limit = (name: string): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return Infinity;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number ≥ 0 (0 = no limit), not ${JSON.stringify(raw)}`);
+    return n === 0 ? Infinity : n;
+  };
+  return { perSweep: limit('DUALQA_MAX_STARTS_PER_SWEEP'), perMinute: limit('DUALQA_MAX_STARTS_PER_MINUTE'), backlog: limit('DUALQA_MAX_BACKLOG') };
+}

@@ -1,17 +1,22 @@
 // The S3 notification receiver: an HTTP endpoint that SeaweedFS (filer webhook), MinIO or an AWS
 // bridge POSTs object events to, so an inspection starts seconds after a recording lands instead of
 // at the next discovery sweep. It starts inspections exactly as discovery does (same idempotent
-// workflow id, same sidecar rule), so the two paths together still inspect each recording once.
+// workflow id, same sidecar rule), so the two paths together still inspect each recording once. When a
+// start limit (per minute, backlog) refuses, the event is answered "deferred" and discovery, whose
+// watermark waits for every recording it has not started, starts it at a later sweep.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type * as Minio from 'minio';
 import { RECORDING_EXTENSIONS } from '../activities/discover';
+import { inspectionWorkflowId } from './ids';
+import { inspectionExists, measureInspectionLoad } from './inspection-load';
 import { startInspection } from './inspections';
 import type { Logger } from './logger';
 import { isNotFound } from './object-store';
 import { isKnownEventFormat, objectsWritten, type ObjectWritten } from './s3-events';
+import { StartGate, UNLIMITED, needsLoad, type StartLimits } from './start-limits';
 
 export interface WebhookOptions {
   client: Client;
@@ -23,6 +28,8 @@ export interface WebhookOptions {
   /** A recording without a sidecar is left to discovery until it is this old (as discovery does). */
   settleS: number;
   logger: Logger;
+  /** Per-minute and backlog limits (the per-sweep one is discovery's); unlimited when absent. */
+  limits?: StartLimits;
   host?: string;
   /** 0 picks a free port. */
   port: number;
@@ -77,7 +84,19 @@ async function startWhenVisible(o: WebhookOptions, key: string): Promise<string>
   }
 }
 
-async function handleRecording(o: WebhookOptions, event: ObjectWritten, key: string): Promise<EventOutcome> {
+/** Starts the inspection unless a start limit refuses a new one (joining an existing one is always allowed). */
+async function startWithinLimits(o: WebhookOptions, gate: StartGate, event: ObjectWritten, key: string): Promise<EventOutcome> {
+  const want = needsLoad(gate.limits);
+  if (want.running || want.startedLastMinute) {
+    const stat = await statOrNull(o.s3, o.recordingsBucket, key);
+    const joins = stat !== null && (await inspectionExists(o.client, inspectionWorkflowId(o.recordingsBucket, key, stat.etag)));
+    const refused = joins ? null : await gate.take();
+    if (refused !== null) return { event, action: 'deferred', key, why: `${refused}: a later discovery sweep starts it` };
+  }
+  return { event, action: 'started', key, workflowId: await startWhenVisible(o, key) };
+}
+
+async function handleRecording(o: WebhookOptions, gate: StartGate, event: ObjectWritten, key: string): Promise<EventOutcome> {
   const hasSidecar = (await statOrNull(o.s3, o.recordingsBucket, `${stemOf(key)}${SIDECAR_SUFFIX}`)) !== null;
   if (!hasSidecar) {
     const stat = await statOrNull(o.s3, o.recordingsBucket, key);
@@ -86,7 +105,7 @@ async function handleRecording(o: WebhookOptions, event: ObjectWritten, key: str
       return { event, action: 'deferred', key, why: 'no sidecar yet: started when it lands, or by discovery once settled' };
     }
   }
-  return { event, action: 'started', key, workflowId: await startWhenVisible(o, key) };
+  return startWithinLimits(o, gate, event, key);
 }
 
 /** Objects in the recordings bucket that the sidecar belongs to (same name, a recording extension). */
@@ -99,18 +118,18 @@ async function recordingsOfSidecar(o: WebhookOptions, sidecarKey: string): Promi
   return keys;
 }
 
-export async function handleEvent(o: WebhookOptions, event: ObjectWritten): Promise<EventOutcome[]> {
+export async function handleEvent(o: WebhookOptions, event: ObjectWritten, gate = new StartGate(o.limits ?? UNLIMITED, (what) => measureInspectionLoad(o.client, what))): Promise<EventOutcome[]> {
   if (event.bucket !== o.recordingsBucket) return [{ event, action: 'ignored', why: `not the recordings bucket (${o.recordingsBucket})` }];
   if (event.key.endsWith(SIDECAR_SUFFIX)) {
     // A sidecar that lands after its recording is what the recording was waiting for.
     const keys = await recordingsOfSidecar(o, event.key);
     if (keys.length === 0) return [{ event, action: 'ignored', why: 'sidecar without a recording yet' }];
     const outcomes: EventOutcome[] = [];
-    for (const key of keys) outcomes.push({ event, action: 'started', key, workflowId: await startWhenVisible(o, key) });
+    for (const key of keys) outcomes.push(await startWithinLimits(o, gate, event, key));
     return outcomes;
   }
   if (!RECORDING_EXTENSIONS.test(event.key)) return [{ event, action: 'ignored', why: 'not a recording or a sidecar' }];
-  return [await handleRecording(o, event, event.key)];
+  return [await handleRecording(o, gate, event, event.key)];
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
@@ -155,8 +174,10 @@ export async function startWebhookServer(o: WebhookOptions): Promise<RunningWebh
       if (!isKnownEventFormat(body)) return reply(res, 400, { error: 'not an S3 (Records) or SeaweedFS (event_type, key) notification' });
       try {
         const outcomes: EventOutcome[] = [];
+        // One load measurement per request; the request's own starts count on top of it.
+        const gate = new StartGate(o.limits ?? UNLIMITED, (what) => measureInspectionLoad(o.client, what));
         for (const event of objectsWritten(body)) {
-          for (const outcome of await handleEvent(o, event)) {
+          for (const outcome of await handleEvent(o, event, gate)) {
             outcomes.push(outcome);
             o.onOutcome?.(outcome);
             if (outcome.action !== 'ignored') o.logger.info({ key: outcome.key, action: outcome.action, format: event.format }, 'webhook event');

@@ -1,6 +1,7 @@
 // Discovery on the real stack: a batch dropped into the bucket is inspected without a manual start, by a
 // Temporal Schedule; repeated and overlapping sweeps start nothing twice; a recording whose sidecar may
-// still be coming waits for it.
+// still be coming waits for it; start limits from the worker's environment defer recordings to later
+// sweeps without dropping any.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -32,11 +33,11 @@ async function reportsByRecording(): Promise<Map<string, number>> {
   return counts;
 }
 
-async function sweepOnce(settleS: number): Promise<DiscoverResult> {
+async function sweepOnce(settleS: number, prefix?: string): Promise<DiscoverResult> {
   return client.workflow.execute<(input: ReturnType<typeof discoveryInput>) => Promise<DiscoverResult>>('discoverRecordings', {
     taskQueue: TASK_QUEUES.orchestration,
     workflowId: `sweep-${Date.now()}-${Math.random()}`,
-    args: [discoveryInput({ bucket: stack.info.buckets.recordings, everyS: 1, settleS })],
+    args: [discoveryInput({ bucket: stack.info.buckets.recordings, everyS: 1, settleS, prefix })],
   });
 }
 
@@ -89,5 +90,41 @@ describe('discovery (Temporal Schedule + idempotent starts)', { timeout: 10 * 60
     await uploader.putObject(stack.info.buckets.recordings, 'late/e.meta.json', Buffer.from('{"channel":"agent"}'));
     const second = await sweepOnce(3600);
     assert.ok(second.started.includes('late/e.mp4'), JSON.stringify(second));
+  });
+
+  it('under start limits, defers recordings to later sweeps and still inspects each exactly once', async () => {
+    // The limits are the worker's configuration: swap the worker for one started with them. The
+    // per-minute and backlog limits are set high so their Temporal queries run without refusing.
+    await worker.stop();
+    worker = startWorkerProcess(stack.info, path.join(root, 'worker-limited'), undefined, {
+      DUALQA_MAX_STARTS_PER_SWEEP: '1',
+      DUALQA_MAX_STARTS_PER_MINUTE: '100',
+      DUALQA_MAX_BACKLOG: '100',
+    });
+    const clip = await makeClip(path.join(root, 'limited.mp4'), { durationS: 3 });
+    const keys = ['limited/x.mp4', 'limited/y.mp4', 'limited/z.mp4'];
+    for (const key of keys) await uploader.fPutObject(stack.info.buckets.recordings, key, clip, {});
+    const first = await sweepOnce(0, 'limited/');
+    assert.equal(first.started.length, 1, JSON.stringify(first));
+    assert.equal(first.deferred, 2);
+    assert.match(first.limitedBy ?? '', /at most 1 starts per sweep/);
+    const startedBy = new Set(first.started);
+    for (let sweep = 0; sweep < 5 && startedBy.size < keys.length; sweep++) {
+      const next = await sweepOnce(0, 'limited/');
+      assert.ok(next.started.length <= 1, JSON.stringify(next));
+      for (const k of next.started) {
+        assert.ok(!startedBy.has(k), `${k} started twice`);
+        startedBy.add(k);
+      }
+    }
+    assert.deepEqual([...startedBy].sort(), keys);
+    const deadline = Date.now() + 180_000;
+    const limitedReports = async (): Promise<number[]> =>
+      [...(await reportsByRecording())].filter(([id]) => /^[xyz]-/.test(id)).map(([, n]) => n);
+    while ((await limitedReports()).length < keys.length) {
+      assert.ok(Date.now() < deadline, 'the limited batch was not inspected in time');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.deepEqual(await limitedReports(), [1, 1, 1]);
   });
 });
