@@ -3,12 +3,15 @@
 // stack by a separate worker process. Prints ratios, not verdicts: wall time ÷ media duration, ÷ ffmpeg's
 // bare decode of the same file, the integrity pass alone, with faces, and with faces + documents ÷ bare
 // decode, the OCR time of the recording (and what the documents pass adds, ÷ bare decode: goal ≤ 0.5), face
-// ms per frame, and the worker's peak RSS.
+// ms per frame, the speech analysis (ASR real-time factor), and the worker's peak RSS.
 //
 //   npm run bench            (BENCH_MINUTES=10 BENCH_HEIGHT=720 by default)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dataDir } from '../lib/config';
+import type { SpeechEvidence } from '../lib/evidence';
+import { getJson } from '../lib/object-store';
+import type { Report } from '../report/types';
 import { startInspection } from '../lib/inspections';
 import { finishPlan, standardScript } from '../fixtures/plan';
 import { renderPlan } from '../fixtures/render';
@@ -95,6 +98,11 @@ async function main(): Promise<void> {
     const key = `bench/${Date.now()}-${path.basename(file)}`;
     await uploader.fPutObject(stack.info.buckets.recordings, key, file, {});
     const [result, whole] = await timed(async () => (await startInspection(client, reader, { bucket: stack.info.buckets.recordings, key })).result());
+    // The speech analysis runs beside the video pass; its own times say what ASR costs per media second.
+    const report = await getJson<Report>(reader, stack.info.buckets.reports, result.reportKey);
+    const speechKey = report?.evidenceKeys.speech;
+    const speech = speechKey ? await getJson<SpeechEvidence>(reader, stack.info.buckets.analyses, speechKey) : null;
+    const speechActivityS = (report?.timings.find((t) => t.activity === 'analyseSpeech')?.ms ?? 0) / 1000;
     const rss = peakRssMb(worker.pid);
     const rows: [string, string][] = [
       ['recording', `${path.basename(file)}: ${duration.toFixed(0)} s, ${(fs.statSync(file).size / 1e6).toFixed(1)} MB`],
@@ -111,7 +119,13 @@ async function main(): Promise<void> {
       ],
       ['  OCR by use', docs ? Object.entries(docs.ocr.byUse).map(([use, u]) => `${use} ${(u.ms / 1000).toFixed(2)} s in ${u.calls} calls`).join(', ') + `; clock ${docs.clock.readings} readings of ${docs.clock.attempts} attempts, ${docs.clock.quickReads} by recognition alone` : '–'],
       ['  frames decoded again (clock search, showings)', docs ? `${docs.reread.frames} in ${(docs.reread.ms / 1000).toFixed(2)} s = ${(docs.reread.ms / 1000 / bare).toFixed(2)} × bare decode${docs.reread.failed ? `, ${docs.reread.failed} failed` : ''}` : '–'],
-      ['whole inspection (Temporal + S3, worker process)', `${whole.toFixed(2)} s = ${(whole / bare).toFixed(2)} × bare decode = ${(whole / duration).toFixed(4)} × duration`],
+      [
+        'speech (analyseSpeech, beside the video pass)',
+        speech
+          ? `${speechActivityS.toFixed(2)} s = ${(speechActivityS / duration).toFixed(4)} × duration; ASR real-time factor ${(speech.timing.asrMs / 1000 / duration).toFixed(3)}, verification ${(speech.timing.verifyMs / 1000).toFixed(1)} s, quality ${speech.quality.status}`
+          : 'no speech evidence',
+      ],
+      ['whole inspection (Temporal + S3, worker process)', `${whole.toFixed(2)} s = ${(whole / bare).toFixed(2)} × bare decode = ${(whole / duration).toFixed(4)} × duration (goal ≤ 0.25)`],
       ['worker peak RSS', rss === null ? 'unknown' : `${rss.toFixed(0)} MB`],
       ['verdict', `${result.verdict}, ${evidence.integrity.defects.length} defect(s) in the integrity evidence`],
     ];
