@@ -63,10 +63,23 @@ function aspirationPair(s: string): string {
   return s.replace(/^p/, 'b').replace(/^t/, 'd').replace(/^k/, 'g').replace(/^q/, 'j').replace(/^c/, 'z');
 }
 
-export function syllableCost(want: string, got: string): number {
+function gradedCost(want: string, got: string): number {
   if (want === got) return 0;
   if (fold(want) === fold(got)) return 0.35;
   return aspirationPair(fold(want)) === aspirationPair(fold(got)) ? 0.5 : 1;
+}
+
+// The matcher asks for the same few hundred syllable pairs millions of times on a long recording; the
+// regular expressions behind a graded cost are computed once per pair.
+const costs = new Map<string, Map<string, number>>();
+
+export function syllableCost(want: string, got: string): number {
+  if (want === got) return 0;
+  let row = costs.get(want);
+  if (!row) costs.set(want, (row = new Map()));
+  let c = row.get(got);
+  if (c === undefined) row.set(got, (c = gradedCost(want, got)));
+  return c;
 }
 
 function tokenCost(t: PatternToken, s: Syllable): number {
