@@ -76,7 +76,7 @@ const costs = new Map<string, Map<string, number>>();
 export function syllableCost(want: string, got: string): number {
   if (want === got) return 0;
   let row = costs.get(want);
-  if (!row) costs.set(want, (row = new Map()));
+  if (!row) costs.set(want, (row = new Map<string, number>()));
   let c = row.get(got);
   if (c === undefined) row.set(got, (c = gradedCost(want, got)));
   return c;
