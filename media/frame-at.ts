@@ -13,12 +13,17 @@ export interface GrabbedFrame {
   data: Buffer;
 }
 
-/** Builds ffmpeg arguments: accurate input seek, one frame, scaled (area) to width × height, packed RGB. */
-export function frameAtArgs(file: string, facts: MediaFacts, t: number, width: number, height: number): string[] {
+/**
+ * Builds ffmpeg arguments: one frame, scaled (area) to width × height, packed RGB. `input` seeks in the
+ * container (fast, needs an index or a keyframe before t); `output` decodes from the start and drops
+ * frames before t (slow, always right).
+ */
+export function frameAtArgs(file: string, facts: MediaFacts, t: number, width: number, height: number, how: 'input' | 'output' = 'input'): string[] {
   // ffmpeg seeks relative to the container's start; tap times count from the video stream's first frame.
   const videoStart = facts.video ? facts.video.startS - facts.startS : 0;
-  const seek = Math.max(0, t + (Number.isFinite(videoStart) ? videoStart : 0));
-  return ['-v', 'error', '-ss', seek.toFixed(3), '-i', file, '-map', '0:v:0', '-an', '-sn', '-dn', '-frames:v', '1', '-vf', `scale=${width}:${height}:flags=area,format=rgb24`, '-f', 'rawvideo', 'pipe:1'];
+  const seek = Math.max(0, t + (Number.isFinite(videoStart) ? videoStart : 0)).toFixed(3);
+  const input = how === 'input' ? ['-ss', seek, '-i', file] : ['-i', file, '-ss', seek];
+  return ['-v', 'error', ...input, '-map', '0:v:0', '-an', '-sn', '-dn', '-frames:v', '1', '-vf', `scale=${width}:${height}:flags=area,format=rgb24`, '-f', 'rawvideo', 'pipe:1'];
 }
 
 export class FrameUnavailable extends Error {
@@ -27,8 +32,11 @@ export class FrameUnavailable extends Error {
 
 /** Decodes the frame shown at `t`, scaled to width × height. */
 export async function frameAt(file: string, facts: MediaFacts, t: number, width: number, height: number, signal?: AbortSignal): Promise<GrabbedFrame> {
-  const data = await runFfmpegToBuffer(frameAtArgs(file, facts, t, width, height), signal ? { signal } : {});
-  if (data.length !== width * height * 3) throw new FrameUnavailable(`no frame at ${t.toFixed(2)} s (${data.length} bytes decoded, want ${width * height * 3})`);
+  const want = width * height * 3;
+  let data = await runFfmpegToBuffer(frameAtArgs(file, facts, t, width, height), signal ? { signal } : {});
+  // A container without an index (MPEG-TS) and a long GOP: the seek lands past the last keyframe.
+  if (data.length !== want) data = await runFfmpegToBuffer(frameAtArgs(file, facts, t, width, height, 'output'), signal ? { signal } : {});
+  if (data.length !== want) throw new FrameUnavailable(`no frame at ${t.toFixed(2)} s (${data.length} bytes decoded, want ${width * height * 3})`);
   return { t, width, height, data };
 }
 
