@@ -48,6 +48,8 @@ export function createSpeechActivities(deps: ActivityDeps) {
       if (!deps.speechEngine) return { speechFailure: 'no speech engine configured on this worker' };
       const beat = heartbeater(BEAT_EVERY_MS);
       let stage = 'start';
+      // The engine reports no progress while it transcribes (minutes on a long file): beat on a timer,
+      // not only the heartbeater's keep-alive, which stops after minutes without progress.
       const timer = setInterval(() => beat({ stage }), BEAT_EVERY_MS);
       const dir = path.join(deps.workDir, `${input.recordingId}-speech`);
       const ext = (path.extname(input.key).toLowerCase().match(/^\.[a-z0-9]{1,5}$/) ?? [''])[0];
@@ -90,6 +92,7 @@ export function createSpeechActivities(deps: ActivityDeps) {
         return { speechKey };
       } finally {
         clearInterval(timer);
+        beat.stop();
         await fs.rm(dir, { recursive: true, force: true });
       }
     },
