@@ -117,7 +117,7 @@ async function main(): Promise<void> {
         `OCR (${docs?.ocr.engine ?? 'no engine'})`,
         `${ocrS.toFixed(2)} s in ${docs?.ocr.calls ?? 0} calls = ${(ocrS / bare).toFixed(2)} × bare decode; ${docs?.showings.length ?? 0} showings found (${SHOWINGS} shown: ${(docs?.documents ?? []).map((d) => d.type).join(', ')}); clock ${docs?.clock.status ?? '–'}`,
       ],
-      ['  OCR by use', docs ? Object.entries(docs.ocr.byUse).map(([use, u]) => `${use} ${(u.ms / 1000).toFixed(2)} s in ${u.calls} calls`).join(', ') + `; clock ${docs.clock.readings} readings of ${docs.clock.attempts} attempts, ${docs.clock.quickReads} by recognition alone` : '–'],
+      ['  OCR by use', docs ? Object.entries(docs.ocr.byUse).map(([use, u]) => `${use} ${(u.ms / 1000).toFixed(2)} s in ${u.calls} calls`).join(', ') + `; clock ${docs.clock.readings} readings of ${docs.clock.attempts} attempts, ${docs.clock.quickReads} by recognition alone, ${docs.clock.glyphReads} by the learnt digits (no OCR)` : '–'],
       ['  frames decoded again (clock search, showings)', docs ? `${docs.reread.frames} in ${(docs.reread.ms / 1000).toFixed(2)} s = ${(docs.reread.ms / 1000 / bare).toFixed(2)} × bare decode${docs.reread.failed ? `, ${docs.reread.failed} failed` : ''}` : '–'],
       [
         'speech (analyseSpeech, beside the video pass)',

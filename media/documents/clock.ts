@@ -11,6 +11,7 @@
 // crops kept since the last good reading are bisected to place it to one frame. Too few readings, or long
 // stretches without one, make the clock unjudgeable: the judge then says CANNOT_JUDGE, not PASS.
 import type { EvidenceDefect } from '../../lib/evidence';
+import { CLOCK_DIGITS, ClockGlyphs, DEFAULT_GLYPH_CONFIG, type GlyphConfig } from './clock-glyphs';
 import { cropRgb, padBox, quadBounds, toPixels, type NormBox, type OcrEngineLike, type OcrLineLike, type Point, type RgbImage } from './types';
 
 export interface ClockConfig {
@@ -48,6 +49,8 @@ export interface ClockConfig {
   searchPad: { x: number; y: number };
   /** Where the clock is looked for by the automatic search (normalised); the whole frame by default. */
   searchArea: NormBox;
+  /** Reading the digits by their learnt look when the result is what the reader expects (clock-glyphs.ts), or 'off'. */
+  glyphs: GlyphConfig | 'off';
 }
 
 /**
@@ -70,6 +73,7 @@ export const DEFAULT_CLOCK_CONFIG: ClockConfig = {
   maxSearches: 6,
   searchPad: { x: 0.15, y: 0.6 },
   searchArea: { x: 0, y: 0, w: 1, h: 1 },
+  glyphs: DEFAULT_GLYPH_CONFIG,
 };
 
 /** Clock text to digits: O→0, l/I→1 and friends, full-width forms folded, separators unified. */
@@ -186,6 +190,8 @@ export interface ClockSummary {
   outliers: number;
   /** Readings that only recognised the clock's known line (no text detection). */
   quickReads: number;
+  /** Readings made without the OCR: digits compared with their learnt look, taken only when they fit the offset expected. */
+  glyphReads: number;
   /** Local wall-clock time the clock showed at media time 0 (YYYY-MM-DDTHH:MM:SS, no zone). */
   clockAtStart?: string;
   jumps: ClockJump[];
@@ -270,8 +276,12 @@ export class ClockReader {
   private outliers = 0;
   private ocrCalls = 0;
   private quickReads = 0;
+  private glyphReads = 0;
+  private readonly glyphs: ClockGlyphs | null;
   /** The clock's line in crop pixels (widened), once a full read has found it. */
   private line: Point[] | null = null;
+  /** The box the detector gave that line (where the print is, for learning the digits' cells). */
+  private lineBox: Point[] | null = null;
   private readonly readings: ClockReading[] = [];
   /** Every reading, including those set aside, for the stall and coverage summary. */
   private readonly all: ClockReading[] = [];
@@ -295,6 +305,7 @@ export class ClockReader {
     this.region = location.region;
     this.regionFrom = location.regionFrom;
     this.searches = location.searches;
+    this.glyphs = config.glyphs === 'off' ? null : new ClockGlyphs(config.glyphs);
   }
 
   get calls(): number {
@@ -314,8 +325,15 @@ export class ClockReader {
     if (this.ring[0]!.t < keepFrom) this.ring = this.ring.filter((r) => r.t >= keepFrom);
     if (frame.t + 1e-6 < this.nextReadT) return;
     this.attempts++;
-    const reading = await this.readCrop(frame.t, crop);
-    if (reading) await this.take(reading);
+    const ref = this.ref;
+    // Only a reading that keeps the reference offset may skip the OCR; anything else is the model's to say.
+    const read = await this.readCrop(frame.t, crop, ref ? (offsetS) => Math.abs(offsetS - ref.offsetS) < c.jumpMinS : null);
+    const reading = read?.reading ?? null;
+    if (read && reading) {
+      await this.take(reading);
+      // The digits' look is learnt from OCR readings the reader went on to trust.
+      if (read.line && this.glyphs && this.readings.at(-1) === reading) this.glyphs.learn(crop, read.line, digitsOf(reading.clockS));
+    }
     // A reading waiting for a second one to agree (the first, or one off the reference) is checked soon; so
     // is a clock that failed to read (a passing hand) until it has gone unread for maxUnreadS, after which it
     // is tried at the usual spacing (a clock hidden for long costs no more than a visible one).
@@ -327,7 +345,7 @@ export class ClockReader {
   /** Ends reading; summarises what was read. */
   finish(): ClockSummary {
     const c = this.config;
-    const base = { region: this.region, regionFrom: this.regionFrom, attempts: this.attempts, readings: this.readings.length, outliers: this.outliers, quickReads: this.quickReads };
+    const base = { region: this.region, regionFrom: this.regionFrom, attempts: this.attempts, readings: this.readings.length, outliers: this.outliers, quickReads: this.quickReads, glyphReads: this.glyphReads };
     if (c.region === 'off') return { status: 'off', reason: 'clock reading is off', ...base, jumps: [], stalls: [], unread: [], series: [] };
     if (!this.region) {
       return { status: 'not_found', reason: `no clock (YYYY-MM-DD HH:MM:SS) found in ${this.searches} frame(s) searched`, ...base, jumps: [], stalls: [], unread: [], series: [] };
@@ -367,23 +385,36 @@ export class ClockReader {
     return 2 * this.config.everyS + this.config.confirmS + 1;
   }
 
-  private async readCrop(t: number, crop: RgbImage): Promise<ClockReading | null> {
+  /**
+   * Reads one crop: by the digits' learnt look when that gives an offset `expected` accepts, else by
+   * recognising the known line, else by a full OCR read. `line` is the OCR line read (absent for glyphs).
+   */
+  private async readCrop(t: number, crop: RgbImage, expected: ((offsetS: number) => boolean) | null): Promise<{ reading: ClockReading; line?: OcrLineLike } | null> {
     const opts = this.signal ? { signal: this.signal } : undefined;
     const minScore = this.config.minScore;
+    if (expected && this.glyphs?.ready) {
+      const digits = this.glyphs.read(crop);
+      const parsed = digits ? parseClock(clockOfDigits(digits)) : null;
+      if (parsed && expected(parsed.clockS - t)) {
+        this.glyphReads++;
+        return { reading: { t, clockS: parsed.clockS, offsetS: parsed.clockS - t, score: 1 } };
+      }
+    }
     if (this.line && this.ocr.recognize) {
       this.ocrCalls++;
       const [line] = await this.ocr.recognize(crop.rgb, crop.width, crop.height, [{ box: this.line, detScore: 1 }], opts);
       const parsed = line && line.score >= minScore ? parseClock(line.text) : null;
       if (line && parsed) {
         this.quickReads++;
-        return { t, clockS: parsed.clockS, offsetS: parsed.clockS - t, score: line.score };
+        return { reading: { t, clockS: parsed.clockS, offsetS: parsed.clockS - t, score: line.score }, line: { ...line, box: this.lineBox ?? line.box } };
       }
     }
     this.ocrCalls++;
     const found = findClockLine(await this.ocr.readLines(crop.rgb, crop.width, crop.height, opts));
     if (!found || found.line.score < minScore) return null;
     this.line = roomyLine(found.line.box, crop.width, crop.height);
-    return { t, clockS: found.parsed.clockS, offsetS: found.parsed.clockS - t, score: found.line.score };
+    this.lineBox = found.line.box;
+    return { reading: { t, clockS: found.parsed.clockS, offsetS: found.parsed.clockS - t, score: found.line.score }, line: found.line };
   }
 
   private async take(r: ClockReading): Promise<void> {
@@ -439,10 +470,12 @@ export class ClockReader {
     let lo = -1; // index into `between` known old (−1 = `before`)
     let hi = between.length; // known new (= `after`)
     let refined = between.length === 0;
+    const agreeS = this.config.agreeS;
+    const eitherSide = (offsetS: number): boolean => Math.abs(offsetS - newOffset) < agreeS || Math.abs(offsetS - before.offsetS) < agreeS;
     while (hi - lo > 1) {
       const mid = (lo + hi) >> 1;
       const x = between[mid]!;
-      const r = await this.readCrop(x.t, x.crop);
+      const r = (await this.readCrop(x.t, x.crop, eitherSide))?.reading;
       if (r && Math.abs(r.offsetS - newOffset) < this.config.agreeS) hi = mid;
       else if (r && Math.abs(r.offsetS - before.offsetS) < this.config.agreeS) lo = mid;
       else break; // unreadable in between: keep the bracket found so far
@@ -451,6 +484,17 @@ export class ClockReader {
     const at = hi < between.length ? between[hi]!.t : after.t;
     return { at: r2(at), jumpS: Math.round(jumpS), before: r2(before.t), after: r2(after.t), refined };
   }
+}
+
+/** The 14 digits of a clock time (seconds as read, local time kept as UTC). */
+function digitsOf(clockS: number): string {
+  return new Date(Math.round(clockS) * 1000).toISOString().slice(0, 19).replace(/\D/g, '');
+}
+
+/** `YYYY-MM-DD HH:MM:SS` from the 14 digits. */
+function clockOfDigits(d: string): string {
+  if (d.length !== CLOCK_DIGITS) return '';
+  return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)} ${d.slice(8, 10)}:${d.slice(10, 12)}:${d.slice(12, 14)}`;
 }
 
 /** Runs of consecutive readings showing the same clock while media time advanced. */
