@@ -18,13 +18,19 @@ export function maskIdentifier(value: string): string {
   return `${value.slice(0, 2)}${'*'.repeat(value.length - 4)}${value.slice(-2)}`;
 }
 
-/** Deep copy of a JSON value with every string masked. */
-export function maskDeep<T>(value: T): T {
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/**
+ * Deep copy of a JSON value with every string masked, except the values of properties named in `keep`
+ * (object keys built from ids that are safe by construction: masking a digit run of their hash would
+ * point them at nothing).
+ */
+export function maskDeep<T>(value: T, keep: ReadonlySet<string> = NO_KEYS): T {
   if (typeof value === 'string') return maskText(value) as T;
-  if (Array.isArray(value)) return value.map((v) => maskDeep(v) as unknown) as T;
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, keep) as unknown) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v);
+    for (const [k, v] of Object.entries(value)) out[k] = keep.has(k) ? v : maskDeep(v, keep);
     return out as T;
   }
   return value;

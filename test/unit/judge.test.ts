@@ -258,4 +258,26 @@ describe('report', () => {
     assert.equal(report.verdict, 'FAIL');
     assert.match(html, /不合格 FAIL/);
   });
+
+  it('keeps evidence frame keys whole (a hash with a digit run is not a number to mask), masking the text beside them', () => {
+    const frameKey = 'customer_leaves-cf8212345678940f2/frames/faces-46.5s.jpg';
+    const first = j.steps[0]!;
+    const cited = { ...j, steps: [{ ...first, evidence: [{ from: 46.5, to: 50, kind: 'faces:absence', text: 'ID 11010519491231002X left', frameKey }] }, ...j.steps.slice(1)] };
+    const withFrame = buildReport({
+      recordingId: ingest.recordingId,
+      revision: 1,
+      createdAt: '2026-11-27T00:00:00.000Z',
+      ingest,
+      integrity: ev,
+      judgement: cited,
+      failures: {},
+      evidenceKeys: { ingest: 'a/ingest.json' },
+      inspection: { workflowId: 'w', runId: 'r' },
+      versions: { dualqa: '0.1.0', ffmpeg: 'ffmpeg 5.1' },
+      timings: [],
+    });
+    const item = withFrame.steps[0]!.evidence[0]!;
+    assert.equal(item.frameKey, frameKey);
+    assert.equal(item.text, 'ID 1101**********002X left');
+  });
 });
