@@ -225,19 +225,21 @@ describe('agent identity (enrolled_face_match)', () => {
 describe('report', () => {
   const ev = integrity([{ type: 'cut', at: 5, reason: 'timestamps jump', source: 'container' }]);
   const j = judge({ ingest, integrity: ev }, book);
-  const report = buildReport({
-    recordingId: ingest.recordingId,
-    revision: 1,
-    createdAt: '2026-11-27T00:00:00.000Z',
-    ingest,
-    integrity: ev,
-    judgement: j,
-    failures: {},
-    evidenceKeys: { ingest: 'a/ingest.json' },
-    inspection: { workflowId: 'w', runId: 'r' },
-    versions: { dualqa: '0.1.0', ffmpeg: 'ffmpeg 5.1' },
-    timings: [{ activity: 'ingest', ms: 12 }],
-  });
+  const reportOf = (judgement: typeof j) =>
+    buildReport({
+      recordingId: ingest.recordingId,
+      revision: 1,
+      createdAt: '2026-11-27T00:00:00.000Z',
+      ingest,
+      integrity: ev,
+      judgement,
+      failures: {},
+      evidenceKeys: { ingest: 'a/ingest.json' },
+      inspection: { workflowId: 'w', runId: 'r' },
+      versions: { dualqa: '0.1.0', ffmpeg: 'ffmpeg 5.1' },
+      timings: [{ activity: 'ingest', ms: 12 }],
+    });
+  const report = reportOf(j);
 
   it('matches schemas/report.schema.json', () => {
     assert.deepEqual(validateReport(report), []);
@@ -263,20 +265,7 @@ describe('report', () => {
     const frameKey = 'customer_leaves-cf8212345678940f2/frames/faces-46.5s.jpg';
     const first = j.steps[0]!;
     const cited = { ...j, steps: [{ ...first, evidence: [{ from: 46.5, to: 50, kind: 'faces:absence', text: 'ID 11010519491231002X left', frameKey }] }, ...j.steps.slice(1)] };
-    const withFrame = buildReport({
-      recordingId: ingest.recordingId,
-      revision: 1,
-      createdAt: '2026-11-27T00:00:00.000Z',
-      ingest,
-      integrity: ev,
-      judgement: cited,
-      failures: {},
-      evidenceKeys: { ingest: 'a/ingest.json' },
-      inspection: { workflowId: 'w', runId: 'r' },
-      versions: { dualqa: '0.1.0', ffmpeg: 'ffmpeg 5.1' },
-      timings: [],
-    });
-    const item = withFrame.steps[0]!.evidence[0]!;
+    const item = reportOf(cited).steps[0]!.evidence[0]!;
     assert.equal(item.frameKey, frameKey);
     assert.equal(item.text, 'ID 1101**********002X left');
   });
