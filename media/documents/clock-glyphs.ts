@@ -11,6 +11,7 @@
 // every jump is seen and confirmed by the model. A clock whose picture does not split into one ink run per
 // character (touching glyphs at low resolution, Chinese date characters, a busy background) is simply
 // never read this way.
+import { median } from '../integrity/video-detectors';
 import { quadBounds, type OcrLineLike, type RgbImage } from './types';
 
 export interface GlyphConfig {
@@ -109,11 +110,6 @@ export function inkRuns(img: RgbImage, r: { x0: number; y0: number; x1: number; 
   return runs;
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length ? s[s.length >> 1]! : 0;
-}
-
 export class ClockGlyphs {
   private layout: Layout | null = null;
   private calibrations = 0;
@@ -125,11 +121,6 @@ export class ClockGlyphs {
   /** Where the digits are is known and at least one digit's look has been learnt. */
   get ready(): boolean {
     return this.layout !== null && this.glyphs.size > 0;
-  }
-
-  /** Digit values learnt so far. */
-  get learnt(): string {
-    return [...this.glyphs.keys()].sort().join('');
   }
 
   /**
