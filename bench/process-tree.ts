@@ -1,12 +1,17 @@
 // Resident memory and CPU time of a process and all its descendants, read from /proc (Linux). A worker's
 // ffmpeg decodes and its Python speech engine are children, so the worker's own VmHWM misses most of
 // what one inspection costs.
+//
+// A sampler in another process also sees each child between fork and exec: a copy of the worker with the
+// worker's command line whose RSS counts the worker's own pages again (copy-on-write, not new memory).
+// Counted, those made one Node worker look like 1.3–1.5 GB in a long batch while its own RSS never
+// passed 0.9 GB; they are left out.
 import * as fs from 'node:fs';
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 const PAGE_KB = 4;
 
-interface ProcStat {
+export interface ProcStat {
   pid: number;
   ppid: number;
   name: string;
@@ -15,6 +20,21 @@ interface ProcStat {
   /** cutime + cstime: children already exited and waited for, seconds. */
   reapedChildrenCpuS: number;
   rssMb: number;
+  /** argv joined by NUL, '' when unreadable. */
+  cmdline: string;
+}
+
+function readCmdline(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+  } catch {
+    return '';
+  }
+}
+
+/** A child that has not yet exec'd: same name and command line as its parent, sharing its pages. */
+export function isUnexecedFork(child: Pick<ProcStat, 'name' | 'cmdline'>, parent: Pick<ProcStat, 'name' | 'cmdline'>): boolean {
+  return child.name === parent.name && child.cmdline !== '' && child.cmdline === parent.cmdline;
 }
 
 function readStat(pid: number): ProcStat | null {
@@ -31,19 +51,25 @@ function readStat(pid: number): ProcStat | null {
       ownCpuS: (n(14) + n(15)) / CLOCK_TICKS,
       reapedChildrenCpuS: (n(16) + n(17)) / CLOCK_TICKS,
       rssMb: (n(24) * PAGE_KB) / 1024,
+      cmdline: readCmdline(pid),
     };
   } catch {
     return null; // exited between listing and reading
   }
 }
 
-/** The process `root` and every live descendant. */
+/** The process `root` and every live descendant (forks that have not exec'd yet left out). */
 export function processTree(root: number): ProcStat[] {
   const all = fs
     .readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))
     .map((d) => readStat(Number(d)))
     .filter((s): s is ProcStat => s !== null);
+  return descendants(all, root);
+}
+
+/** `root` and its descendants among `all`, without children that are unexec'd forks of their parent. */
+export function descendants(all: ProcStat[], root: number): ProcStat[] {
   const children = new Map<number, ProcStat[]>();
   for (const s of all) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
   const rootStat = all.find((s) => s.pid === root);
@@ -53,7 +79,7 @@ export function processTree(root: number): ProcStat[] {
   while (stack.length > 0) {
     const s = stack.pop()!;
     out.push(s);
-    stack.push(...(children.get(s.pid) ?? []));
+    stack.push(...(children.get(s.pid) ?? []).filter((c) => !isUnexecedFork(c, s)));
   }
   return out;
 }
