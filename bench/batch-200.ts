@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { dataDir } from '../lib/config';
-import { ensureDiscoverySchedule } from '../lib/discovery';
+import type { Client } from '@temporalio/client';
+import { discoveryScheduleId, ensureDiscoverySchedule } from '../lib/discovery';
 import { generateCase } from '../fixtures/generate';
 import { probeMedia } from '../media/probe';
 import { awaitBatch, dropBatch } from '../test/helpers/batch';
@@ -20,6 +21,23 @@ import { machineCpu, sampleTreeRss, treeCpuSeconds } from './process-tree';
 const BATCH = Number(process.env.BENCH_BATCH ?? 200);
 const HEIGHT = Number(process.env.BENCH_HEIGHT ?? 720) === 360 ? 360 : 720;
 const WORKERS = Math.max(1, Number(process.env.BENCH_WORKERS ?? 1));
+/**
+ * A killed earlier run leaves its discovery schedule and inspections in the bench's Temporal store: the
+ * schedule would start them again and the workers would inspect them beside this batch, skewing every
+ * figure. The bench measures its own batch only.
+ */
+async function clearLeftovers(client: Client, bucket: string): Promise<number> {
+  let cleared = 0;
+  for await (const s of client.schedule.list()) {
+    if (s.scheduleId.startsWith(discoveryScheduleId(bucket))) await client.schedule.getHandle(s.scheduleId).delete();
+  }
+  for await (const w of client.workflow.list({ query: 'ExecutionStatus="Running"' })) {
+    await client.workflow.getHandle(w.workflowId, w.runId).terminate('leftover of an earlier bench run');
+    cleared++;
+  }
+  return cleared;
+}
+
 async function main(): Promise<void> {
   const dir = path.join(dataDir(), 'bench');
   fs.mkdirSync(dir, { recursive: true });
@@ -28,6 +46,8 @@ async function main(): Promise<void> {
   const durationS = probe.ok ? (probe.facts.durationS ?? 0) : 0;
 
   const t = await openTestStack('batch', dir);
+  const leftovers = await clearLeftovers(t.client, t.stack.info.buckets.recordings);
+  if (leftovers > 0) process.stdout.write(`terminated ${leftovers} workflow(s) left running by an earlier run\n`);
   const workers: WorkerProcess[] = [];
   for (let i = 0; i < WORKERS; i++) workers.push(startWorkerProcess(t.stack.info, path.join(dir, `batch-worker-${i}`)));
   const bucket = t.stack.info.buckets.recordings;
