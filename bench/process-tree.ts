@@ -20,9 +20,10 @@ export interface ProcStat {
   /** cutime + cstime: children already exited and waited for, seconds. */
   reapedChildrenCpuS: number;
   rssMb: number;
+  /** argv joined by NUL, '' when unreadable. */
+  cmdline: string;
 }
 
-/** argv joined by NUL, '' when unreadable. */
 function readCmdline(pid: number): string {
   try {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1');
@@ -31,18 +32,17 @@ function readCmdline(pid: number): string {
   }
 }
 
-/**
- * A child that has not yet exec'd: same name and command line as its parent, sharing its pages. The
- * command lines are read only for a child named like its parent (rare), not for every process listed.
- */
-export function isUnexecedFork(child: ProcStat, parent: ProcStat, cmdlineOf: (pid: number) => string = readCmdline): boolean {
-  if (child.name !== parent.name) return false;
-  const cmdline = cmdlineOf(child.pid);
-  return cmdline !== '' && cmdline === cmdlineOf(parent.pid);
+/** A child that has not yet exec'd: same name and command line as its parent, sharing its pages. */
+export function isUnexecedFork(child: Pick<ProcStat, 'name' | 'cmdline'>, parent: Pick<ProcStat, 'name' | 'cmdline'>): boolean {
+  return child.name === parent.name && child.cmdline !== '' && child.cmdline === parent.cmdline;
 }
 
 function readStat(pid: number): ProcStat | null {
   try {
+    // The command line first: a fork that execs between the two reads is then left out with a small RSS,
+    // never counted with its parent's (read lazily, after the listing, most forks had exec'd: 9 of them
+    // counted in the 3,000-spawn probe).
+    const cmdline = readCmdline(pid);
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     // Fields after the name, starting at field 3 (state): ppid is field 4, utime..cstime 14-17, rss 24.
@@ -55,6 +55,7 @@ function readStat(pid: number): ProcStat | null {
       ownCpuS: (n(14) + n(15)) / CLOCK_TICKS,
       reapedChildrenCpuS: (n(16) + n(17)) / CLOCK_TICKS,
       rssMb: (n(24) * PAGE_KB) / 1024,
+      cmdline,
     };
   } catch {
     return null; // exited between listing and reading
@@ -72,7 +73,7 @@ export function processTree(root: number): ProcStat[] {
 }
 
 /** `root` and its descendants among `all`, without children that are unexec'd forks of their parent. */
-export function descendants(all: ProcStat[], root: number, cmdlineOf: (pid: number) => string = readCmdline): ProcStat[] {
+export function descendants(all: ProcStat[], root: number): ProcStat[] {
   const children = new Map<number, ProcStat[]>();
   for (const s of all) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
   const rootStat = all.find((s) => s.pid === root);
@@ -82,7 +83,7 @@ export function descendants(all: ProcStat[], root: number, cmdlineOf: (pid: numb
   while (stack.length > 0) {
     const s = stack.pop()!;
     out.push(s);
-    stack.push(...(children.get(s.pid) ?? []).filter((c) => !isUnexecedFork(c, s, cmdlineOf)));
+    stack.push(...(children.get(s.pid) ?? []).filter((c) => !isUnexecedFork(c, s)));
   }
   return out;
 }
