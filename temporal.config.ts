@@ -40,6 +40,23 @@ export const ACTIVITY_TIMEOUTS = {
   ingest: { startToCloseTimeout: '1 hour', heartbeatTimeout: '30 seconds' },
   /** Decoding scales with duration: 6 h covers a 3-hour recording on a slow machine. */
   media: { startToCloseTimeout: '6 hours', heartbeatTimeout: '20 seconds' },
+  /** One discovery sweep lists a bucket and starts up to a few hundred inspections. */
+  sweep: { startToCloseTimeout: '15 minutes', heartbeatTimeout: '30 seconds' },
+  /** One re-judge batch: tens of recordings judged and reported from stored evidence. */
+  batch: { startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds' },
+} as const;
+
+/** Failure types that no retry can fix: activities raise them non-retryable, workflows tell them apart. */
+export const ERROR_TYPES = {
+  /** The recording itself cannot be inspected (empty, not media, undecodable). */
+  badMedia: 'BadMedia',
+  /** An input the activity was given is wrong or gone (a missing evidence key, no report to review). */
+  badInput: 'BadInput',
+  modelUnavailable: 'ModelUnavailable',
+  rulebook: 'RulebookError',
+  invalidReport: 'InvalidReport',
+  /** A review decision made on a view that is no longer current. */
+  staleDecision: 'StaleDecision',
 } as const;
 
 export const RETRY = {
@@ -51,7 +68,7 @@ export const RETRY = {
   // fails and the next start of that recording runs it afresh (lib/inspections.ts).
   maximumAttempts: 20,
   /** Errors that no retry can fix; activities also mark their own failures non-retryable. */
-  nonRetryableErrorTypes: ['BadMedia', 'BadInput', 'ModelUnavailable', 'RulebookError', 'InvalidReport'],
+  nonRetryableErrorTypes: [ERROR_TYPES.badMedia, ERROR_TYPES.badInput, ERROR_TYPES.modelUnavailable, ERROR_TYPES.rulebook, ERROR_TYPES.invalidReport],
 } as const;
 
 /** Per-process activity concurrency defaults; workers override from DUALQA_* environment variables. */

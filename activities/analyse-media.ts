@@ -6,15 +6,17 @@ import * as path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { heartbeater } from '../lib/heartbeat';
 import { downloadWithSha256, putJson } from '../lib/object-store';
-import { analyseMediaFile, type DocumentAnalyser, type EnrolledFace, type FaceAnalyser } from '../media/analyse-file';
+import { analyseMediaFile, type DocumentAnalyser, type EnrolledFace, type FaceAnalyser } from '../evidence/assemble-media';
 import { DEFAULT_DOCUMENT_PASS_CONFIG, type DocumentPassConfig } from '../media/documents/pass';
 import { enrolPhoto } from '../media/faces/enrol';
 import { getJson, isNotFound } from '../lib/object-store';
 import { encodeJpeg } from '../media/ffmpeg';
-import type { DocumentsEvidence, FacesEvidence, IngestEvidence } from '../lib/evidence';
+import type { DocumentsEvidence, FacesEvidence, IngestEvidence } from '../evidence/types';
 import { sidecarSchema } from '../lib/labelled';
-import { FAILURE, type ActivityDeps } from './deps';
+import type { ActivityDeps } from './deps';
+import { ERROR_TYPES } from '../temporal.config';
 import { keywordTableFor } from './document-keywords';
+import { documentFrameKey, evidenceKey, facesFrameKey } from '../evidence/layout';
 
 export interface AnalyseMediaInput {
   recordingId: string;
@@ -65,7 +67,7 @@ export function createMediaActivities(deps: ActivityDeps) {
   async function documentConfig(recordingId: string, bucket: string, rulebook: string | undefined): Promise<DocumentPassConfig> {
     // The keyword table is the rulebook's choice; a missing or broken table stops the documents analysis (the report says why).
     const keywords = keywordTableFor(deps.loadRulebook(rulebook).book).table;
-    const ingest = await getJson<IngestEvidence>(deps.s3, deps.buckets.analyses, `${recordingId}/ingest.json`);
+    const ingest = await getJson<IngestEvidence>(deps.s3, deps.buckets.analyses, evidenceKey(recordingId, 'ingest'));
     const raw = ingest?.sidecar.status === 'ok' ? await getJson<unknown>(deps.s3, bucket, ingest.sidecar.key).catch(() => null) : null;
     const parsed = sidecarSchema.safeParse(raw);
     const agent = parsed.success ? parsed.data.agent : undefined;
@@ -86,7 +88,7 @@ export function createMediaActivities(deps: ActivityDeps) {
       try {
         const copy = await downloadWithSha256(deps.s3, input, file, (bytes) => beat({ stage: 'download', bytes }), beat.signal);
         if (copy.sha256 !== input.sha256) {
-          throw ApplicationFailure.nonRetryable(`recording content changed after ingest (sha256 ${copy.sha256} ≠ ${input.sha256})`, FAILURE.badInput);
+          throw ApplicationFailure.nonRetryable(`recording content changed after ingest (sha256 ${copy.sha256} ≠ ${input.sha256})`, ERROR_TYPES.badInput);
         }
         let faces: FaceAnalyser | undefined;
         let facesFailure: string | undefined;
@@ -122,36 +124,36 @@ export function createMediaActivities(deps: ActivityDeps) {
           documents,
         });
         const evidence = analysis.integrity;
-        const integrityKey = `${input.recordingId}/integrity.json`;
+        const integrityKey = evidenceKey(input.recordingId, 'integrity');
         await putJson(deps.s3, deps.buckets.analyses, integrityKey, evidence);
         let facesKey: string | undefined;
         if (analysis.faces) {
           const thumbnails: FacesEvidence['thumbnails'] = [];
           for (const snap of analysis.snapshots) {
-            const key = `${input.recordingId}/frames/faces-${snap.t.toFixed(1)}s.jpg`;
+            const key = facesFrameKey(input.recordingId, snap.t);
             const jpeg = await encodeJpeg(snap.rgb, snap.width, snap.height);
             await deps.s3.putObject(deps.buckets.analyses, key, jpeg, jpeg.length, { 'Content-Type': 'image/jpeg' });
             thumbnails.push({ at: snap.t, key, why: snap.why });
           }
-          facesKey = `${input.recordingId}/faces.json`;
+          facesKey = evidenceKey(input.recordingId, 'faces');
           await putJson(deps.s3, deps.buckets.analyses, facesKey, { ...analysis.faces, thumbnails });
         }
         let documentsKey: string | undefined;
         if (analysis.documents) {
           const thumbnails: DocumentsEvidence['thumbnails'] = [];
           for (const snap of analysis.documentSnapshots.slice(0, 12)) {
-            const key = `${input.recordingId}/frames/document-${snap.showingId}-${snap.t.toFixed(1)}s.jpg`;
+            const key = documentFrameKey(input.recordingId, snap.showingId, snap.t);
             const jpeg = await encodeJpeg(snap.rgb, snap.width, snap.height, 480);
             await deps.s3.putObject(deps.buckets.analyses, key, jpeg, jpeg.length, { 'Content-Type': 'image/jpeg' });
             thumbnails.push({ at: snap.t, key, why: snap.why, showingId: snap.showingId });
           }
-          documentsKey = `${input.recordingId}/documents.json`;
+          documentsKey = evidenceKey(input.recordingId, 'documents');
           await putJson(deps.s3, deps.buckets.analyses, documentsKey, { ...analysis.documents, thumbnails });
         }
         deps.logger.info({ recordingId: input.recordingId, readable: evidence.readable, defects: evidence.defects.length, faces: Boolean(facesKey), documents: Boolean(documentsKey) }, 'media analysed');
         if (!evidence.readable) {
           const details: BadMediaDetails = { integrityKey, problem: evidence.problem?.message ?? 'unreadable' };
-          throw ApplicationFailure.create({ message: details.problem, type: FAILURE.badMedia, nonRetryable: true, details: [details] });
+          throw ApplicationFailure.create({ message: details.problem, type: ERROR_TYPES.badMedia, nonRetryable: true, details: [details] });
         }
         return {
           integrityKey,

@@ -7,12 +7,14 @@ import * as path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { heartbeater } from '../lib/heartbeat';
 import { downloadWithSha256, getJson, putJson } from '../lib/object-store';
-import type { IngestEvidence } from '../lib/evidence';
+import type { IngestEvidence } from '../evidence/types';
 import { sidecarSchema } from '../lib/labelled';
 import { probeMedia } from '../media/probe';
-import { analyseSpeechFile } from '../speech/analyse';
+import { analyseSpeechFile } from '../evidence/assemble-speech';
 import { expectedSpeech } from '../speech/script';
-import { FAILURE, type ActivityDeps } from './deps';
+import type { ActivityDeps } from './deps';
+import { ERROR_TYPES } from '../temporal.config';
+import { evidenceKey } from '../evidence/layout';
 
 export interface AnalyseSpeechInput {
   recordingId: string;
@@ -36,7 +38,7 @@ const BEAT_EVERY_MS = 5000;
 
 export function createSpeechActivities(deps: ActivityDeps) {
   async function sidecarValues(recordingId: string, bucket: string): Promise<Record<string, string | undefined>> {
-    const ingest = await getJson<IngestEvidence>(deps.s3, deps.buckets.analyses, `${recordingId}/ingest.json`);
+    const ingest = await getJson<IngestEvidence>(deps.s3, deps.buckets.analyses, evidenceKey(recordingId, 'ingest'));
     const raw = ingest?.sidecar.status === 'ok' ? await getJson<unknown>(deps.s3, bucket, ingest.sidecar.key).catch(() => null) : null;
     const parsed = sidecarSchema.safeParse(raw);
     const meta = parsed.success ? parsed.data : undefined;
@@ -66,7 +68,7 @@ export function createSpeechActivities(deps: ActivityDeps) {
         stage = 'download';
         const copy = await downloadWithSha256(deps.s3, input, file, (bytes) => beat({ stage, bytes }), beat.signal);
         if (copy.sha256 !== input.sha256) {
-          throw ApplicationFailure.nonRetryable(`recording content changed after ingest (sha256 ${copy.sha256} ≠ ${input.sha256})`, FAILURE.badInput);
+          throw ApplicationFailure.nonRetryable(`recording content changed after ingest (sha256 ${copy.sha256} ≠ ${input.sha256})`, ERROR_TYPES.badInput);
         }
         const probe = await probeMedia(file, beat.signal);
         // Unreadable media is the media analysis's finding (a BadMedia report); speech has nothing to add.
@@ -86,7 +88,7 @@ export function createSpeechActivities(deps: ActivityDeps) {
             beat({ stage });
           },
         });
-        const speechKey = input.evidenceTag ? `${input.recordingId}/speech.${input.evidenceTag.replace(/[^A-Za-z0-9-]/g, '')}.json` : `${input.recordingId}/speech.json`;
+        const speechKey = evidenceKey(input.recordingId, 'speech', input.evidenceTag);
         await putJson(deps.s3, deps.buckets.analyses, speechKey, evidence);
         deps.logger.info({ recordingId: input.recordingId, segments: evidence.segments.length, speechS: evidence.speechS, quality: evidence.quality.status, timing: evidence.timing }, 'speech analysed');
         return { speechKey };

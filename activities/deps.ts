@@ -4,7 +4,7 @@ import type * as Minio from 'minio';
 import type { Logger } from '../lib/logger';
 import type { LoadedRulebook } from '../rules/load';
 import type { LoadedOverlay } from '../rules/overlays';
-import type { DocumentAnalyser, FaceAnalyser } from '../media/analyse-file';
+import type { DocumentAnalyser, FaceAnalyser } from '../evidence/assemble-media';
 
 export interface ActivityDeps {
   s3: Minio.Client;
@@ -15,8 +15,8 @@ export interface ActivityDeps {
   loadRulebook: (ref?: string) => LoadedRulebook;
   loadOverlays: () => LoadedOverlay[];
   versions: { dualqa: string; ffmpeg: string };
-  /** A Temporal client for activities that start workflows (discovery); created on first use. */
-  temporal?: () => Promise<import('@temporalio/client').Client>;
+  /** One discovery sweep (intake's, which starts workflows through a client); absent on a worker without a Temporal address. */
+  discover?: (input: import('./discover').DiscoverInput, progress: (started: number) => void) => Promise<import('./discover').DiscoverResult>;
   /** Loads the face detector once per process; absent or throwing: face checks say why they could not run. */
   faceAnalyser?: () => Promise<FaceAnalyser>;
   /** Loads the OCR engine once per process; absent or throwing: document checks say why they could not run. */
@@ -24,6 +24,3 @@ export interface ActivityDeps {
   /** Starts the speech engine once per process; absent or throwing: speech checks say why they could not run. */
   speechEngine?: () => Promise<import('../speech/engine').SpeechEngine>;
 }
-
-/** Failure types that no retry can fix (also listed in temporal.config.ts RETRY.nonRetryableErrorTypes). */
-export const FAILURE = { badMedia: 'BadMedia', badInput: 'BadInput' } as const;

@@ -4,10 +4,12 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { heartbeater, type Beat } from '../lib/heartbeat';
 import { recordingIdOf, normaliseEtag } from '../lib/ids';
 import { getJson, isNotFound, putJson, sha256OfObject } from '../lib/object-store';
-import { EVIDENCE_SCHEMA_VERSION, type IngestEvidence } from '../lib/evidence';
+import { EVIDENCE_SCHEMA_VERSION, type IngestEvidence } from '../evidence/types';
 import { sidecarSchema } from '../lib/labelled';
 import { maskIdentifier } from '../lib/mask';
-import { FAILURE, type ActivityDeps } from './deps';
+import type { ActivityDeps } from './deps';
+import { ERROR_TYPES } from '../temporal.config';
+import { evidenceKey, sidecarKeyOf } from '../evidence/layout';
 
 export interface IngestInput {
   bucket: string;
@@ -29,9 +31,6 @@ export type IngestResult = Pick<IngestEvidence['recording'], 'bucket' | 'key' | 
 export const INGEST_ANALYSER = { name: 'ingest', version: '1.0.0' };
 const MAX_SIDECAR_BYTES = 256 * 1024;
 
-export function sidecarKeyOf(key: string): string {
-  return key.replace(/\.[^./]{1,8}$/, '') + '.meta.json';
-}
 
 export function createIngestActivities(deps: ActivityDeps) {
   async function readSidecar(bucket: string, key: string): Promise<IngestEvidence['sidecar']> {
@@ -78,14 +77,14 @@ export function createIngestActivities(deps: ActivityDeps) {
     try {
       stat = await deps.s3.statObject(input.bucket, input.key, input.versionId ? { versionId: input.versionId } : {});
     } catch (err) {
-      if (isNotFound(err)) throw ApplicationFailure.nonRetryable(`recording not found: ${input.bucket}/${input.key}`, FAILURE.badInput);
+      if (isNotFound(err)) throw ApplicationFailure.nonRetryable(`recording not found: ${input.bucket}/${input.key}`, ERROR_TYPES.badInput);
       throw err;
     }
     const etag = normaliseEtag(stat.etag);
     if (input.etag && normaliseEtag(input.etag) !== etag && !input.versionId) {
       throw ApplicationFailure.nonRetryable(
         `the object under ${input.key} changed since the inspection was started (ETag ${etag}, expected ${normaliseEtag(input.etag)})`,
-        FAILURE.badInput,
+        ERROR_TYPES.badInput,
       );
     }
     const versionId = stat.versionId && stat.versionId !== 'null' ? stat.versionId : null;
@@ -111,7 +110,7 @@ export function createIngestActivities(deps: ActivityDeps) {
       },
       sidecar,
     };
-    const ingestKey = `${recordingId}/ingest.json`;
+    const ingestKey = evidenceKey(recordingId, 'ingest');
     await putJson(deps.s3, deps.buckets.analyses, ingestKey, evidence);
     deps.logger.info({ recordingId, sizeBytes: bytes, sidecar: sidecar.status }, 'ingested');
     const agentPhotoKey = sidecar.status === 'ok' ? sidecar.meta.agent?.photoKey : undefined;

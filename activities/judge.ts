@@ -1,11 +1,14 @@
 // Judge activity: a thin adapter that loads stored evidence, runs the pure judge and stores the result.
 import { ApplicationFailure } from '@temporalio/activity';
-import { getJson, putJson } from '../lib/object-store';
-import type { DocumentsEvidence, EvidenceKeys, FacesEvidence, IngestEvidence, IntegrityEvidence, SpeechEvidence } from '../lib/evidence';
+import { putJson } from '../lib/object-store';
+import { judgementKey as judgementKeyOf } from '../evidence/layout';
+import { loadEvidenceSet, MissingEvidenceError } from '../evidence/load';
+import type { EvidenceKeys, EvidenceSet } from '../evidence/types';
 import { judge } from '../judge/judge';
 import { applyOverlays } from '../rules/overlays';
-import type { EvidenceSet, Judgement } from '../judge/types';
-import { FAILURE, type ActivityDeps } from './deps';
+import type { Judgement } from '../judge/types';
+import type { ActivityDeps } from './deps';
+import { ERROR_TYPES } from '../temporal.config';
 
 export interface JudgeInput {
   recordingId: string;
@@ -22,31 +25,27 @@ export interface JudgeResult {
   steps: { id: string; verdict: string }[];
 }
 
-export function createJudgeActivities(deps: ActivityDeps) {
-  async function load<T>(key: string | undefined): Promise<T | undefined> {
-    if (!key) return undefined;
-    const value = await getJson<T>(deps.s3, deps.buckets.analyses, key);
-    if (value === null) throw ApplicationFailure.nonRetryable(`evidence ${key} is missing`, FAILURE.badInput);
-    return value;
+/** Stored evidence for an activity: a recorded key whose object is gone cannot be fixed by a retry. */
+export async function loadEvidence(deps: ActivityDeps, keys: EvidenceKeys, failures: Record<string, string>): Promise<EvidenceSet> {
+  try {
+    return await loadEvidenceSet(deps.s3, deps.buckets.analyses, keys, failures);
+  } catch (err) {
+    if (err instanceof MissingEvidenceError) throw ApplicationFailure.nonRetryable(err.message, ERROR_TYPES.badInput);
+    throw err;
   }
+}
 
+export function createJudgeActivities(deps: ActivityDeps) {
   return {
     async judgeRecording(input: JudgeInput): Promise<JudgeResult> {
       const base = deps.loadRulebook(input.rulebook);
-      const evidence: EvidenceSet = {
-        ingest: await load<IngestEvidence>(input.evidenceKeys.ingest),
-        integrity: await load<IntegrityEvidence>(input.evidenceKeys.integrity),
-        faces: await load<FacesEvidence>(input.evidenceKeys.faces),
-        documents: await load<DocumentsEvidence>(input.evidenceKeys.documents),
-        speech: await load<SpeechEvidence>(input.evidenceKeys.speech),
-        failures: input.failures,
-      };
+      const evidence = await loadEvidence(deps, input.evidenceKeys, input.failures);
       // Overlays (province, product, channel, age) are chosen by the sidecar; a broken sidecar selects none.
       const sidecar = evidence.ingest?.sidecar.status === 'ok' ? evidence.ingest.sidecar.meta : undefined;
       const rulebook = applyOverlays(base, deps.loadOverlays(), sidecar);
       const judgement = judge(evidence, rulebook);
       const ref = `${rulebook.book.id}@${rulebook.book.version}${rulebook.overlays.map((o) => `+${o.id}@${o.version}`).join('')}`;
-      const judgementKey = `${input.recordingId}/judgements/${ref}.json`;
+      const judgementKey = judgementKeyOf(input.recordingId, ref);
       await putJson(deps.s3, deps.buckets.analyses, judgementKey, judgement);
       return { judgementKey, verdict: judgement.verdict, rulebook: ref, steps: judgement.steps.map((s) => ({ id: s.id, verdict: s.verdict })) };
     },

@@ -2,7 +2,7 @@
 // again on the pinned recording version, its new evidence is written beside the old (a new key, the old
 // one kept), and the recording is judged and reported again from the prior evidence with that one
 // analyser's part replaced. The activities here are the two ends; the analyser itself is the usual one.
-import type { EvidenceKeys } from '../lib/evidence';
+import type { EvidenceKeys } from '../evidence/types';
 import { latestReport, reportedFailures } from '../report/latest';
 import type { ActivityDeps } from './deps';
 import { createJudgeActivities } from './judge';

@@ -3,12 +3,13 @@
 // rulebook. Listing and batches are activities; the rejudge workflow fans them out.
 import { Context } from '@temporalio/activity';
 import { getJson } from '../lib/object-store';
-import type { EvidenceKeys, IngestEvidence } from '../lib/evidence';
+import type { EvidenceKeys, IngestEvidence } from '../evidence/types';
 import { applyOverlays } from '../rules/overlays';
 import { latestReport, reportedFailures } from '../report/latest';
 import type { ActivityDeps } from './deps';
 import { createJudgeActivities } from './judge';
 import { createReportActivities } from './report';
+import { parseReportKey } from '../evidence/layout';
 
 export interface InspectedRecording {
   recordingId: string;
@@ -40,11 +41,11 @@ export function createRejudgeActivities(deps: ActivityDeps) {
       const firstAt = new Map<string, number>();
       const stream = deps.s3.listObjectsV2(deps.buckets.reports, '', true);
       for await (const item of stream as AsyncIterable<{ name?: string; lastModified?: Date }>) {
-        const m = item.name?.match(/^(.+)\/r(\d+)\/report\.json$/);
-        if (!m) continue;
-        const [, id, rev] = m as unknown as [string, string, string];
-        latest.set(id, Math.max(latest.get(id) ?? 0, Number(rev)));
-        if (Number(rev) === 1 && item.lastModified) firstAt.set(id, item.lastModified.getTime());
+        const parsed = item.name ? parseReportKey(item.name) : null;
+        if (!parsed) continue;
+        const { recordingId: id, revision } = parsed;
+        latest.set(id, Math.max(latest.get(id) ?? 0, revision));
+        if (revision === 1 && item.lastModified) firstAt.set(id, item.lastModified.getTime());
       }
       return [...latest.entries()]
         .filter(([id]) => since === null || (firstAt.get(id) ?? 0) >= since)

@@ -2,14 +2,18 @@
 // the committed schema, and write them as a new revision. Earlier revisions are never overwritten; a
 // retry of the same inspection finds its own revision and returns it.
 import { ApplicationFailure } from '@temporalio/activity';
-import { getJson, putJson, putText } from '../lib/object-store';
-import type { DocumentsEvidence, EvidenceKeys, FacesEvidence, IngestEvidence, IntegrityEvidence, SpeechEvidence } from '../lib/evidence';
+import { getBytes, getJson, putJson, putText } from '../lib/object-store';
+import { reportKeys } from '../evidence/layout';
+import { reportRevisions } from '../evidence/load';
+import type { EvidenceKeys } from '../evidence/types';
 import type { Judgement } from '../judge/types';
 import { buildReport } from '../report/build';
 import { renderReportHtml } from '../report/html';
 import type { Report, ReportTiming } from '../report/types';
 import { validateReport } from '../report/validate';
-import { FAILURE, type ActivityDeps } from './deps';
+import type { ActivityDeps } from './deps';
+import { ERROR_TYPES } from '../temporal.config';
+import { loadEvidence } from './judge';
 import { signReportIfKeyed } from '../signing/report-signature';
 
 export interface WriteReportInput {
@@ -29,24 +33,10 @@ export interface WriteReportResult {
   summary: string;
 }
 
-export function reportKeys(recordingId: string, revision: number): { json: string; html: string } {
-  return { json: `${recordingId}/r${revision}/report.json`, html: `${recordingId}/r${revision}/report.html` };
-}
-
 export function createReportActivities(deps: ActivityDeps) {
-  async function existingRevisions(recordingId: string): Promise<number[]> {
-    const revisions: number[] = [];
-    const stream = deps.s3.listObjectsV2(deps.buckets.reports, `${recordingId}/r`, true);
-    for await (const item of stream as AsyncIterable<{ name?: string }>) {
-      const m = item.name?.match(/\/r(\d+)\/report\.json$/);
-      if (m) revisions.push(Number(m[1]));
-    }
-    return revisions.sort((a, b) => a - b);
-  }
-
   async function required<T>(bucket: string, key: string): Promise<T> {
     const value = await getJson<T>(deps.s3, bucket, key);
-    if (value === null) throw ApplicationFailure.nonRetryable(`missing ${bucket}/${key}`, FAILURE.badInput);
+    if (value === null) throw ApplicationFailure.nonRetryable(`missing ${bucket}/${key}`, ERROR_TYPES.badInput);
     return value;
   }
 
@@ -56,9 +46,7 @@ export function createReportActivities(deps: ActivityDeps) {
     const images: Record<string, string> = {};
     for (const key of keys) {
       try {
-        const chunks: Buffer[] = [];
-        for await (const c of (await deps.s3.getObject(deps.buckets.analyses, key)) as AsyncIterable<Buffer>) chunks.push(c);
-        images[key] = `data:image/jpeg;base64,${Buffer.concat(chunks).toString('base64')}`;
+        images[key] = `data:image/jpeg;base64,${(await getBytes(deps.s3, deps.buckets.analyses, key)).toString('base64')}`;
       } catch (err) {
         deps.logger.warn({ key, err: String(err) }, 'evidence frame missing');
       }
@@ -68,7 +56,7 @@ export function createReportActivities(deps: ActivityDeps) {
 
   return {
     async writeReport(input: WriteReportInput): Promise<WriteReportResult> {
-      const revisions = await existingRevisions(input.recordingId);
+      const revisions = await reportRevisions(deps.s3, deps.buckets.reports, input.recordingId);
       for (const revision of revisions.slice().reverse()) {
         const keys = reportKeys(input.recordingId, revision);
         const prior = await getJson<Report>(deps.s3, deps.buckets.reports, keys.json);
@@ -78,17 +66,14 @@ export function createReportActivities(deps: ActivityDeps) {
         }
       }
       const revision = (revisions[revisions.length - 1] ?? 0) + 1;
-      const ingest = await required<IngestEvidence>(deps.buckets.analyses, input.evidenceKeys.ingest ?? '');
-      const integrity = input.evidenceKeys.integrity ? await required<IntegrityEvidence>(deps.buckets.analyses, input.evidenceKeys.integrity) : undefined;
-      const faces = input.evidenceKeys.faces ? await required<FacesEvidence>(deps.buckets.analyses, input.evidenceKeys.faces) : undefined;
-      const documents = input.evidenceKeys.documents ? await required<DocumentsEvidence>(deps.buckets.analyses, input.evidenceKeys.documents) : undefined;
-      const speech = input.evidenceKeys.speech ? await required<SpeechEvidence>(deps.buckets.analyses, input.evidenceKeys.speech) : undefined;
+      if (!input.evidenceKeys.ingest) throw ApplicationFailure.nonRetryable(`no ingest evidence for ${input.recordingId}`, ERROR_TYPES.badInput);
+      const { ingest, integrity, faces, documents, speech } = await loadEvidence(deps, input.evidenceKeys, input.failures);
       const judgement = await required<Judgement>(deps.buckets.analyses, input.judgementKey);
       const report = buildReport({
         recordingId: input.recordingId,
         revision,
         createdAt: new Date().toISOString(),
-        ingest,
+        ingest: ingest!,
         integrity,
         faces,
         documents,
@@ -102,7 +87,7 @@ export function createReportActivities(deps: ActivityDeps) {
       });
       const problems = validateReport(report);
       if (problems.length > 0) {
-        throw ApplicationFailure.nonRetryable(`report does not match schemas/report.schema.json: ${problems.slice(0, 5).join('; ')}`, 'InvalidReport');
+        throw ApplicationFailure.nonRetryable(`report does not match schemas/report.schema.json: ${problems.slice(0, 5).join('; ')}`, ERROR_TYPES.invalidReport);
       }
       const keys = reportKeys(input.recordingId, revision);
       // HTML first: report.json's presence marks a complete revision.

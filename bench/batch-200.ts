@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { dataDir } from '../lib/config';
 import type { Client } from '@temporalio/client';
-import { discoveryScheduleId, ensureDiscoverySchedule } from '../lib/discovery';
+import { discoveryScheduleId, ensureDiscoverySchedule } from '../intake/discovery';
 import { generateCase } from '../fixtures/generate';
 import { probeMedia } from '../media/probe';
 import { awaitBatch, dropBatch } from '../test/helpers/batch';

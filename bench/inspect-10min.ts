@@ -9,13 +9,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dataDir } from '../lib/config';
-import type { SpeechEvidence } from '../lib/evidence';
+import type { SpeechEvidence } from '../evidence/types';
 import { getJson } from '../lib/object-store';
 import type { Report } from '../report/types';
-import { startInspection } from '../lib/inspections';
+import { startInspection } from '../intake/inspections';
 import { finishPlan, standardScript } from '../fixtures/plan';
 import { renderPlan } from '../fixtures/render';
-import { analyseMediaFile } from '../media/analyse-file';
+import { analyseMediaFile } from '../evidence/assemble-media';
 import { runFfmpeg } from '../media/ffmpeg';
 import { probeMedia } from '../media/probe';
 import { openTestStack } from '../test/helpers/test-stack';

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { dataDir } from '../lib/config';
-import { startInspection } from '../lib/inspections';
+import { startInspection } from '../intake/inspections';
 import { finishPlan, standardScript } from '../fixtures/plan';
 import { renderPlan } from '../fixtures/render';
 import { runFfmpeg } from '../media/ffmpeg';

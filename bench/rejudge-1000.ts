@@ -6,9 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dataDir } from '../lib/config';
-import { startInspection } from '../lib/inspections';
+import { startInspection } from '../intake/inspections';
 import { getJson, putJson } from '../lib/object-store';
-import { runRejudge } from '../lib/rejudge';
+import { runRejudge } from '../intake/rejudge';
 import { generateCase } from '../fixtures/generate';
 import type { Report } from '../report/types';
 import { openTestStack } from '../test/helpers/test-stack';

@@ -14,7 +14,7 @@ import { labelsSchema, sidecarSchema } from '../lib/labelled';
 import { runCheck } from '../judge/checks';
 import { loadRulebook } from '../rules/load';
 import { FasterWhisperEngine } from '../speech/faster-whisper';
-import { analyseSpeechFile } from '../speech/analyse';
+import { analyseSpeechFile } from '../evidence/assemble-speech';
 import { expectedSpeech } from '../speech/script';
 import { characterErrorRate, timelineText } from '../eval/cer';
 import { mixNoiseIntoAudio } from '../fixtures/noise';

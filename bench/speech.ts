@@ -10,7 +10,7 @@ import { probeMedia } from '../media/probe';
 import { CASES, generateCase, type CaseName } from '../fixtures/generate';
 import { loadRulebook } from '../rules/load';
 import { FasterWhisperEngine } from '../speech/faster-whisper';
-import { analyseSpeechFile } from '../speech/analyse';
+import { analyseSpeechFile } from '../evidence/assemble-speech';
 import { expectedSpeech } from '../speech/script';
 
 async function main(): Promise<void> {

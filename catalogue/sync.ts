@@ -3,20 +3,15 @@
 // facts (channel, product type, recorded time). Reading S3 keeps the workers free of the database.
 import { createHash } from 'node:crypto';
 import type * as Minio from 'minio';
-import type { IngestEvidence } from '../lib/evidence';
-import { getJson } from '../lib/object-store';
+import type { IngestEvidence } from '../evidence/types';
+import { parseReportKey } from '../evidence/layout';
+import { getBytes, getJson } from '../lib/object-store';
 import type { Report } from '../report/types';
 import type { Catalogue, RevisionRow } from './types';
 
 export interface CatalogueSources {
   s3: Minio.Client;
   buckets: { analyses: string; reports: string };
-}
-
-export async function getBytes(s3: Minio.Client, bucket: string, key: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of (await s3.getObject(bucket, key)) as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks);
 }
 
 /** A report revision's origin: a person's review, a re-judge of stored evidence, or the inspection. */
@@ -27,10 +22,9 @@ export function revisionSource(report: Report & { review?: unknown }): RevisionR
 
 /** Catalogues one stored report revision (and its recording, when new). Returns false when already there. */
 export async function catalogueReport(catalogue: Catalogue, src: CatalogueSources, reportKey: string): Promise<boolean> {
-  const m = reportKey.match(/^(.+)\/r(\d+)\/report\.json$/);
-  if (!m) return false;
-  const recordingId = m[1]!;
-  const revision = Number(m[2]);
+  const parsed = parseReportKey(reportKey);
+  if (!parsed) return false;
+  const { recordingId, revision } = parsed;
   if (await catalogue.hasRevision(recordingId, revision)) return false;
   const bytes = await getBytes(src.s3, src.buckets.reports, reportKey);
   const report = JSON.parse(bytes.toString('utf8')) as Report;
@@ -79,7 +73,7 @@ export async function syncCatalogue(catalogue: Catalogue, src: CatalogueSources,
   for await (const item of src.s3.listObjectsV2(src.buckets.reports, prefix, true) as AsyncIterable<{ name?: string }>) {
     if (item.name && /\/r\d+\/report\.json$/.test(item.name)) keys.push(item.name);
   }
-  const revisionOf = (k: string): number => Number(k.match(/\/r(\d+)\/report\.json$/)![1]);
+  const revisionOf = (k: string): number => parseReportKey(k)!.revision;
   keys.sort((a, b) => revisionOf(a) - revisionOf(b) || a.localeCompare(b));
   let added = 0;
   for (const key of keys) if (await catalogueReport(catalogue, src, key)) added++;

@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dataDir } from '../lib/config';
 import { generateCase, type CaseName } from '../fixtures/generate';
-import { inspect, formatSummary } from './inspect';
+import { inspect } from '../intake/inspect';
+import { formatSummary } from './inspect';
+import { watchProgress } from './progress';
 import { openSession } from './session';
 
 export async function runDemo(opts: { out: string; case: string }): Promise<number> {
@@ -24,7 +26,7 @@ export async function runDemo(opts: { out: string; case: string }): Promise<numb
   try {
     const { temporal } = session.info;
     if (temporal.uiUrl) process.stderr.write(`Temporal Web UI: ${temporal.uiUrl}\n`);
-    const outcome = await inspect(session, sample.media, { meta: sample.meta, outDir: opts.out, prefix: 'demo' });
+    const outcome = await inspect(session, sample.media, { meta: sample.meta, outDir: opts.out, prefix: 'demo', watch: watchProgress });
     process.stdout.write(`\n${formatSummary(outcome)}\n`);
     return 0;
   } finally {

@@ -4,15 +4,17 @@ import { Command } from 'commander';
 import * as path from 'node:path';
 import { createLogger } from '../lib/logger';
 import { dataDir } from '../lib/config';
-import { inspect, formatSummary } from './inspect';
+import { inspect } from '../intake/inspect';
+import { formatSummary } from './inspect';
+import { watchProgress } from './progress';
 import { openSession, type InlineWorkers } from './session';
 import { runDemo } from './demo';
 import { ensureTools, startDetachedStack, stackStatus, stopDetachedStack } from '../stack';
 import { runWorkerCommand } from '../workers/main';
 import * as fs from 'node:fs';
 import { evaluateFolder } from '../eval/run';
-import { runReanalyse, runRejudge } from '../lib/rejudge';
-import { discoveryInput, ensureDiscoverySchedule } from '../lib/discovery';
+import { runReanalyse, runRejudge } from '../intake/rejudge';
+import { discoveryInput, ensureDiscoverySchedule } from '../intake/discovery';
 import { TASK_QUEUES } from '../temporal.config';
 import { formatFigures } from '../eval/format';
 import { belowFloors, type Floors } from '../eval/metrics';
@@ -42,7 +44,7 @@ program
   .action(async (target: string, opts: { meta?: string; out: string; rulebook?: string; workers: InlineWorkers }) => {
     const session = await openSession({ inlineWorkers: opts.workers });
     try {
-      const outcome = await inspect(session, target, { meta: opts.meta, outDir: opts.out, rulebook: opts.rulebook });
+      const outcome = await inspect(session, target, { meta: opts.meta, outDir: opts.out, rulebook: opts.rulebook, watch: watchProgress });
       process.stdout.write(`${formatSummary(outcome)}\n`);
     } finally {
       await session.close();

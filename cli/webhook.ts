@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { startLimitsFromEnv } from '../lib/config';
 import { createLogger } from '../lib/logger';
-import { startWebhookServer } from '../lib/webhook';
+import { startWebhookServer } from '../intake/webhook';
 import { openSession } from './session';
 
 export const WEBHOOK_TOKEN_ENV = 'DUALQA_WEBHOOK_TOKEN';

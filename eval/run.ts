@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { labelsSchema } from '../lib/labelled';
 import { getJson } from '../lib/object-store';
-import type { DocumentsEvidence, SpeechEvidence } from '../lib/evidence';
-import { inspect, type InspectContext } from '../cli/inspect';
+import type { DocumentsEvidence, SpeechEvidence } from '../evidence/types';
+import { inspect, type InspectContext } from '../intake/inspect';
 import { evaluate, type EvalCase, type EvalFigures } from './metrics';
 
 const MEDIA = /\.(mp4|webm|mkv|flv|mov|avi|ts)$/i;
@@ -41,8 +41,11 @@ export function listCases(dir: string): LabelledCase[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** An inspection context that can also read evidence; `embedded` when the workers run in this process's stack. */
+export type EvalContext = InspectContext & { info: { buckets: { analyses: string }; embedded: boolean } };
+
 export async function evaluateFolder(
-  ctx: InspectContext,
+  ctx: EvalContext,
   dir: string,
   options: { prefix?: string; outDir?: string; rulebook?: string; onCase?: (name: string, i: number, n: number) => void } = {},
 ): Promise<{ figures: EvalFigures; cases: EvalCase[] }> {
@@ -60,7 +63,6 @@ export async function evaluateFolder(
       outDir: path.join(options.outDir ?? path.join('out', 'eval'), c.name),
       prefix: options.prefix ?? `eval/${path.basename(path.resolve(dir))}`,
       rulebook: options.rulebook,
-      quiet: true,
     });
     const key = outcome.report.evidenceKeys.documents;
     const documents = key ? await getJson<DocumentsEvidence>(ctx.reader, ctx.info.buckets.analyses, key) : null;

@@ -1,6 +1,6 @@
 // One function per rule check kind. Each returns PASS only when the evidence it needs was collected and
 // shows the requirement met; missing evidence is CANNOT_JUDGE with the reason.
-import type { DocumentsEvidence, EvidenceDefect } from '../lib/evidence';
+import type { DocumentsEvidence, EvidenceDefect } from '../evidence/types';
 import type { Rule } from '../rules/schema';
 import type { EvidenceItem, EvidenceSet, RuleOutcome } from './types';
 import { checkCustomerAnswers, checkNoMisleadingTalk, checkStatementSaid } from './speech-checks';

@@ -3,7 +3,7 @@
 import type { LoadedRulebook } from '../rules/load';
 import type { AppliedOverlay } from '../rules/overlays';
 import { STEP_IDS, type Verdict } from '../lib/labelled';
-import type { EvidenceDefect } from '../lib/evidence';
+import type { EvidenceDefect } from '../evidence/types';
 import { defectSpanS, runCheck } from './checks';
 import type { EvidenceSet, Judgement, RuleOutcome, StepJudgement } from './types';
 

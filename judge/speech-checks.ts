@@ -2,7 +2,7 @@
 // stored transcript (pinyin matching is pure) and the analyser's forced-alignment scores, so a changed
 // rulebook re-judges without running the model. A statement FAILs only when it is absent from audio good
 // enough to judge; otherwise it is CANNOT_JUDGE with the reason.
-import type { SpeechEvidence } from '../lib/evidence';
+import type { SpeechEvidence } from '../evidence/types';
 import type { Rule } from '../rules/schema';
 import { compilePhrase, concreteTexts, findAll } from '../speech/match';
 import { normalizeForMatch } from '../speech/normalize';

@@ -1,16 +1,8 @@
 // What the judge reads and writes. Pure data: no I/O anywhere under judge/.
-import type { DocumentsEvidence, EvidenceDefect, FacesEvidence, IngestEvidence, IntegrityEvidence, SpeechEvidence } from '../lib/evidence';
+import type { EvidenceDefect } from '../evidence/types';
 import type { StepId, Verdict } from '../lib/labelled';
 
-export interface EvidenceSet {
-  ingest?: IngestEvidence;
-  integrity?: IntegrityEvidence;
-  faces?: FacesEvidence;
-  documents?: DocumentsEvidence;
-  speech?: SpeechEvidence;
-  /** Analysers that ran but failed, with the reason (e.g. a model could not be loaded). */
-  failures?: Partial<Record<string, string>>;
-}
+export type { EvidenceSet } from '../evidence/types';
 
 /** A moment or span the verdict rests on, in media seconds. */
 export interface EvidenceItem {

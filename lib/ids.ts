@@ -32,7 +32,3 @@ export function inspectionWorkflowId(bucket: string, key: string, etag: string):
   if (path.length <= 300 && maskText(path) === path) return `inspect:${path}@${normaliseEtag(etag)}`;
   return `inspect:${digest(bucket, key, normaliseEtag(etag)).slice(0, 40)}`;
 }
-
-export function analysesPrefix(recordingId: string): string {
-  return `${recordingId}/`;
-}

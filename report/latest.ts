@@ -3,17 +3,15 @@
 import type * as Minio from 'minio';
 import { getJson } from '../lib/object-store';
 import type { Report } from './types';
+import { reportKeys } from '../evidence/layout';
+import { reportRevisions } from '../evidence/load';
 
 /** Analyses that can fail and be named in a report's problems (the others are findings, not failures). */
 const FAILURE_STAGES = new Set(['integrity', 'faces', 'documents', 'speech']);
 
 export async function latestReport(s3: Minio.Client, bucket: string, recordingId: string): Promise<{ report: Report; revision: number } | null> {
-  let best = 0;
-  for await (const item of s3.listObjectsV2(bucket, `${recordingId}/r`, true) as AsyncIterable<{ name?: string }>) {
-    const m = item.name?.match(/\/r(\d+)\/report\.json$/);
-    if (m) best = Math.max(best, Number(m[1]));
-  }
-  const report = best ? await getJson<Report>(s3, bucket, `${recordingId}/r${best}/report.json`) : null;
+  const best = (await reportRevisions(s3, bucket, recordingId)).at(-1) ?? 0;
+  const report = best ? await getJson<Report>(s3, bucket, reportKeys(recordingId, best).json) : null;
   return report ? { report, revision: best } : null;
 }
 

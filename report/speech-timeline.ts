@@ -2,7 +2,7 @@
 // the step whose rule heard a statement or question in it, or whose reply it is (then the speaker is
 // the customer: by the party's own track or channel where the recording has one, else by turn order; a
 // reply serves its step only when it answered it).
-import type { SpeechEvidence } from '../lib/evidence';
+import type { SpeechEvidence } from '../evidence/types';
 import type { SpeechSpan } from '../lib/labelled';
 import { maskText } from '../lib/mask';
 import type { Judgement } from '../judge/types';

@@ -1,6 +1,6 @@
 // report.json: the product's output, one per inspection revision. schemas/report.schema.json is the
 // committed contract for the same shape; a test keeps the two in step.
-import type { EvidenceDefect, EvidenceNote } from '../lib/evidence';
+import type { EvidenceDefect, EvidenceNote } from '../evidence/types';
 import type { DocumentSpan, FaceSpan, SpeechSpan, Verdict } from '../lib/labelled';
 import type { Judgement, StepJudgement } from '../judge/types';
 

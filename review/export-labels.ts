@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Minio from 'minio';
 import type { Catalogue, DecisionRow } from '../catalogue/types';
-import type { IngestEvidence } from '../lib/evidence';
+import type { IngestEvidence } from '../evidence/types';
+import { reportKeys } from '../evidence/layout';
 import { downloadWithSha256, getJson } from '../lib/object-store';
 import { maskDeep, maskIdentifier } from '../lib/mask';
 import type { Labels, Sidecar } from '../lib/labelled';
@@ -36,7 +37,7 @@ export async function exportLabels(src: ExportLabelsSources, outDir: string): Pr
     if (!decisions.some((d) => d.before !== d.after)) continue;
     const row = await src.catalogue.getInspection(recordingId);
     if (!row) continue;
-    const first = await getJson<Report>(src.s3, src.buckets.reports, `${recordingId}/r1/report.json`);
+    const first = await getJson<Report>(src.s3, src.buckets.reports, reportKeys(recordingId, 1).json);
     const ingest = first?.evidenceKeys.ingest ? await getJson<IngestEvidence>(src.s3, src.buckets.analyses, first.evidenceKeys.ingest) : null;
     const ext = row.objectKey.match(/\.(mp4|webm|mkv|flv|mov)$/i)?.[0].toLowerCase() ?? '.mp4';
     const name = recordingId;

@@ -8,11 +8,13 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type * as Minio from 'minio';
 import type { Catalogue, InspectionFilter } from '../catalogue/types';
-import { catalogueReport, getBytes, syncCatalogue } from '../catalogue/sync';
+import { catalogueReport, syncCatalogue } from '../catalogue/sync';
+import { getBytes } from '../lib/object-store';
+import { reportKeys } from '../evidence/layout';
 import type { Logger } from '../lib/logger';
 import { maskText } from '../lib/mask';
 import type { Verdict } from '../lib/labelled';
-import type { ReviewedReport } from '../activities/review';
+import type { ReviewedReport } from './apply-decision';
 import { auditPage, loginPage, queuePage, recordingPage, REVIEW_SCRIPT } from './pages';
 import { loadReviewers, reviewerForToken, type Reviewer } from './reviewers';
 import { Sessions, sessionCookie } from './sessions';
@@ -117,7 +119,7 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
   }
 
   async function latestReport(recordingId: string, revision: number): Promise<ReviewedReport> {
-    return JSON.parse((await getBytes(deps.s3, deps.buckets.reports, `${recordingId}/r${revision}/report.json`)).toString('utf8')) as ReviewedReport;
+    return JSON.parse((await getBytes(deps.s3, deps.buckets.reports, reportKeys(recordingId, revision).json)).toString('utf8')) as ReviewedReport;
   }
 
   async function inspectionOr404(recordingId: string) {
@@ -241,7 +243,7 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
       const recordingId = decodeURIComponent(m[1]!);
       await inspectionOr404(recordingId);
       await deps.catalogue.audit({ actor: reviewer.id, action: 'view-report', recordingId, detail: `r${m[2]}` });
-      const html = await getBytes(deps.s3, deps.buckets.reports, `${recordingId}/r${Number(m[2])}/report.html`);
+      const html = await getBytes(deps.s3, deps.buckets.reports, reportKeys(recordingId, Number(m[2])).html);
       return send(res, 200, html.toString('utf8'), 'text/html; charset=utf-8', { 'Content-Security-Policy': "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox" });
     }
     throw new HttpError(404, 'not found');

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../lib/config';
 import { DEFAULT_KEYWORDS_REF } from '../media/documents/keywords';
 import { rulebookSchema, type Rulebook } from './schema';
+import { ERROR_TYPES } from '../temporal.config';
 
 export const DEFAULT_RULEBOOK = 'cn-national';
 
@@ -21,7 +22,7 @@ export function rulebooksDir(): string {
 }
 
 export class RulebookError extends Error {
-  override name = 'RulebookError';
+  override name = ERROR_TYPES.rulebook;
 }
 
 export function parseRulebook(text: string, file: string): LoadedRulebook {

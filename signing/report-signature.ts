@@ -5,15 +5,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash, type KeyObject } from 'node:crypto';
 import type * as Minio from 'minio';
-import { getBytes } from '../catalogue/sync';
-import { exists, getJson, putJson } from '../lib/object-store';
+import { exists, getBytes, getJson, putJson } from '../lib/object-store';
 import type { Report } from '../report/types';
+import { signatureKeyOf } from '../evidence/layout';
 import { loadSigningKeyIfPresent, signingKeyFile, type SigningKey } from './keys';
 import { checkSignature, signFile, type DetachedSignature } from './signature';
-
-export function signatureKeyOf(reportKey: string): string {
-  return reportKey.replace(/report\.json$/, 'report.sig.json');
-}
 
 /** Signs reports/<id>/r<N>/report.json as stored (once: an existing signature is kept). */
 export async function signStoredReport(s3: Minio.Client, bucket: string, reportKey: string, key: SigningKey): Promise<DetachedSignature> {
@@ -34,7 +30,7 @@ export interface ReportCheck {
 
 /** Checks a local report.json against report.sig.json beside it, and optionally the recording file. */
 export async function verifyReportFile(reportFile: string, publicKey: KeyObject, recordingFile?: string): Promise<ReportCheck> {
-  const sigFile = path.join(path.dirname(reportFile), path.basename(reportFile).replace(/\.json$/, '.sig.json'));
+  const sigFile = path.join(path.dirname(reportFile), signatureKeyOf(path.basename(reportFile)));
   if (!fs.existsSync(sigFile)) return { ok: false, problems: [`no signature file ${sigFile}`], recordingSha256: null };
   const bytes = fs.readFileSync(reportFile);
   const sig = JSON.parse(fs.readFileSync(sigFile, 'utf8')) as DetachedSignature;

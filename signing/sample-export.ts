@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import type * as Minio from 'minio';
 import type { Catalogue, InspectionRow } from '../catalogue/types';
 import { drawSample, type SampleOptions } from '../catalogue/sample';
-import { getBytes } from '../catalogue/sync';
-import { downloadWithSha256, exists } from '../lib/object-store';
+import { downloadWithSha256, exists, getBytes } from '../lib/object-store';
+import { signatureKeyOf } from '../evidence/layout';
 import { maskDeep, maskText } from '../lib/mask';
 import type { SigningKey } from './keys';
 import { sha256Hex, signFile } from './signature';
@@ -59,9 +59,8 @@ export async function exportSample(src: ExportSources, request: SampleRequest, o
   for (const { row } of picked) {
     await copyRecording(src, row, outDir, files);
     for (const rev of await src.catalogue.revisions(row.recordingId)) {
-      for (const name of ['report.json', 'report.sig.json']) {
-        const key = rev.reportKey.replace(/report\.json$/, name);
-        if (name !== 'report.json' && !(await exists(src.s3, src.buckets.reports, key))) continue;
+      for (const key of [rev.reportKey, signatureKeyOf(rev.reportKey)]) {
+        if (key !== rev.reportKey && !(await exists(src.s3, src.buckets.reports, key))) continue;
         write(path.posix.join('reports', key), await getBytes(src.s3, src.buckets.reports, key));
       }
     }

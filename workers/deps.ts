@@ -10,13 +10,14 @@ import { makeS3Client, type S3Credentials, type S3Endpoint } from '../lib/s3';
 import { runFfprobe } from '../media/ffmpeg';
 import { loadRulebook } from '../rules/load';
 import { loadOverlays } from '../rules/overlays';
-import type { DocumentAnalyser, FaceAnalyser } from '../media/analyse-file';
+import type { DocumentAnalyser, FaceAnalyser } from '../evidence/assemble-media';
 import { loadOcr } from '../models/ocr';
 import { MODELS } from '../models/registry';
 import { FaceDetector } from '../models/yunet';
 import { FaceEmbedder } from '../models/sface';
 import type { SpeechEngine } from '../speech/engine';
 import { FasterWhisperEngine } from '../speech/faster-whisper';
+import { sweepBucket } from '../intake/discovery-sweep';
 
 let documentAnalyser: Promise<DocumentAnalyser> | undefined;
 /** The OCR engine, loaded once per process on first use (a failed load is retried on the next call). */
@@ -90,8 +91,9 @@ export async function createActivityDeps(
 ): Promise<ActivityDeps> {
   let temporal: Promise<Client> | undefined;
   fs.mkdirSync(workDir, { recursive: true });
+  const workerS3 = makeS3Client(s3.endpoint, s3.worker);
   return {
-    s3: makeS3Client(s3.endpoint, s3.worker),
+    s3: workerS3,
     buckets: s3.buckets,
     workDir,
     logger,
@@ -103,8 +105,10 @@ export async function createActivityDeps(
     speechEngine: process.env.DUALQA_SPEECH === 'off' ? undefined : () => loadSpeechEngine(logger),
     ...(temporalAt
       ? {
-          temporal: () =>
-            (temporal ??= Connection.connect({ address: temporalAt.address }).then((connection) => new Client({ connection, namespace: temporalAt.namespace }))),
+          discover: async (input, progress) => {
+            temporal ??= Connection.connect({ address: temporalAt.address }).then((connection) => new Client({ connection, namespace: temporalAt.namespace }));
+            return sweepBucket({ client: await temporal, s3: workerS3, analysesBucket: s3.buckets.analyses, logger }, input, progress);
+          },
         }
       : {}),
   };

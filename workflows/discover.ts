@@ -1,12 +1,8 @@
 // discoverRecordings: one sweep of the recordings bucket (a Temporal Schedule runs it every minute or so).
 // The sweep itself is an activity; this workflow exists so the schedule has something durable to start.
-import { proxyActivities } from '@temporalio/workflow';
-import type { Activities, DiscoverInput, DiscoverResult } from '../activities';
-import { ACTIVITY_TIMEOUTS, RETRY, TASK_QUEUES } from '../temporal.config';
-
-const retry = { ...RETRY, nonRetryableErrorTypes: [...RETRY.nonRetryableErrorTypes] };
-const acts = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.orchestration, startToCloseTimeout: '15 minutes', heartbeatTimeout: ACTIVITY_TIMEOUTS.light.heartbeatTimeout, retry });
+import type { DiscoverInput, DiscoverResult } from '../activities';
+import { sweep } from './proxies';
 
 export async function discoverRecordings(input: DiscoverInput): Promise<DiscoverResult> {
-  return acts.discoverAndStart(input);
+  return sweep.discoverAndStart(input);
 }

@@ -5,14 +5,14 @@ import {
   ApplicationFailure,
   isCancellation,
   patched,
-  proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, BadMediaDetails } from '../activities';
-import type { EvidenceKeys } from '../lib/evidence';
+import type { BadMediaDetails } from '../activities';
+import type { EvidenceKeys } from '../evidence/types';
 import type { ReportTiming } from '../report/types';
-import { ACTIVITY_TIMEOUTS, RETRY, SEARCH_ATTRIBUTES, TASK_QUEUES } from '../temporal.config';
+import { ERROR_TYPES, SEARCH_ATTRIBUTE_KEYS } from '../temporal.config';
+import { ingest, light, media, speech } from './proxies';
 
 export interface InspectRecordingInput {
   bucket: string;
@@ -34,13 +34,6 @@ export interface InspectRecordingResult {
   revision: number;
   sha256: string;
 }
-
-const retry = { ...RETRY, nonRetryableErrorTypes: [...RETRY.nonRetryableErrorTypes] };
-
-const orchestration = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.orchestration, ...ACTIVITY_TIMEOUTS.light, retry });
-const ingest = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.orchestration, ...ACTIVITY_TIMEOUTS.ingest, retry });
-const media = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.media, ...ACTIVITY_TIMEOUTS.media, retry });
-const speech = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.speech, ...ACTIVITY_TIMEOUTS.media, retry });
 
 /** Why an analysis activity failed, reduced to a sentence for the report. */
 function failureMessage(err: unknown): string {
@@ -102,7 +95,7 @@ export async function inspectRecording(input: InspectRecordingInput): Promise<In
   } catch (err) {
     if (isCancellation(err)) throw err;
     const cause = err instanceof ActivityFailure ? err.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === 'BadMedia') {
+    if (cause instanceof ApplicationFailure && cause.type === ERROR_TYPES.badMedia) {
       // The file could not be inspected; the evidence says why and the report will too.
       const details = cause.details?.[0] as BadMediaDetails | undefined;
       if (details?.integrityKey) evidenceKeys.integrity = details.integrityKey;
@@ -112,10 +105,10 @@ export async function inspectRecording(input: InspectRecordingInput): Promise<In
   }
 
   await speechDone;
-  const judged = await timed('judge', () => orchestration.judgeRecording({ recordingId: ingested.recordingId, evidenceKeys, failures, rulebook: input.rulebook }));
+  const judged = await timed('judge', () => light.judgeRecording({ recordingId: ingested.recordingId, evidenceKeys, failures, rulebook: input.rulebook }));
   const info = workflowInfo();
   const written = await timed('report', () =>
-    orchestration.writeReport({
+    light.writeReport({
       recordingId: ingested.recordingId,
       evidenceKeys,
       judgementKey: judged.judgementKey,
@@ -125,7 +118,10 @@ export async function inspectRecording(input: InspectRecordingInput): Promise<In
     }),
   );
   if (input.indexSearchAttributes !== false) {
-    upsertSearchAttributes({ [SEARCH_ATTRIBUTES.recordingId]: [ingested.recordingId], [SEARCH_ATTRIBUTES.verdict]: [written.verdict] });
+    upsertSearchAttributes([
+      { key: SEARCH_ATTRIBUTE_KEYS.recordingId, value: ingested.recordingId },
+      { key: SEARCH_ATTRIBUTE_KEYS.verdict, value: written.verdict },
+    ]);
   }
   return {
     recordingId: ingested.recordingId,

@@ -1,8 +1,7 @@
 // reanalyseRecordings: runs one analyser again (a new model or engine) over inspected recordings, keeps
 // the old evidence beside the new, and writes a new report revision for each. Keys only in history.
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { ACTIVITY_TIMEOUTS, RETRY, TASK_QUEUES } from '../temporal.config';
+import { workflowInfo } from '@temporalio/workflow';
+import { light, speech } from './proxies';
 
 export interface ReanalyseInput {
   /** The analyser to run again. Speech today; the media pass writes several files and is re-run by a new inspection. */
@@ -20,10 +19,6 @@ export interface ReanalyseResult {
   reanalysed: { recordingId: string; revision: number; verdict: string; evidenceKey?: string; previousKey?: string; failure?: string }[];
   missing: string[];
 }
-
-const retry = { ...RETRY, nonRetryableErrorTypes: [...RETRY.nonRetryableErrorTypes] };
-const light = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.orchestration, ...ACTIVITY_TIMEOUTS.light, retry });
-const speech = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.speech, ...ACTIVITY_TIMEOUTS.media, retry });
 
 export async function reanalyseRecordings(input: ReanalyseInput): Promise<ReanalyseResult> {
   const info = workflowInfo();

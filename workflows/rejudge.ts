@@ -1,8 +1,8 @@
 // rejudgeRecordings: replays the judge over stored evidence with a (new) rulebook, in parallel batches.
 // Only keys and counts pass through history; no media is read and no model runs.
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities, RejudgeBatchResult } from '../activities';
-import { ACTIVITY_TIMEOUTS, RETRY, TASK_QUEUES } from '../temporal.config';
+import { workflowInfo } from '@temporalio/workflow';
+import type { RejudgeBatchResult } from '../activities';
+import { batch } from './proxies';
 
 export interface RejudgeInput {
   /** `id` or `id@version`; the newest rulebook when absent. */
@@ -17,12 +17,9 @@ export interface RejudgeResult extends RejudgeBatchResult {
   recordings: number;
 }
 
-const retry = { ...RETRY, nonRetryableErrorTypes: [...RETRY.nonRetryableErrorTypes] };
-const acts = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.orchestration, startToCloseTimeout: '10 minutes', heartbeatTimeout: ACTIVITY_TIMEOUTS.light.heartbeatTimeout, retry });
-
 export async function rejudgeRecordings(input: RejudgeInput): Promise<RejudgeResult> {
   const info = workflowInfo();
-  const recordings = await acts.listInspectedRecordings({ since: input.since });
+  const recordings = await batch.listInspectedRecordings({ since: input.since });
   const batchSize = input.batchSize ?? 50;
   const parallel = input.parallelBatches ?? 4;
   const batches: string[][] = [];
@@ -30,7 +27,7 @@ export async function rejudgeRecordings(input: RejudgeInput): Promise<RejudgeRes
   const total: RejudgeResult = { recordings: recordings.length, rejudged: 0, unchanged: 0, missing: [], verdictChanges: [] };
   for (let i = 0; i < batches.length; i += parallel) {
     const results = await Promise.all(
-      batches.slice(i, i + parallel).map((ids) => acts.rejudgeBatch({ recordingIds: ids, rulebook: input.rulebook, inspection: { workflowId: info.workflowId, runId: info.runId } })),
+      batches.slice(i, i + parallel).map((ids) => batch.rejudgeBatch({ recordingIds: ids, rulebook: input.rulebook, inspection: { workflowId: info.workflowId, runId: info.runId } })),
     );
     for (const r of results) {
       total.rejudged += r.rejudged;

@@ -2,12 +2,12 @@
 // Updates: the validator refuses bad or stale ones before they touch history; accepted ones run one at a
 // time (a lock in workflow state), each writing a new report revision through an activity. Revision 1,
 // the machine's, is never changed. The workflow ends when closed, or after its deadline.
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Verdict } from '../lib/labelled';
 import { decisionProblems, type ReviewDecisionInput } from '../review/decision';
 import { closeReviewSignal, decideUpdate, reviewStateQuery, type ReviewState } from '../review/definitions';
-import { ACTIVITY_TIMEOUTS, RETRY, TASK_QUEUES } from '../temporal.config';
+import { ERROR_TYPES } from '../temporal.config';
+import { light } from './proxies';
 
 export interface ReviewRecordingInput {
   recordingId: string;
@@ -18,8 +18,6 @@ export interface ReviewRecordingInput {
   /** How long the review stays open without being closed; 30 days when absent. */
   deadlineMs?: number;
 }
-
-const acts = proxyActivities<Activities>({ taskQueue: TASK_QUEUES.orchestration, ...ACTIVITY_TIMEOUTS.light, retry: { ...RETRY, nonRetryableErrorTypes: [...RETRY.nonRetryableErrorTypes] } });
 
 export async function reviewRecording(input: ReviewRecordingInput): Promise<ReviewState> {
   const state: ReviewState = { recordingId: input.recordingId, steps: Object.fromEntries(input.steps.map((s) => [s.id, s.verdict])), revision: input.revision, decisions: [] };
@@ -38,15 +36,15 @@ export async function reviewRecording(input: ReviewRecordingInput): Promise<Revi
       try {
         if (newerThanKnown(d)) {
           // A revision written outside this workflow (a re-judge): take its steps as the current ones.
-          const latest = await acts.readLatestSteps({ recordingId: input.recordingId });
+          const latest = await light.readLatestSteps({ recordingId: input.recordingId });
           state.steps = Object.fromEntries(latest.steps.map((s) => [s.id, s.verdict]));
           state.revision = latest.revision;
         }
         // Checked again after the wait: a decision accepted meanwhile may have changed this step.
         const problems = decisionProblems(d, state.steps);
-        if (problems.length) throw ApplicationFailure.nonRetryable(problems.join('; '), 'StaleDecision');
+        if (problems.length) throw ApplicationFailure.nonRetryable(problems.join('; '), ERROR_TYPES.staleDecision);
         const info = workflowInfo();
-        const result = await acts.writeReviewRevision({
+        const result = await light.writeReviewRevision({
           recordingId: input.recordingId,
           decision: { ...d, decidedAt: new Date().toISOString() },
           review: { workflowId: info.workflowId, runId: info.runId },

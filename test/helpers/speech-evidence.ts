@@ -1,5 +1,5 @@
 // Hand-made speech evidence for the speech checks and the report's speech timeline.
-import type { SpeechEvidence } from '../../lib/evidence';
+import type { SpeechEvidence } from '../../evidence/types';
 import { ruleSchema, type Rule } from '../../rules/schema';
 
 /** A transcript whose characters are spread evenly over each segment, as words. */

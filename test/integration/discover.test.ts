@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import type * as Minio from 'minio';
-import { discoveryInput, ensureDiscoverySchedule } from '../../lib/discovery';
+import { discoveryInput, ensureDiscoverySchedule } from '../../intake/discovery';
 import type { StackHandle } from '../../stack';
 import { openTestStack, type TestStack } from '../helpers/test-stack';
 import { TASK_QUEUES } from '../../temporal.config';

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import type * as Minio from 'minio';
 import { getJson } from '../../lib/object-store';
-import { startInspection } from '../../lib/inspections';
+import { startInspection } from '../../intake/inspections';
 import type { Report } from '../../report/types';
 import { validateReport } from '../../report/validate';
 import type { StackHandle } from '../../stack';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startInspection } from '../../lib/inspections';
+import { startInspection } from '../../intake/inspections';
 import { freePort } from '../../stack/ports';
 import { makeClip, tempDir } from '../helpers/media';
 import { openTestStack, type TestStack } from '../helpers/test-stack';

@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as Minio from 'minio';
 import { toolsDir } from '../../lib/config';
-import { objectsWritten, type ObjectWritten } from '../../lib/s3-events';
-import { authorised } from '../../lib/webhook';
+import { objectsWritten, type ObjectWritten } from '../../intake/s3-events';
+import { authorised } from '../../intake/webhook';
 import { freePort } from '../../stack/ports';
 
 const MINIO = path.join(toolsDir(), 'bin', 'minio');

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { analyseMediaFile } from '../../media/analyse-file';
-import type { IntegrityEvidence } from '../../lib/evidence';
+import { analyseMediaFile } from '../../evidence/assemble-media';
+import type { IntegrityEvidence } from '../../evidence/types';
 import { makeClip, tempDir, type ClipSpec } from '../helpers/media';
 
 const dir = tempDir();

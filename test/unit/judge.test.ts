@@ -6,7 +6,7 @@ import { combine, judge } from '../../judge/judge';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadRulebook, parseRulebook, rulebooksDir } from '../../rules/load';
-import type { IngestEvidence, IntegrityEvidence, EvidenceDefect, FacesEvidence } from '../../lib/evidence';
+import type { IngestEvidence, IntegrityEvidence, EvidenceDefect, FacesEvidence } from '../../evidence/types';
 import type { MediaFacts } from '../../media/probe';
 import { buildReport } from '../../report/build';
 import { validateReport } from '../../report/validate';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { judge } from '../../judge/judge';
-import type { FacesEvidence, IntegrityEvidence } from '../../lib/evidence';
+import type { FacesEvidence, IntegrityEvidence } from '../../evidence/types';
 import type { Sidecar } from '../../lib/labelled';
 import { loadRulebook } from '../../rules/load';
 import { applyOverlays, loadOverlays, overlayApplies, parseOverlay } from '../../rules/overlays';

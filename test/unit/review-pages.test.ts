@@ -9,7 +9,7 @@ import { esc, flagsOf } from '../../review/pages';
 import { addReviewer, loadReviewers, reviewerForToken } from '../../review/reviewers';
 import { Sessions, sessionCookie } from '../../review/sessions';
 import { combineVerdicts, decisionProblems } from '../../review/decision';
-import { applyDecision, type ReviewedReport } from '../../activities/review';
+import { applyDecision, type ReviewedReport } from '../../review/apply-decision';
 import { tempDir } from '../helpers/media';
 
 const root = tempDir('dualqa-review-unit-');

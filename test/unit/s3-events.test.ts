@@ -2,8 +2,8 @@
 // webhook's bearer token check.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeEventKey, isKnownEventFormat, objectsWritten } from '../../lib/s3-events';
-import { authorised } from '../../lib/webhook';
+import { decodeEventKey, isKnownEventFormat, objectsWritten } from '../../intake/s3-events';
+import { authorised } from '../../intake/webhook';
 
 // Shapes as SeaweedFS 4.48's filer webhook posted them (captured from `weed mini`, trimmed).
 const seaweedVersioned = {

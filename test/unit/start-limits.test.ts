@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startLimitsFromEnv } from '../../lib/config';
-import { StartGate, UNLIMITED, startAllowance, type StartLimits, type StartLoad } from '../../lib/start-limits';
-import { sweepRecordings, type SweepObject, type SweepSteps } from '../../lib/sweep';
+import { StartGate, UNLIMITED, startAllowance, type StartLimits, type StartLoad } from '../../intake/start-limits';
+import { sweepRecordings, type SweepObject, type SweepSteps } from '../../intake/sweep';
 
 describe('start limits from the environment', () => {
   it('reads whole numbers; unset, empty or 0 is no limit', () => {

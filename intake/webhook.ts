@@ -9,12 +9,12 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type * as Minio from 'minio';
-import { RECORDING_EXTENSIONS } from '../activities/discover';
-import { inspectionWorkflowId } from './ids';
+import { inspectionWorkflowId } from '../lib/ids';
+import { isRecordingKey, isSidecarKey, recordingStem, sidecarKeyOf, stemOfSidecar } from '../evidence/layout';
 import { inspectionExists, measureInspectionLoad } from './inspection-load';
 import { startInspection } from './inspections';
-import type { Logger } from './logger';
-import { isNotFound } from './object-store';
+import type { Logger } from '../lib/logger';
+import { isNotFound } from '../lib/object-store';
 import { isKnownEventFormat, objectsWritten, type ObjectWritten } from './s3-events';
 import { StartGate, UNLIMITED, needsLoad, type StartLimits } from './start-limits';
 
@@ -49,7 +49,6 @@ export interface RunningWebhook {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
-export const SIDECAR_SUFFIX = '.meta.json';
 
 function digest(s: string): Buffer {
   return createHash('sha256').update(s).digest();
@@ -60,8 +59,6 @@ export function authorised(header: string | undefined, token: string): boolean {
   const presented = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
   return presented !== undefined && timingSafeEqual(digest(presented), digest(token));
 }
-
-const stemOf = (key: string) => key.replace(/\.[^./]+$/, '');
 
 async function statOrNull(s3: Minio.Client, bucket: string, key: string): Promise<Minio.BucketItemStat | null> {
   try {
@@ -97,7 +94,7 @@ async function startWithinLimits(o: WebhookOptions, gate: StartGate, event: Obje
 }
 
 async function handleRecording(o: WebhookOptions, gate: StartGate, event: ObjectWritten, key: string): Promise<EventOutcome> {
-  const hasSidecar = (await statOrNull(o.s3, o.recordingsBucket, `${stemOf(key)}${SIDECAR_SUFFIX}`)) !== null;
+  const hasSidecar = (await statOrNull(o.s3, o.recordingsBucket, sidecarKeyOf(key))) !== null;
   if (!hasSidecar) {
     const stat = await statOrNull(o.s3, o.recordingsBucket, key);
     if (!stat) return { event, action: 'ignored', why: 'object no longer exists' };
@@ -110,17 +107,17 @@ async function handleRecording(o: WebhookOptions, gate: StartGate, event: Object
 
 /** Objects in the recordings bucket that the sidecar belongs to (same name, a recording extension). */
 async function recordingsOfSidecar(o: WebhookOptions, sidecarKey: string): Promise<string[]> {
-  const stem = sidecarKey.slice(0, -SIDECAR_SUFFIX.length);
+  const stem = stemOfSidecar(sidecarKey);
   const keys: string[] = [];
   for await (const item of o.s3.listObjectsV2(o.recordingsBucket, `${stem}.`, false) as AsyncIterable<{ name?: string }>) {
-    if (item.name && stemOf(item.name) === stem && RECORDING_EXTENSIONS.test(item.name)) keys.push(item.name);
+    if (item.name && recordingStem(item.name) === stem && isRecordingKey(item.name)) keys.push(item.name);
   }
   return keys;
 }
 
 export async function handleEvent(o: WebhookOptions, event: ObjectWritten, gate = new StartGate(o.limits ?? UNLIMITED, (what) => measureInspectionLoad(o.client, what))): Promise<EventOutcome[]> {
   if (event.bucket !== o.recordingsBucket) return [{ event, action: 'ignored', why: `not the recordings bucket (${o.recordingsBucket})` }];
-  if (event.key.endsWith(SIDECAR_SUFFIX)) {
+  if (isSidecarKey(event.key)) {
     // A sidecar that lands after its recording is what the recording was waiting for.
     const keys = await recordingsOfSidecar(o, event.key);
     if (keys.length === 0) return [{ event, action: 'ignored', why: 'sidecar without a recording yet' }];
@@ -128,7 +125,7 @@ export async function handleEvent(o: WebhookOptions, event: ObjectWritten, gate 
     for (const key of keys) outcomes.push(await startWithinLimits(o, gate, event, key));
     return outcomes;
   }
-  if (!RECORDING_EXTENSIONS.test(event.key)) return [{ event, action: 'ignored', why: 'not a recording or a sidecar' }];
+  if (!isRecordingKey(event.key)) return [{ event, action: 'ignored', why: 'not a recording or a sidecar' }];
   return [await handleRecording(o, gate, event, event.key)];
 }
 

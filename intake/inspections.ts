@@ -4,7 +4,7 @@
 // timed out or was terminated (retries exhausted by a long outage, an operator) is started afresh.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type * as Minio from 'minio';
-import { inspectionWorkflowId, normaliseEtag } from './ids';
+import { inspectionWorkflowId, normaliseEtag } from '../lib/ids';
 import { TASK_QUEUES } from '../temporal.config';
 import type { InspectRecordingInput, InspectRecordingResult } from '../workflows/inspect-recording';
 

@@ -5,16 +5,16 @@
 // each question. The result is evidence; verdicts are the judge's.
 import * as fs from 'node:fs/promises';
 import { runFfmpeg } from '../media/ffmpeg';
-import type { SpeechEvidence } from '../lib/evidence';
-import { EVIDENCE_SCHEMA_VERSION } from '../lib/evidence';
-import type { ScoreRequest, SpeechEngine } from './engine';
-import { compilePhrase, concreteTexts, findPhrase } from './match';
-import { normalizeForMatch } from './normalize';
-import { bestPhrase, replyRegion, replySyllables, type Span } from './reply';
-import type { ExpectedSpeech } from './script';
-import { syllableStream, type Syllable } from './syllables';
-import { cleanTranscript } from './transcript';
-import { attributeParties, partySource, regionLevels, speechDecodeArgs, type AudioLayout } from './parties';
+import type { SpeechEvidence } from './types';
+import { EVIDENCE_SCHEMA_VERSION } from './types';
+import type { ScoreRequest, SpeechEngine } from '../speech/engine';
+import { compilePhrase, concreteTexts, findPhrase } from '../speech/match';
+import { normalizeForMatch } from '../speech/normalize';
+import { bestPhrase, replyRegion, replySyllables, type Span } from '../speech/reply';
+import type { ExpectedSpeech } from '../speech/script';
+import { syllableStream, type Syllable } from '../speech/syllables';
+import { cleanTranscript } from '../speech/transcript';
+import { attributeParties, partySource, regionLevels, speechDecodeArgs, type AudioLayout } from '../speech/parties';
 
 export interface SpeechAnalysisOptions {
   recordingId: string;

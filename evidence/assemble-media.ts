@@ -1,17 +1,17 @@
 // Everything learned from one local media file in one decode: the probe, the packet timestamps, and the
 // taps of every analyser that watches or listens (the integrity pass and, when a detector is given, the
 // face pass). Returns evidence bodies and thumbnails; the activity stores them.
-import { INTEGRITY_ANALYSER, integrityPass, DEFAULT_INTEGRITY_CONFIG, type IntegrityConfig } from './integrity/analyse';
-import { scanTimestamps, type TimestampScan } from './integrity/timestamps';
-import { decodeOnce } from './decode';
-import { framesOf } from './frame-at';
-import { probeMedia } from './probe';
-import { cosine, facePass, DEFAULT_FACE_PASS_CONFIG, type FacePassConfig, type Snapshot } from './faces/pass';
-import type { FaceDetectorLike, FaceEmbedderLike } from './faces/types';
-import { EVIDENCE_SCHEMA_VERSION, type DocumentsEvidence, type FacesEvidence, type IntegrityEvidence } from '../lib/evidence';
-import { DEFAULT_DOCUMENT_PASS_CONFIG, DOCUMENTS_ANALYSER, documentPass, type DocumentPassConfig, type DocumentSnapshot } from './documents/pass';
-import type { OcrEngineLike } from './documents/types';
-import { round } from './integrity/runs';
+import { INTEGRITY_ANALYSER, integrityPass, DEFAULT_INTEGRITY_CONFIG, type IntegrityConfig } from '../media/integrity/analyse';
+import { scanTimestamps, type TimestampScan } from '../media/integrity/timestamps';
+import { decodeOnce } from '../media/decode';
+import { framesOf } from '../media/frame-at';
+import { probeMedia } from '../media/probe';
+import { cosine, facePass, DEFAULT_FACE_PASS_CONFIG, type FacePassConfig, type Snapshot } from '../media/faces/pass';
+import type { FaceDetectorLike, FaceEmbedderLike } from '../media/faces/types';
+import { EVIDENCE_SCHEMA_VERSION, type DocumentsEvidence, type FacesEvidence, type IntegrityEvidence } from './types';
+import { DEFAULT_DOCUMENT_PASS_CONFIG, DOCUMENTS_ANALYSER, documentPass, type DocumentPassConfig, type DocumentSnapshot } from '../media/documents/pass';
+import type { OcrEngineLike } from '../media/documents/types';
+import { round } from '../media/integrity/runs';
 
 export const FACES_ANALYSER = { name: 'faces', version: '1.0.0' };
 

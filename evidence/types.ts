@@ -1,6 +1,6 @@
 // Evidence documents: what analysers saw, stored as JSON under analyses/<recordingId>/. The judge reads
 // only these, so rules can change and re-judge without running a model again.
-import type { Defect } from './labelled';
+import type { Defect } from '../lib/labelled';
 import type { MediaFacts } from '../media/probe';
 
 export const EVIDENCE_SCHEMA_VERSION = 1 as const;
@@ -65,7 +65,7 @@ export interface IngestEvidence extends EvidenceHeader {
   };
   sidecar:
     | { status: 'absent' }
-    | { status: 'ok'; key: string; meta: import('./labelled').Sidecar }
+    | { status: 'ok'; key: string; meta: import('../lib/labelled').Sidecar }
     | { status: 'invalid'; key: string; problem: string };
 }
 
@@ -76,7 +76,7 @@ export interface FacesEvidence extends EvidenceHeader {
   frames: number;
   msPerFrame: number;
   /** The labelled `faces` timeline: faces a person would count, over the whole video. */
-  faces: import('./labelled').FaceSpan[];
+  faces: import('../lib/labelled').FaceSpan[];
   persons: import('../media/faces/timeline').Person[];
   parties: number;
   /** A party not visible while the picture could show them (离框), from/to in seconds. */
@@ -133,6 +133,17 @@ export interface SpeechEvidence extends EvidenceHeader {
 }
 
 export type Evidence = IngestEvidence | IntegrityEvidence | FacesEvidence | DocumentsEvidence | SpeechEvidence;
+
+/** Everything the judge reads for one recording. */
+export interface EvidenceSet {
+  ingest?: IngestEvidence;
+  integrity?: IntegrityEvidence;
+  faces?: FacesEvidence;
+  documents?: DocumentsEvidence;
+  speech?: SpeechEvidence;
+  /** Analysers that ran but failed, with the reason (e.g. a model could not be loaded). */
+  failures?: Partial<Record<string, string>>;
+}
 
 /** Keys of the evidence documents of one recording, by analyser name. */
 export type EvidenceKeys = Partial<Record<'ingest' | 'integrity' | 'faces' | 'documents' | 'speech', string>>;

@@ -1,0 +1,93 @@
+// Inspecting one recording from outside (the CLI, the eval, the demo): a local file is uploaded to the
+// recordings bucket first (with its sidecar), then the same workflow as for any landed recording runs and
+// its report is fetched into a folder.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type * as Minio from 'minio';
+import { getJson } from '../lib/object-store';
+import { sidecarKeyOf } from '../evidence/layout';
+import { startInspection } from './inspections';
+import type { Report } from '../report/types';
+import type { InspectRecordingResult } from '../workflows/inspect-recording';
+
+/** What an inspection needs: bucket names, a Temporal client, an S3 client that may upload and one that reads. */
+export interface InspectContext {
+  info: { buckets: { recordings: string; reports: string } };
+  client: Client;
+  uploader: Minio.Client;
+  reader: Minio.Client;
+}
+
+/** Shows progress while the inspection runs; returns the function that stops showing it. */
+export type ProgressWatcher = (handle: WorkflowHandle, label: string) => Promise<() => void>;
+
+export interface InspectOptions {
+  /** Progress display (the CLI's line); none when absent. */
+  watch?: ProgressWatcher;
+  meta?: string;
+  outDir: string;
+  rulebook?: string;
+  /** Prefix for uploaded files in the recordings bucket. */
+  prefix?: string;
+}
+
+export interface InspectOutcome {
+  result: InspectRecordingResult;
+  report: Report;
+  jsonPath: string;
+  htmlPath: string;
+}
+
+export function parseS3Url(target: string): { bucket: string; key: string } | null {
+  const m = target.match(/^s3:\/\/([^/]+)\/(.+)$/);
+  return m ? { bucket: m[1]!, key: m[2]! } : null;
+}
+
+function siblingSidecar(file: string): string | undefined {
+  const candidate = sidecarKeyOf(file);
+  return candidate !== file && fs.existsSync(candidate) ? candidate : undefined;
+}
+
+export async function uploadRecording(session: InspectContext, file: string, meta: string | undefined, prefix: string): Promise<{ bucket: string; key: string }> {
+  const bucket = session.info.buckets.recordings;
+  const key = `${prefix.replace(/\/+$/, '')}/${path.basename(file)}`;
+  // The sidecar goes first: an inspection started by discovery then never sees the recording without it.
+  const sidecar = meta ?? siblingSidecar(file);
+  if (sidecar) {
+    await session.uploader.fPutObject(bucket, sidecarKeyOf(key), sidecar, { 'Content-Type': 'application/json' });
+  }
+  await session.uploader.fPutObject(bucket, key, file, { 'Content-Type': 'application/octet-stream' });
+  return { bucket, key };
+}
+
+async function download(session: InspectContext, bucket: string, key: string, file: string): Promise<void> {
+  await session.reader.fGetObject(bucket, key, file);
+}
+
+export async function inspect(session: InspectContext, target: string, options: InspectOptions): Promise<InspectOutcome> {
+  const s3 = parseS3Url(target);
+  let ref: { bucket: string; key: string };
+  if (s3) ref = s3;
+  else {
+    if (!fs.existsSync(target)) throw new Error(`no such file: ${target}`);
+    const day = new Date().toISOString().slice(0, 10);
+    ref = await uploadRecording(session, target, options.meta, options.prefix ?? `uploads/${day}`);
+  }
+  const started = await startInspection(session.client, session.reader, { ...ref, rulebook: options.rulebook });
+  const handle = session.client.workflow.getHandle(started.workflowId);
+  const stop = options.watch ? await options.watch(handle, `inspecting ${ref.key}`) : () => undefined;
+  let result: InspectRecordingResult;
+  try {
+    result = await started.result();
+  } finally {
+    stop();
+  }
+  fs.mkdirSync(options.outDir, { recursive: true });
+  const jsonPath = path.join(options.outDir, 'report.json');
+  const htmlPath = path.join(options.outDir, 'report.html');
+  await download(session, session.info.buckets.reports, result.reportKey, jsonPath);
+  await download(session, session.info.buckets.reports, result.htmlKey, htmlPath);
+  const report = (await getJson<Report>(session.reader, session.info.buckets.reports, result.reportKey))!;
+  return { result, report, jsonPath, htmlPath };
+}
