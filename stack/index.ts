@@ -18,10 +18,10 @@ import { formatS3Endpoint, makeS3Client, parseS3Endpoint, type S3Endpoint } from
 import { NAMESPACE } from '../temporal.config';
 import { ensureBuckets, type BucketSetupResult } from './buckets';
 import { loadOrCreateCredentials, readCredentials, credentialsFile, writeSeaweedIdentities, type BucketNames, type Creds, type StackCredentials } from './identities';
-import { claimPort, freePort, releasePorts } from './ports';
-import { pidAlive, pidStartTime, ServerExitedError, sleep, stopProcess } from './proc';
+import { startOnFreePorts } from './ports';
+import { isSameProcess, pidAlive, pidStartTime, sleep, stopProcess } from './proc';
 import { allocateSeaweedPorts, probeSeaweed, removeSeaweedSockets, S3_REGION, seaweedPortList, startSeaweed, type RunningSeaweed, type SeaweedPorts } from './seaweed';
-import { probeTemporal, startTemporal, type RunningTemporal } from './temporal';
+import { allocateTemporalPorts, probeTemporal, startTemporal, temporalPortList, type RunningTemporal, type TemporalPorts } from './temporal';
 import { configureSeaweedNotification, webhookTargetFromEnv } from './seaweed-notify';
 import { ensureTool, TOOL_SPECS } from './tools';
 
@@ -144,10 +144,6 @@ interface OwnerFile {
   servers: { pid: number; start?: string }[];
 }
 
-function isSameProcess(pid: number, start: string | undefined): boolean {
-  return pidAlive(pid) && (start === undefined || pidStartTime(pid) === start);
-}
-
 async function reapOrphans(paths: Paths, log: (m: string) => void): Promise<void> {
   const owner = readJson<OwnerFile>(paths.ownerFile);
   if (!owner) return;
@@ -181,7 +177,7 @@ function forgetOwned(paths: Paths, pids: number[]): void {
 // Starting servers
 
 interface RememberedPorts {
-  temporal?: { port: number; uiPort?: number };
+  temporal?: TemporalPorts;
   s3?: SeaweedPorts;
 }
 
@@ -190,22 +186,6 @@ interface Started {
   s3?: RunningSeaweed;
   creds: StackCredentials;
   setup?: BucketSetupResult;
-}
-
-async function pickPort(preferred: number | undefined): Promise<number> {
-  if (preferred !== undefined && (await claimPort(preferred))) return preferred;
-  return freePort();
-}
-
-/** Retries a start whose server exited during startup (a port taken in between), with fresh ports. */
-async function withPortRetry<T>(start: (attempt: number) => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await start(attempt);
-    } catch (error) {
-      if (!(error instanceof ServerExitedError) || attempt + 1 >= attempts) throw error;
-    }
-  }
 }
 
 async function startParts(paths: Paths, options: StartStackOptions, parts: { temporal: boolean; s3: boolean }, detached: boolean): Promise<Started> {
@@ -220,30 +200,19 @@ async function startParts(paths: Paths, options: StartStackOptions, parts: { tem
   if (parts.s3) configureSeaweedNotification(paths.s3Dir, webhookTargetFromEnv(process.env, BUCKETS.recordings));
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
 
-  const startT = (attempt: number) => async (): Promise<RunningTemporal> => {
-    const port = await pickPort(attempt === 0 ? remembered.temporal?.port : undefined);
-    const uiPort = options.ui ? await pickPort(attempt === 0 ? remembered.temporal?.uiPort : undefined) : undefined;
-    try {
-      return await startTemporal({ binary: temporalBin, dbFile: paths.dbFile, port, ui: options.ui, uiPort, logFile: paths.temporalLog, detached, readyTimeoutMs });
-    } catch (error) {
-      releasePorts(port, ...(uiPort ? [uiPort] : []));
-      throw error;
-    }
-  };
-  const startS = (attempt: number) => async (): Promise<RunningSeaweed> => {
-    const ports = await allocateSeaweedPorts(attempt === 0 ? remembered.s3 : undefined);
-    try {
-      return await startSeaweed({ binary: weedBin, dir: paths.s3Dir, ports, identitiesFile: paths.identitiesFile, logFile: paths.s3Log, detached, probeCreds: creds.admin, readyTimeoutMs });
-    } catch (error) {
-      releasePorts(...seaweedPortList(ports));
-      throw error;
-    }
-  };
+  const startT = () =>
+    startOnFreePorts(remembered.temporal, (preferred) => allocateTemporalPorts(options.ui, preferred), temporalPortList, ({ port, uiPort }) =>
+      startTemporal({ binary: temporalBin, dbFile: paths.dbFile, port, ui: options.ui, uiPort, logFile: paths.temporalLog, detached, readyTimeoutMs }),
+    );
+  const startS = () =>
+    startOnFreePorts(remembered.s3, allocateSeaweedPorts, seaweedPortList, (ports) =>
+      startSeaweed({ binary: weedBin, dir: paths.s3Dir, ports, identitiesFile: paths.identitiesFile, logFile: paths.s3Log, detached, probeCreds: creds.admin, readyTimeoutMs }),
+    );
 
   log(`starting ${[parts.temporal && 'temporal', parts.s3 && 'seaweedfs'].filter(Boolean).join(' and ')} in ${paths.dataDir}`);
   const [t, s] = await Promise.allSettled([
-    parts.temporal ? withPortRetry((a) => startT(a)()) : Promise.resolve(undefined),
-    parts.s3 ? withPortRetry((a) => startS(a)()) : Promise.resolve(undefined),
+    parts.temporal ? startT() : Promise.resolve(undefined),
+    parts.s3 ? startS() : Promise.resolve(undefined),
   ]);
   const started: Started = { creds, temporal: t.status === 'fulfilled' ? t.value : undefined, s3: s.status === 'fulfilled' ? s.value : undefined };
   const stopStarted = () => Promise.all([started.temporal?.stop(), started.s3?.stop()]);
