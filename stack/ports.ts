@@ -4,6 +4,8 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 
+import { ServerExitedError } from './proc';
+
 const HOST = '127.0.0.1';
 const handedOut = new Set<number>();
 
@@ -81,4 +83,33 @@ export async function claimPort(port: number, host = HOST): Promise<boolean> {
 /** Lets a port be handed out again (after its server stopped). */
 export function releasePorts(...ports: number[]): void {
   for (const port of ports) handedOut.delete(port);
+}
+
+/** `preferred` (e.g. the port a data dir used last time) if it is still free, else a fresh one. */
+export async function pickPort(preferred: number | undefined): Promise<number> {
+  if (preferred !== undefined && (await claimPort(preferred))) return preferred;
+  return freePort();
+}
+
+/**
+ * Starts a server on ports from `allocate` (the preferred ones on the first try only) and gives them back
+ * when it fails. A server that exits during startup most likely lost a port to another process between
+ * our check and its bind, so that case is retried with fresh ports.
+ */
+export async function startOnFreePorts<P, T>(
+  preferred: P | undefined,
+  allocate: (preferred: P | undefined) => Promise<P>,
+  portList: (ports: P) => number[],
+  start: (ports: P) => Promise<T>,
+  attempts = 3,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const ports = await allocate(attempt === 0 ? preferred : undefined);
+    try {
+      return await start(ports);
+    } catch (error) {
+      releasePorts(...portList(ports));
+      if (!(error instanceof ServerExitedError) || attempt + 1 >= attempts) throw error;
+    }
+  }
 }

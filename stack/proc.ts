@@ -264,3 +264,8 @@ export function pidStartTime(pid: number): string | undefined {
     return undefined;
   }
 }
+
+/** True while `pid` runs and, when `start` is given, is still the process that had that start time. */
+export function isSameProcess(pid: number, start: string | undefined): boolean {
+  return pidAlive(pid) && (start === undefined || pidStartTime(pid) === start);
+}

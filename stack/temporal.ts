@@ -5,9 +5,28 @@ import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 
 import { NAMESPACE, SEARCH_ATTRIBUTE_TYPES } from '../temporal.config';
+import { pickPort } from './ports';
 import { findProcesses, spawnServer, stopProcess, waitUntilReady, type ServerProcess } from './proc';
 
 export const LOOPBACK = '127.0.0.1';
+
+/** The ports we choose for a dev server; the CLI picks its HTTP, metrics and internal ones itself. */
+export interface TemporalPorts {
+  port: number;
+  /** Only with the Web UI. */
+  uiPort?: number;
+}
+
+/** A frontend port and, with the UI, a UI port; each the `preferred` one when it is still free. */
+export async function allocateTemporalPorts(ui: boolean | undefined, preferred?: TemporalPorts): Promise<TemporalPorts> {
+  const port = await pickPort(preferred?.port);
+  const uiPort = ui ? await pickPort(preferred?.uiPort) : undefined;
+  return { port, uiPort };
+}
+
+export function temporalPortList(ports: TemporalPorts): number[] {
+  return [ports.port, ...(ports.uiPort ? [ports.uiPort] : [])];
+}
 
 export interface TemporalServerOptions {
   binary: string;
