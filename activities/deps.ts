@@ -16,7 +16,7 @@ export interface ActivityDeps {
   loadOverlays: () => LoadedOverlay[];
   versions: { dualqa: string; ffmpeg: string };
   /** One discovery sweep (intake's, which starts workflows through a client); absent on a worker without a Temporal address. */
-  discover?: (input: import('./discover').DiscoverInput, progress: (started: number) => void) => Promise<import('./discover').DiscoverResult>;
+  discover?: (input: import('./discovery-io').DiscoverInput, progress: (started: number) => void) => Promise<import('./discovery-io').DiscoverResult>;
   /** Loads the face detector once per process; absent or throwing: face checks say why they could not run. */
   faceAnalyser?: () => Promise<FaceAnalyser>;
   /** Loads the OCR engine once per process; absent or throwing: document checks say why they could not run. */

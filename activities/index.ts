@@ -33,5 +33,5 @@ export type { JudgeInput, JudgeResult } from './judge';
 export type { AnalyseSpeechInput, AnalyseSpeechResult } from './analyse-speech';
 export type { ReanalysisTarget, FinishReanalysisInput } from './reanalyse';
 export type { WriteReportInput, WriteReportResult } from './report';
-export type { DiscoverInput, DiscoverResult } from './discover';
+export type { DiscoverInput, DiscoverResult } from './discovery-io';
 export type { InspectedRecording, RejudgeBatchInput, RejudgeBatchResult } from './rejudge';

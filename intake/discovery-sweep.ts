@@ -6,7 +6,7 @@
 // hands it this function), so the schedule's sweeps are durable and retried.
 import type { Client } from '@temporalio/client';
 import type * as Minio from 'minio';
-import type { DiscoverInput, DiscoverResult } from '../activities/discover';
+import type { DiscoverInput, DiscoverResult } from '../activities/discovery-io';
 import { discoveryStateKey, isRecordingKey, sidecarKeyOf } from '../evidence/layout';
 import { startLimitsFromEnv } from '../lib/config';
 import { inspectionWorkflowId } from '../lib/ids';

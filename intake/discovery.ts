@@ -2,7 +2,7 @@
 // minutes and starts one inspection per new recording. Overlapping sweeps are skipped, not queued.
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { TASK_QUEUES } from '../temporal.config';
-import type { DiscoverInput } from '../activities/discover';
+import type { DiscoverInput } from '../activities/discovery-io';
 
 export interface DiscoveryOptions {
   bucket: string;

@@ -12,7 +12,7 @@ import { discoveryInput, ensureDiscoverySchedule } from '../../intake/discovery'
 import type { StackHandle } from '../../stack';
 import { openTestStack, type TestStack } from '../helpers/test-stack';
 import { TASK_QUEUES } from '../../temporal.config';
-import type { DiscoverResult } from '../../activities/discover';
+import type { DiscoverResult } from '../../activities/discovery-io';
 import { makeClip, tempDir } from '../helpers/media';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 

@@ -11,7 +11,7 @@ import { discoveryInput } from '../../intake/discovery';
 import { startWebhookServer, type EventOutcome, type RunningWebhook } from '../../intake/webhook';
 import { freePort } from '../../stack/ports';
 import { TASK_QUEUES } from '../../temporal.config';
-import type { DiscoverResult } from '../../activities/discover';
+import type { DiscoverResult } from '../../activities/discovery-io';
 import { awaitBatch, dropBatch, workflowIds } from '../helpers/batch';
 import { makeClip, tempDir } from '../helpers/media';
 import { openTestStack, type TestStack } from '../helpers/test-stack';
