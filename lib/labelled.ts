@@ -57,7 +57,20 @@ export const sidecarSchema = z
         photoKey: z.string().max(1024).optional(),
       })
       .optional(),
-    customer: z.object({ age: z.number().int().min(0).max(130).optional() }).optional(),
+    /** Picks the insurer's script library (its own wordings) and fills {company}. */
+    insurer: z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/).optional(), name: z.string().max(200).optional() }).optional(),
+    /** The selling branch (dashboards, reviewer scoping). */
+    branch: z.string().max(100).optional(),
+    /** `name` fills {customerName}; personal data, never shown unmasked. */
+    customer: z.object({ age: z.number().int().min(0).max(130).optional(), name: z.string().max(100).optional() }).optional(),
+    /** Numbers the agent must say, when the insurer's record has them. */
+    policy: z
+      .object({
+        premium: z.number().min(0).optional(),
+        paymentYears: z.number().int().min(0).max(100).optional(),
+        coolingOffDays: z.number().int().min(0).max(366).optional(),
+      })
+      .optional(),
   })
   .passthrough();
 export type Sidecar = z.infer<typeof sidecarSchema>;

@@ -51,6 +51,7 @@ export function overlayApplies(overlay: Overlay, sidecar: Sidecar | undefined): 
   if (w.channels && !(sidecar?.channel && w.channels.includes(sidecar.channel))) return false;
   if (w.remote !== undefined && (sidecar?.remote ?? false) !== w.remote) return false;
   if (w.customerAgeAtLeast !== undefined && !(sidecar?.customer?.age !== undefined && sidecar.customer.age >= w.customerAgeAtLeast)) return false;
+  if (w.insurers && !(sidecar?.insurer?.id && w.insurers.includes(sidecar.insurer.id))) return false;
   return true;
 }
 
@@ -72,6 +73,11 @@ export function applyOverlays(base: LoadedRulebook, overlays: LoadedOverlay[], s
     }
     for (const id of overlay.remove) for (const st of Object.values(steps)) st.rules = st.rules.filter((r) => r.id !== id);
     for (const [stepId, rules] of Object.entries(overlay.add)) steps[stepId as keyof typeof steps]?.rules.push(...(rules ?? []));
+    for (const [ruleId, wordings] of Object.entries(overlay.wordings)) {
+      const holder = Object.values(steps).find((st) => st.rules.some((r) => r.id === ruleId && r.check === 'statement_said'));
+      if (!holder) throw new RulebookError(`overlay ${file} adds wordings to ${ruleId}, which is not a statement of ${base.book.id}@${base.book.version}`);
+      holder.rules = holder.rules.map((r) => (r.id === ruleId && r.check === 'statement_said' ? { ...r, insurerPhrases: [...new Set([...r.insurerPhrases, ...wordings])] } : r));
+    }
   }
   const book = rulebookSchema.parse({ ...base.book, steps });
   const hash = createHash('sha256').update(base.sha256);

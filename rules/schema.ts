@@ -11,6 +11,17 @@ const ruleId = z.string().regex(/^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/, 'rule ids look 
 
 const base = { id: ruleId, says: z.string().min(1), source: z.string().optional() };
 
+const conceptSchema = z
+  .object({
+    all: z.array(z.array(z.string().min(1)).min(1)).min(1),
+    ordered: z.boolean().default(false),
+    maxGap: z.number().int().min(0).default(12),
+    negations: z.array(z.string().min(1)).default(['不会有', '不会', '没有', '不存在', '无', '不']),
+    /** Read-rate each term must reach; 0.8 lets a 2-syllable term through with one folded slip (shi ~ si). */
+    minTermReadRate: z.number().min(0).max(1).default(0.8),
+  })
+  .strict();
+
 export const ruleSchema = z.discriminatedUnion('check', [
   /** FAIL when a listed stream is missing: a recording without it cannot prove the step. */
   z.object({ ...base, check: z.literal('streams_present'), streams: z.array(z.enum(['video', 'audio'])).min(1) }),
@@ -67,7 +78,16 @@ export const ruleSchema = z.discriminatedUnion('check', [
     ...base,
     check: z.literal('statement_said'),
     label: z.string().min(1),
-    phrases: z.array(z.string().min(2)).min(1),
+    /** Exact wordings (an insurer's script lines, the regulation's words); verified against the audio when the transcript misses them. */
+    phrases: z.array(z.string().min(2)).default([]),
+    /**
+     * The statement as a concept (1.5.0): every group of synonymous key terms heard within `maxGap`
+     * syllables of the next, in any order unless `ordered`, none negated just before. Covers the market's
+     * wordings without listing every sentence; `phrases` still match exactly.
+     */
+    concept: conceptSchema.optional(),
+    /** Added by an insurer's script library (an overlay's `wordings`): heard in these words, the report says so. */
+    insurerPhrases: z.array(z.string().min(2)).default([]),
     minReadRate: z.number().min(0).max(1).default(0.85),
     /** Below this read-rate (and not verified) the transcript shows the statement absent: FAIL; between: CANNOT_JUDGE. */
     failBelowReadRate: z.number().min(0).max(1).default(0.7),
@@ -108,11 +128,20 @@ export const ruleSchema = z.discriminatedUnion('check', [
     failBelowReadRate: z.number().min(0).max(1).default(0.6),
     minScore: z.number().min(0).max(1).default(0.05),
     faces: z.number().int().min(1).optional(),
+    /** A question a good script asks but no regulation requires: asked, its reply is judged; not asked, the rule does not apply. */
+    advisory: z.boolean().default(false),
+    /** A re-ask of the same question this soon after an unclear reply supersedes it (the agent did right to ask again). */
+    reaskWithinS: z.number().min(0).default(30),
   }),
   /** CANNOT_JUDGE until the named analyser's evidence exists: a step is never passed on evidence not collected. */
   z.object({ ...base, check: z.literal('analyser_required'), analyser: z.enum(ANALYSER_NAMES) }),
 ]);
 export type Rule = z.infer<typeof ruleSchema>;
+
+/** A statement rule needs something to listen for: phrases, a concept, or both. */
+export function statementProblems(rule: Rule): string[] {
+  return rule.check === 'statement_said' && rule.phrases.length === 0 && rule.insurerPhrases.length === 0 && !rule.concept ? [`${rule.id}: a statement needs phrases or a concept`] : [];
+}
 
 export const stepSchema = z.object({
   title: z.string().min(1),
@@ -142,6 +171,7 @@ export const rulebookSchema = z
       for (const rule of step.rules) {
         if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', message: `duplicate rule id ${rule.id}`, path: ['steps', stepId] });
         seen.add(rule.id);
+        for (const message of statementProblems(rule)) ctx.addIssue({ code: 'custom', message, path: ['steps', stepId] });
       }
     }
     for (const stepId of STEP_IDS) {
@@ -173,8 +203,15 @@ export const overlaySchema = z.object({
       channels: z.array(z.enum(['bank', 'agent', 'broker', 'telesales', 'internet', 'other'])).optional(),
       remote: z.boolean().optional(),
       customerAgeAtLeast: z.number().int().min(0).optional(),
+      /** The sidecar's insurer.id: an insurer's script library (话术库). */
+      insurers: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/)).optional(),
     })
     .strict(),
+  /**
+   * An insurer's own wordings per statement rule id, added to the rule's phrases: a statement heard in
+   * these exact words is reported as the insurer's script. Adds only; never removes a base wording.
+   */
+  wordings: z.record(z.string(), z.array(z.string().min(2)).min(1)).default({}),
   set: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   add: z.partialRecord(z.enum(STEP_IDS), z.array(ruleSchema)).default({}),
   remove: z.array(z.string()).default([]),
