@@ -37,12 +37,15 @@ export interface AnalyseSpeechResult {
 const BEAT_EVERY_MS = 5000;
 
 export function createSpeechActivities(deps: ActivityDeps) {
-  async function sidecarValues(recordingId: string, bucket: string): Promise<Record<string, string | undefined>> {
+  async function sidecarFacts(recordingId: string, bucket: string): Promise<{ values: Record<string, string | undefined>; insurerId?: string }> {
     const ingest = await getJson<IngestEvidence>(deps.s3, deps.buckets.analyses, evidenceKey(recordingId, 'ingest'));
     const raw = ingest?.sidecar.status === 'ok' ? await getJson<unknown>(deps.s3, bucket, ingest.sidecar.key).catch(() => null) : null;
     const parsed = sidecarSchema.safeParse(raw);
     const meta = parsed.success ? parsed.data : undefined;
-    return { licence: meta?.agent?.licenceNo, agentName: meta?.agent?.name };
+    return {
+      values: { licence: meta?.agent?.licenceNo, agentName: meta?.agent?.name, company: meta?.insurer?.name, customerName: meta?.customer?.name },
+      ...(meta?.insurer?.id ? { insurerId: meta.insurer.id } : {}),
+    };
   }
 
   return {
@@ -74,12 +77,13 @@ export function createSpeechActivities(deps: ActivityDeps) {
         // Unreadable media is the media analysis's finding (a BadMedia report); speech has nothing to add.
         if (!probe.ok) return { speechFailure: `the file cannot be decoded (${probe.problem.message})` };
         const base = deps.loadRulebook(input.rulebook);
-        const expected = expectedSpeech(base.book, deps.loadOverlays().map((o) => o.overlay));
+        const sidecar = await sidecarFacts(input.recordingId, input.bucket);
+        const expected = expectedSpeech(base.book, deps.loadOverlays().map((o) => o.overlay), sidecar.insurerId);
         const evidence = await analyseSpeechFile(file, Boolean(probe.facts.audio), path.join(dir, 'audio.pcm'), {
           recordingId: input.recordingId,
           engine,
           expected,
-          values: await sidecarValues(input.recordingId, input.bucket),
+          values: sidecar.values,
           analyserVersion: deps.versions.dualqa,
           audioLayout: { streams: probe.facts.audioStreams, channels: probe.facts.audio?.channels ?? 1 },
           signal: beat.signal,

@@ -11,7 +11,8 @@ import type { ScoreRequest, SpeechEngine } from '../speech/engine';
 import { compilePhrase, concreteTexts, findPhrase } from '../speech/match';
 import { normalizeForMatch } from '../speech/normalize';
 import { bestPhrase, replyRegion, replySyllables, type Span } from '../speech/reply';
-import type { ExpectedSpeech } from '../speech/script';
+import type { ExpectedSpeech, ExpectedStatement } from '../speech/script';
+import { findConcept } from '../speech/concept';
 import { syllableStream, type Syllable } from '../speech/syllables';
 import { cleanTranscript } from '../speech/transcript';
 import { attributeParties, partySource, regionLevels, speechDecodeArgs, type AudioLayout } from '../speech/parties';
@@ -37,6 +38,12 @@ const MIN_SNR_DB = 15;
 
 /** Share of the script's statements the transcript must hold before an absence is believed (espeak-ng speech, CER 90 %, held few). */
 const MIN_SCRIPT_COVERAGE = 0.5;
+
+/** Whether the transcript clearly holds a statement: one wording at `minReadRate`, or its concept's terms. */
+function heardClearly(stream: Syllable[], statement: ExpectedStatement, values: Record<string, string | undefined>, minReadRate: number): boolean {
+  if ((bestPhrase(stream, statement.phrases, 0, values)?.readRate ?? 0) >= minReadRate) return true;
+  return statement.concept ? findConcept(stream, statement.concept, values) !== null : false;
+}
 
 /** A statement heard this well needs no forced alignment. */
 const CLEARLY_HEARD = 0.9;
@@ -137,14 +144,14 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
     const stream = syllableStream(segments);
     const values: SpeechEvidence['values'] = {};
     for (const name of ['licence', 'agentName'] as const) {
-      const template = opts.expected.statements.flat().find((s) => s.includes(`{${name}}`));
+      const template = opts.expected.statements.flatMap((s) => s.phrases).find((s) => s.includes(`{${name}}`));
       if (template && opts.values[name]) values[name] = checkValue(rawStream, template, opts.values, name);
     }
 
     // How much of the known script the transcript holds: little, over plenty of speech, means the recognizer
     // did not understand it (robotic or accented speech, a bad line), not that nothing was said.
     const groups = opts.expected.statements;
-    const heardGroups = groups.filter((alts) => (bestPhrase(rawStream, alts, 0, opts.values)?.readRate ?? 0) >= 0.85).length;
+    const heardGroups = groups.filter((st) => heardClearly(rawStream, st, opts.values, 0.85)).length;
     const coverage = groups.length ? heardGroups / groups.length : null;
     const unintelligible =
       !poor && coverage !== null && groups.length >= 4 && speechS >= 20 && coverage < MIN_SCRIPT_COVERAGE
@@ -155,10 +162,11 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
     t = Date.now();
     opts.onProgress?.('verify');
     const requests: ScoreRequest[] = [];
-    for (const alternatives of opts.expected.statements) {
-      // One alternative clearly heard settles the statement; otherwise verify every concrete wording.
+    for (const statement of opts.expected.statements) {
+      // One wording clearly heard (or the concept's terms) settles the statement; otherwise verify every concrete wording.
+      if (heardClearly(rawStream, statement, opts.values, CLEARLY_HEARD)) continue;
+      const alternatives = statement.phrases;
       const heard = bestPhrase(rawStream, alternatives, 0, opts.values);
-      if (heard && heard.readRate >= CLEARLY_HEARD) continue;
       const texts = alternatives.flatMap((t) => concreteTexts(t, opts.values)).filter((t) => normalizeForMatch(t).length >= 2).slice(0, MAX_TEXTS);
       for (const text of texts) for (const from of windowStarts(raw.speech, heard?.from ?? null)) requests.push({ text, from });
     }

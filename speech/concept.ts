@@ -55,6 +55,9 @@ function negated(stream: Syllable[], m: PhraseMatch, negations: string[]): boole
   });
 }
 
+/** A group whose only term is a placeholder without a value (no name in the sidecar): it asks nothing. */
+const OPEN: Hit[] = [];
+
 /** Every un-negated place each group's terms are heard. */
 function hitsOf(stream: Syllable[], concept: Concept, values: Record<string, string | undefined>): Hit[][] {
   const negations = concept.negations.map(normalizeForMatch).filter(Boolean);
@@ -62,6 +65,7 @@ function hitsOf(stream: Syllable[], concept: Concept, values: Record<string, str
     const hits: Hit[] = [];
     for (const term of group) {
       const compiled: CompiledPhrase = compilePhrase(term, values);
+      if (compiled.tokens.every((t) => t.kind === 'any')) return OPEN;
       for (const m of findAll(stream, compiled, concept.minTermReadRate)) {
         if (!negated(stream, m, negations)) hits.push({ ...m, group: g });
       }
@@ -75,8 +79,8 @@ function hitsOf(stream: Syllable[], concept: Concept, values: Record<string, str
  * `ordered`), or null. Best = highest weakest read-rate, then shortest span.
  */
 export function findConcept(stream: Syllable[], concept: Concept, values: Record<string, string | undefined> = {}): ConceptMatch | null {
-  const groups = hitsOf(stream, concept, values);
-  if (groups.some((g) => g.length === 0)) return null;
+  const groups = hitsOf(stream, concept, values).filter((g) => g !== OPEN);
+  if (groups.length === 0 || groups.some((g) => g.length === 0)) return null;
   let best: { hits: Hit[]; rate: number; span: number } | null = null;
   // Anchor on each hit of the rarest group and pick, per other group, the hit closest to the anchor;
   // then check the gaps. Cheap and enough for a handful of terms per statement.

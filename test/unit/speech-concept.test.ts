@@ -63,5 +63,6 @@ describe('statements as concepts (speech/concept.ts)', () => {
     const intro: Concept = { all: [['我是'], ['{agentName}']], ordered: true, maxGap: 8, negations: [], minTermReadRate: 0.8 };
     assert.ok(findConcept(heard('您好我是安和人寿的李明'), intro, { agentName: '李明' }));
     assert.equal(findConcept(heard('您好我是安和人寿的王强'), intro, { agentName: '李明' }), null);
+    assert.ok(findConcept(heard('您好我是安和人寿的王强'), intro), 'no name in the sidecar: any name will do');
   });
 });
