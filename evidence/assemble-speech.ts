@@ -68,13 +68,36 @@ function windowStarts(vad: Span[], near: number | null): number[] {
   return [...starts].sort((a, b) => Math.abs(a - near) - Math.abs(b - near)).slice(0, MAX_WINDOWS);
 }
 
-/** Whether the sidecar value said after its cue (执业证号…) is the expected one. */
+/**
+ * Whether the sidecar value said after its cue (执业证号…) is the expected one. When it is not found, how
+ * different what followed the cue was (`differs`: edit distance in syllables, a count only, never the
+ * value), so the judge can tell a recogniser's slip from another number said.
+ */
 function checkValue(stream: Syllable[], template: string, values: Record<string, string | undefined>, name: string): SpeechEvidence['values'][keyof SpeechEvidence['values']] {
   const withValue = findPhrase(stream, compilePhrase(template, values));
   if (withValue && withValue.readRate >= 0.85) return { expected: 'exact', from: withValue.from, to: withValue.to, readRate: round(withValue.readRate) };
   if (withValue && withValue.readRate >= 0.6) return { expected: 'near', from: withValue.from, to: withValue.to, readRate: round(withValue.readRate) };
-  void name;
-  return { expected: 'absent' };
+  const cueOnly = findPhrase(stream, compilePhrase(template.replace(`{${name}}`, ''), {}));
+  if (!cueOnly || cueOnly.readRate < 0.85) return { expected: 'absent', cueHeard: false };
+  const want = compilePhrase(`{${name}}`, values).tokens.flatMap((t) => (t.kind === 'syl' ? [t.syl] : []));
+  const after = stream.slice(cueOnly.end, cueOnly.end + want.length + 2).map((s) => s.syl);
+  return { expected: 'absent', cueHeard: true, from: cueOnly.from, to: cueOnly.to, differs: editDistance(want, after.slice(0, want.length)) };
+}
+
+function editDistance(a: string[], b: string[]): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length] ?? 0;
+}
+
+/** A sidecar value as it appears in a concrete verification text (numbers read digit by digit). */
+function spokenValue(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return normalizeForMatch(/^\d+$/.test(value) ? value.replace(/\d/g, (d) => '零一二三四五六七八九'.charAt(Number(d))) : value);
 }
 
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
@@ -182,6 +205,14 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
     const unique = [...new Map(requests.map((r) => [`${r.text}@${r.from.toFixed(2)}`, r])).values()];
     const scores = await opts.engine.score(workFile, unique, opts.signal);
     const verification = unique.map((r, i) => ({ text: r.text, from: round(r.from, 2), score: round(scores[i] ?? 0, 5) }));
+    // The expected value's own verification score is kept as a number (its text holds the value and is not stored).
+    for (const name of ['licence', 'agentName'] as const) {
+      const spoken = spokenValue(opts.values[name]);
+      const checked = values[name];
+      if (!spoken || !checked) continue;
+      const scored = verification.filter((v) => normalizeForMatch(v.text).includes(spoken)).map((v) => v.score);
+      if (scored.length) checked.verifyScore = Math.max(...scored);
+    }
     const verifyMs = Date.now() - t;
     void stream;
     return {

@@ -126,7 +126,22 @@ export interface SpeechEvidence extends EvidenceHeader {
   dropped: import('../speech/transcript').DroppedSegment[];
   quality: { status: 'ok' | 'poor'; reason?: string; meanLogProb: number | null; transcribedShare: number | null; snrDb?: number | null; scriptCoverage?: number };
   /** Values said that only the sidecar can check (e.g. the licence number), checked at analysis time. */
-  values: Partial<Record<'licence' | 'agentName', { expected: 'exact' | 'near' | 'absent'; from?: number; to?: number; readRate?: number }>>;
+  values: Partial<
+    Record<
+      'licence' | 'agentName',
+      {
+        expected: 'exact' | 'near' | 'absent';
+        from?: number;
+        to?: number;
+        readRate?: number;
+        /** Absent: whether its cue (执业证号…) was heard, and how many syllables of what followed differ from the record. */
+        cueHeard?: boolean;
+        differs?: number;
+        /** Forced-alignment score of the statement with the recorded value (the text itself is not stored). */
+        verifyScore?: number;
+      }
+    >
+  >;
   /** Forced-alignment scores of expected texts in windows from `from` (~0.005 unsaid, 0.05–0.3 said). */
   verification: { text: string; from: number; score: number }[];
   timing: { decodeMs: number; asrMs: number; verifyMs: number };
