@@ -33,8 +33,10 @@ export function checkStreamsPresent(rule: CheckOf<'streams_present'>, ev: Eviden
 export function checkDecodable(rule: CheckOf<'decodable'>, ev: EvidenceSet): RuleOutcome {
   const problem = unreadableReason(ev);
   if (problem) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: problem, evidence: [] };
+  // The integrity pass writes decode facts for every readable file: without them nothing shows it decoded.
   const decode = ev.integrity?.decode;
-  return { ruleId: rule.id, verdict: 'PASS', reason: `decoded ${decode?.videoDecodedS ?? 0} s of video and ${decode?.audioDecodedS ?? 0} s of audio`, evidence: [] };
+  if (!decode) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: 'the integrity evidence says readable but holds no decode facts', evidence: [] };
+  return { ruleId: rule.id, verdict: 'PASS', reason: `decoded ${decode.videoDecodedS} s of video and ${decode.audioDecodedS} s of audio`, evidence: [] };
 }
 
 export function checkNoDefect(rule: CheckOf<'no_defect'>, ev: EvidenceSet): RuleOutcome {

@@ -71,6 +71,13 @@ describe('decodable', () => {
     assert.equal(checkDecodable(decodable, { integrity: bare }).reason, 'the file cannot be inspected: unreadable');
     assert.equal(checkDecodable(decodable, {}).verdict, 'CANNOT_JUDGE');
   });
+
+  it('is CANNOT_JUDGE, not "decoded 0 s", for a readable file without decode facts', () => {
+    const { decode: _decode, ...undecoded } = integrity([]);
+    const out = checkDecodable(decodable, { integrity: undecoded });
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+    assert.equal(out.reason, 'the integrity evidence says readable but holds no decode facts');
+  });
 });
 
 describe('no_defect', () => {
