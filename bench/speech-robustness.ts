@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dataDir } from '../lib/config';
 import { labelsSchema, sidecarSchema } from '../lib/labelled';
-import { runCheck } from '../judge/checks';
+import { runCheck } from '../judge/checks/run';
 import { loadRulebook } from '../rules/load';
 import { FasterWhisperEngine } from '../speech/faster-whisper';
 import { analyseSpeechFile } from '../evidence/assemble-speech';

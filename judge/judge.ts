@@ -4,7 +4,8 @@ import type { LoadedRulebook } from '../rules/load';
 import type { AppliedOverlay } from '../rules/overlays';
 import { STEP_IDS, type Verdict } from '../lib/labelled';
 import type { EvidenceDefect } from '../evidence/types';
-import { defectSpanS, runCheck } from './checks';
+import { runCheck } from './checks/run';
+import { defectSpanS } from './checks/shared';
 import type { EvidenceSet, Judgement, RuleOutcome, StepJudgement } from './types';
 
 /** FAIL beats CANNOT_JUDGE beats PASS (labelled-recordings.md); nothing checked is not a PASS. */

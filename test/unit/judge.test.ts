@@ -6,50 +6,11 @@ import { combine, judge } from '../../judge/judge';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadRulebook, parseRulebook, rulebooksDir } from '../../rules/load';
-import type { IngestEvidence, IntegrityEvidence, EvidenceDefect, FacesEvidence } from '../../evidence/types';
-import type { MediaFacts } from '../../media/probe';
+import type { FacesEvidence } from '../../evidence/types';
+import { facesEvidence, facts, ingest, integrity } from '../helpers/judge-evidence';
 import { buildReport } from '../../report/build';
 import { validateReport } from '../../report/validate';
 import { renderReportHtml } from '../../report/html';
-
-const facts = (video = true, audio = true): MediaFacts => ({
-  formatName: 'mov,mp4',
-  sizeBytes: 1000,
-  durationS: 60,
-  startS: 0,
-  bitRate: null,
-  videoStreams: video ? 1 : 0,
-  audioStreams: audio ? 1 : 0,
-  video: video ? { index: 0, codec: 'h264', width: 1280, height: 720, rotation: 0, fps: 25, durationS: 60, startS: 0 } : null,
-  audio: audio ? { index: 1, codec: 'aac', sampleRate: 48000, channels: 1, durationS: 60, startS: 0 } : null,
-});
-
-function integrity(defects: EvidenceDefect[], media: MediaFacts | undefined = facts(), readable = true): IntegrityEvidence {
-  return {
-    kind: 'integrity',
-    schemaVersion: 1,
-    recordingId: 'r',
-    analyser: { name: 'integrity', version: '1' },
-    createdAt: '2026-11-27T00:00:00Z',
-    readable,
-    ...(readable ? {} : { problem: { code: 'not_media' as const, message: 'not a readable media file' } }),
-    ...(media ? { media } : {}),
-    ...(readable ? { decode: { videoDecodedS: 60, audioDecodedS: 60, complete: true, errorCount: 0, errors: [], sampleFps: 10 } } : {}),
-    defects,
-    notes: [],
-    measurements: {},
-  };
-}
-
-const ingest: IngestEvidence = {
-  kind: 'ingest',
-  schemaVersion: 1,
-  recordingId: 'case-0123456789abcdef',
-  analyser: { name: 'ingest', version: '1' },
-  createdAt: '2026-11-27T00:00:00Z',
-  recording: { bucket: 'recordings', key: 'bank/11010519491231002X.mp4', versionId: 'v1', etag: 'e', sizeBytes: 1000, sha256: 'a'.repeat(64), lastModified: '2026-11-27T00:00:00Z', contentType: 'video/mp4' },
-  sidecar: { status: 'ok', key: 'bank/x.meta.json', meta: { agent: { name: '王芳', licenceNo: '02000132010080002345' }, channel: 'bank' } },
-};
 
 const book = loadRulebook();
 const step = (j: ReturnType<typeof judge>, id: string) => j.steps.find((s) => s.id === id)!;
@@ -129,33 +90,6 @@ describe('judge', () => {
     assert.match(step(j, 'continuity').reasons.join(), /worker lost/);
   });
 });
-
-function facesEvidence(over: Partial<FacesEvidence> = {}): FacesEvidence {
-  return {
-    kind: 'faces',
-    schemaVersion: 1,
-    recordingId: 'r',
-    analyser: { name: 'faces', version: '1' },
-    createdAt: '2026-11-27T00:00:00Z',
-    model: { name: 'yunet', version: '2023mar', sha256: 'x' },
-    sampleFps: 2,
-    frames: 120,
-    msPerFrame: 10,
-    faces: [{ from: 0, to: 60, count: 2 }],
-    persons: [],
-    parties: 2,
-    absences: [],
-    unusable: [],
-    excluded: [],
-    coframing: { ratio: 1, framesTogether: 120, framesJudged: 120 },
-    maxCount: 2,
-    documentPhotos: [],
-    identity: [],
-    tracks: [],
-    thumbnails: [],
-    ...over,
-  };
-}
 
 describe('co-framing (parties_in_frame)', () => {
   it('passes two parties together throughout, citing the ratio', () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { splitAtTurns } from '../../speech/utterances';
 import { speechTimeline } from '../../report/speech-timeline';
-import { checkStatementSaid } from '../../judge/speech-checks';
+import { checkStatementSaid } from '../../judge/checks/speech';
 import type { Judgement } from '../../judge/types';
 import { rule, segmentsOf, speechEvidence } from '../helpers/speech-evidence';
 

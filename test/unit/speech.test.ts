@@ -10,7 +10,8 @@ import { compilePhrase, concreteTexts, findAll, findPhrase } from '../../speech/
 import { syllableStream } from '../../speech/syllables';
 import { cleanTranscript, maskDigitRuns } from '../../speech/transcript';
 import type { RawTranscript } from '../../speech/engine';
-import { checkCustomerAnswers, checkNoMisleadingTalk, checkStatementSaid } from '../../judge/speech-checks';
+import { checkNoMisleadingTalk, checkStatementSaid } from '../../judge/checks/speech';
+import { checkCustomerAnswers } from '../../judge/checks/speech-answers';
 import type { EvidenceSet } from '../../judge/types';
 import { FasterWhisperEngine } from '../../speech/faster-whisper';
 import { runFfmpeg } from '../../media/ffmpeg';

@@ -1,0 +1,76 @@
+// The customer's reply to a question (customer_answers): the question placed in the transcript, the first
+// reply after it read as affirmative, negation or filler, and the forced-alignment scores deciding when
+// the transcript holds nothing clear. On poor audio a reply that seems wrong is CANNOT_JUDGE, not FAIL.
+import type { SpeechEvidence } from '../../evidence/types';
+import { normalizeForMatch } from '../../speech/normalize';
+import { bestPhrase, heardAny, replyRegion, replySyllables } from '../../speech/reply';
+import { pinyinOf } from '../../speech/syllables';
+import type { EvidenceItem, EvidenceSet, RuleOutcome } from '../types';
+import { span, type CheckOf } from './shared';
+import { facesDuring, sidecarValues, speechProblem, streamOf, verifiedScore } from './speech-common';
+
+function answersOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet): RuleOutcome {
+  const problem = speechProblem(rule.id, rule.says, ev);
+  if (problem) return problem;
+  const speech = ev.speech as SpeechEvidence;
+  const stream = streamOf(speech);
+  const asked = bestPhrase(stream, rule.question, rule.minReadRate, sidecarValues(ev));
+  if (!asked) {
+    const closest = bestPhrase(stream, rule.question, 0, sidecarValues(ev));
+    const reason = `${rule.says}: the question “${rule.label}” was not heard${closest ? ` (closest “${closest.heard}” at ${closest.from.toFixed(1)} s, read-rate ${closest.readRate.toFixed(2)})` : ''}`;
+    if (speech.quality.status === 'poor') return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${reason}, but the audio is too poor to be sure`, evidence: [] };
+    if ((closest?.readRate ?? 0) >= rule.failBelowReadRate) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${reason}: too unsure to place the reply`, evidence: [] };
+    return { ruleId: rule.id, verdict: 'FAIL', reason, evidence: [] };
+  }
+  const question: EvidenceItem = { from: asked.from, to: asked.to, kind: 'speech:question', text: asked.heard };
+  const region = replyRegion(speech.vad, asked.to, rule.windowS, speech.parties);
+  if (!region) {
+    return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: no reply within ${rule.windowS} s after “${asked.heard}” (${span(asked.from, asked.to)})`, evidence: [question] };
+  }
+  const replied = replySyllables(stream, asked.end, region);
+  const replyText = replied.map((s) => s.char).join('');
+  const reply: EvidenceItem = { from: region.from, to: region.to, kind: 'speech:reply', text: replyText || '(unintelligible)' };
+  const evidence = [question, reply];
+  const faceCheck = (): RuleOutcome | null => {
+    if (!rule.faces) return null;
+    const seen = facesDuring(ev, region, rule.faces, `${rule.says} (reply ${span(region.from, region.to)})`);
+    return seen ? { ruleId: rule.id, ...seen, evidence } : null;
+  };
+  if (rule.accept === 'any') {
+    reply.answered = true;
+    return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `replied “${replyText || '(speech)'}” ${span(region.from, region.to)} to “${asked.heard}”`, evidence };
+  }
+  const negative = heardAny(replied, rule.negative.filter((n) => n.length > 1));
+  if (negative) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply “${replyText}” is a negation (${negative})`, evidence };
+  const yes = heardAny(replied, rule.affirmative);
+  if (yes && !(replied[0]?.syl === 'bu' && replied.length <= 3)) {
+    reply.answered = true;
+    return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `affirmative reply “${replyText}” (${yes}) ${span(region.from, region.to)} to “${asked.heard}”`, evidence };
+  }
+  const fillers = new Set(rule.filler.flatMap((f) => pinyinOf(normalizeForMatch(f))));
+  if (replied.length && replied.every((s) => fillers.has(s.syl))) {
+    return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply is only “${replyText}”, not a clear answer`, evidence };
+  }
+  // Nothing (or nothing clear) transcribed: the forced-alignment scores at the reply decide.
+  const near = { from: region.from - 0.3, to: region.from + 0.3 };
+  const yesScore = verifiedScore(speech, rule.affirmative, near);
+  const noScore = verifiedScore(speech, [...rule.negative, ...rule.filler], near);
+  if (yesScore && yesScore.score >= rule.minScore && (!noScore || yesScore.score > 2 * noScore.score)) {
+    reply.answered = true;
+    return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `a reply at ${span(region.from, region.to)} verified as affirmative against the audio (score ${yesScore.score.toFixed(3)})`, evidence };
+  }
+  if (replyText) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply “${replyText}” is not an affirmative answer`, evidence };
+  if (noScore && noScore.score >= rule.minScore) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply at ${span(region.from, region.to)} fits a negation or filler, not an affirmative (score ${noScore.score.toFixed(3)})`, evidence };
+  return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: the reply at ${span(region.from, region.to)} could not be understood`, evidence };
+}
+
+/** On audio too poor to judge, what the transcript seems to show is not enough to FAIL: CANNOT_JUDGE, evidence kept. */
+function unsureOnPoorAudio(outcome: RuleOutcome, ev: EvidenceSet): RuleOutcome {
+  const quality = ev.speech?.quality;
+  if (outcome.verdict !== 'FAIL' || quality?.status !== 'poor' || !ev.speech?.audio) return outcome;
+  return { ...outcome, verdict: 'CANNOT_JUDGE', reason: `${outcome.reason} — but the audio is too poor to be sure (${quality.reason ?? 'poor'})` };
+}
+
+export function checkCustomerAnswers(rule: CheckOf<'customer_answers'>, ev: EvidenceSet): RuleOutcome {
+  return unsureOnPoorAudio(answersOutcome(rule, ev), ev);
+}

@@ -1,0 +1,167 @@
+// The customer's reply (judge/checks/speech-answers.ts), one case per verdict branch: the question heard
+// or not, a reply in the window or none, read as affirmative, negation, filler or unclear, decided by the
+// forced-alignment scores when nothing was transcribed; faces during the reply; poor audio never FAILs.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checkCustomerAnswers } from '../../judge/checks/speech-answers';
+import type { EvidenceSet } from '../../judge/types';
+import type { SpeechEvidence } from '../../evidence/types';
+import { facesEvidence, facts, integrity } from '../helpers/judge-evidence';
+import { rule, speechEvidence } from '../helpers/speech-evidence';
+
+const poor: SpeechEvidence['quality'] = { status: 'poor', reason: 'noisy', meanLogProb: -1.3, transcribedShare: 0.4 };
+const QUESTION: [number, number, string] = [60, 62, '以上内容您是否清楚'];
+const ask = rule({ check: 'customer_answers', says: '客户确认', label: '是否清楚', question: ['以上内容您是否清楚'] });
+
+/** The question 60–62 s and a reply 62.6–63.1 s (voice activity 62.5–63.2 s). */
+const replied = (text: string, extra: Partial<SpeechEvidence> = {}): SpeechEvidence => speechEvidence([QUESTION, [62.6, 63.1, text]], extra);
+/** Voice activity after the question with nothing transcribed in it. */
+const unheard = (verification: SpeechEvidence['verification'] = [], extra: Partial<SpeechEvidence> = {}): SpeechEvidence =>
+  speechEvidence([QUESTION], { vad: [{ from: 59.9, to: 62.1 }, { from: 62.5, to: 63.2 }], verification, ...extra });
+
+describe('customer_answers: the question', () => {
+  it('FAILs a question not asked, citing the closest words', () => {
+    const out = checkCustomerAnswers(ask, { speech: speechEvidence([[60, 62, '请您在投保单上签名']]) });
+    assert.equal(out.verdict, 'FAIL');
+    assert.equal(out.reason, '客户确认: the question “是否清楚” was not heard (closest “请” at 60.0 s, read-rate 0.11)');
+    assert.equal(checkCustomerAnswers(ask, { speech: speechEvidence([]) }).reason, '客户确认: the question “是否清楚” was not heard');
+  });
+
+  it('is CANNOT_JUDGE for a question only partly heard: too unsure to place the reply', () => {
+    const out = checkCustomerAnswers(ask, { speech: speechEvidence([[60, 62, '以上内容您是']]) });
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+    assert.equal(out.reason, '客户确认: the question “是否清楚” was not heard (closest “以上内容您是” at 60.0 s, read-rate 0.67): too unsure to place the reply');
+  });
+
+  it('is CANNOT_JUDGE for a question not heard on poor audio', () => {
+    const out = checkCustomerAnswers(ask, { speech: speechEvidence([[60, 62, '请您在投保单上签名']], { quality: poor }) });
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+    assert.equal(out.reason, '客户确认: the question “是否清楚” was not heard (closest “请” at 60.0 s, read-rate 0.11), but the audio is too poor to be sure');
+  });
+
+  it('FAILs a recording without audio (poor quality or not), and is CANNOT_JUDGE without a speech analysis', () => {
+    const mute = checkCustomerAnswers(ask, { integrity: integrity([], facts(true, false)), speech: replied('清楚') });
+    assert.deepEqual([mute.verdict, mute.reason], ['FAIL', '客户确认: the recording has no audio']);
+    const heardNothing = checkCustomerAnswers(ask, { speech: { ...replied('清楚', { quality: poor }), audio: false } });
+    assert.deepEqual([heardNothing.verdict, heardNothing.reason], ['FAIL', '客户确认: the recording has no audio']);
+    assert.deepEqual(
+      [checkCustomerAnswers(ask, {}).verdict, checkCustomerAnswers(ask, { failures: { speech: 'engine down' } }).reason],
+      ['CANNOT_JUDGE', '客户确认: the speech analysis failed (engine down)'],
+    );
+  });
+});
+
+describe('customer_answers: the reply', () => {
+  it('PASSes an affirmative reply, marking it answered, with question and reply as evidence', () => {
+    const out = checkCustomerAnswers(ask, { speech: replied('清楚') });
+    assert.equal(out.verdict, 'PASS');
+    assert.equal(out.reason, 'affirmative reply “清楚” (清楚) 62.5–63.2 s to “以上内容您是否清楚”');
+    assert.deepEqual(out.evidence, [
+      { from: 60, to: 62, kind: 'speech:question', text: '以上内容您是否清楚' },
+      { from: 62.5, to: 63.2, kind: 'speech:reply', text: '清楚', answered: true },
+    ]);
+  });
+
+  it('FAILs no reply within the window after the question', () => {
+    const out = checkCustomerAnswers(ask, { speech: speechEvidence([QUESTION, [75, 78, '请您在投保单上签名']]) });
+    assert.equal(out.verdict, 'FAIL');
+    assert.equal(out.reason, '客户确认: no reply within 6 s after “以上内容您是否清楚” (60.0–62.0 s)');
+    assert.deepEqual(out.evidence.map((e) => e.kind), ['speech:question']);
+  });
+
+  it('FAILs a negation', () => {
+    const out = checkCustomerAnswers(ask, { speech: replied('不清楚') });
+    assert.equal(out.verdict, 'FAIL');
+    assert.equal(out.reason, '客户确认: the reply “不清楚” is a negation (不清楚)');
+    assert.equal(out.evidence[1]?.answered, undefined);
+  });
+
+  it('FAILs a bare filler', () => {
+    const out = checkCustomerAnswers(ask, { speech: replied('嗯') });
+    assert.equal(out.verdict, 'FAIL');
+    assert.equal(out.reason, '客户确认: the reply is only “嗯”, not a clear answer');
+  });
+
+  it('FAILs a short reply led by 不 (不对) and an unrelated one as not affirmative', () => {
+    const bu = checkCustomerAnswers(ask, { speech: replied('不对') });
+    assert.equal(bu.verdict, 'FAIL');
+    assert.equal(bu.reason, '客户确认: the reply “不对” is not an affirmative answer');
+    assert.equal(checkCustomerAnswers(ask, { speech: replied('下雨了') }).reason, '客户确认: the reply “下雨了” is not an affirmative answer');
+  });
+
+  it('PASSes any reply where any will do', () => {
+    const any = rule({ check: 'customer_answers', says: '客户回答', label: '年龄', question: ['以上内容您是否清楚'], accept: 'any' });
+    const out = checkCustomerAnswers(any, { speech: replied('三十五岁') });
+    assert.equal(out.verdict, 'PASS');
+    assert.equal(out.reason, 'replied “三十五岁” 62.5–63.2 s to “以上内容您是否清楚”');
+    assert.equal(out.evidence[1]?.answered, true);
+    assert.equal(checkCustomerAnswers(any, { speech: unheard() }).reason, 'replied “(speech)” 62.5–63.2 s to “以上内容您是否清楚”');
+  });
+});
+
+describe('customer_answers: a reply not transcribed, decided by forced alignment', () => {
+  it('PASSes a reply verified as affirmative, clearly above any negation or filler', () => {
+    const out = checkCustomerAnswers(ask, { speech: unheard([{ text: '清楚', from: 62.5, score: 0.15 }, { text: '嗯', from: 62.5, score: 0.07 }]) });
+    assert.equal(out.verdict, 'PASS');
+    assert.equal(out.reason, 'a reply at 62.5–63.2 s verified as affirmative against the audio (score 0.150)');
+    assert.deepEqual(out.evidence[1], { from: 62.5, to: 63.2, kind: 'speech:reply', text: '(unintelligible)', answered: true });
+  });
+
+  it('FAILs a reply that fits a negation or filler (or is not clearly more affirmative than one)', () => {
+    const out = checkCustomerAnswers(ask, { speech: unheard([{ text: '不清楚', from: 62.4, score: 0.2 }]) });
+    assert.equal(out.verdict, 'FAIL');
+    assert.equal(out.reason, '客户确认: the reply at 62.5–63.2 s fits a negation or filler, not an affirmative (score 0.200)');
+    const close = checkCustomerAnswers(ask, { speech: unheard([{ text: '清楚', from: 62.5, score: 0.15 }, { text: '嗯', from: 62.5, score: 0.08 }]) });
+    assert.equal(close.verdict, 'FAIL');
+    assert.match(close.reason, /fits a negation or filler, not an affirmative \(score 0\.080\)$/);
+  });
+
+  it('is CANNOT_JUDGE for a reply no score decides (too low, or too far from the reply)', () => {
+    const out = checkCustomerAnswers(ask, { speech: unheard([{ text: '清楚', from: 62.5, score: 0.04 }, { text: '不清楚', from: 70, score: 0.3 }]) });
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+    assert.equal(out.reason, '客户确认: the reply at 62.5–63.2 s could not be understood');
+    assert.deepEqual(out.evidence.map((e) => e.kind), ['speech:question', 'speech:reply']);
+  });
+});
+
+describe('customer_answers: people in frame during the reply', () => {
+  const seen = rule({ check: 'customer_answers', says: '双方同框确认', label: '是否清楚', question: ['以上内容您是否清楚'], faces: 2 });
+  const any = rule({ check: 'customer_answers', says: '双方同框确认', label: '是否清楚', question: ['以上内容您是否清楚'], accept: 'any', faces: 2 });
+  const one = facesEvidence({ faces: [{ from: 0, to: 100, count: 1 }] });
+  const verified = unheard([{ text: '清楚', from: 62.5, score: 0.15 }]);
+
+  it('PASSes with both in frame', () => {
+    assert.equal(checkCustomerAnswers(seen, { speech: replied('清楚'), faces: facesEvidence({ faces: [{ from: 0, to: 100, count: 2 }] }) }).verdict, 'PASS');
+  });
+
+  it('FAILs an affirmative, any or verified reply given with fewer people in frame', () => {
+    for (const [r, speech] of [[seen, replied('清楚')], [any, replied('三十五岁')], [seen, verified]] as const) {
+      const out = checkCustomerAnswers(r, { speech, faces: one });
+      assert.equal(out.verdict, 'FAIL');
+      assert.equal(out.reason, '双方同框确认 (reply 62.5–63.2 s): fewer than 2 people in frame 62.5–63.2 s');
+      assert.deepEqual(out.evidence.map((e) => e.kind), ['speech:question', 'speech:reply']);
+    }
+  });
+
+  it('is CANNOT_JUDGE when the picture cannot show who is there', () => {
+    const ev: EvidenceSet = { speech: replied('清楚'), faces: facesEvidence({ unusable: [{ from: 62, to: 64, reason: 'too dark' }] }) };
+    const out = checkCustomerAnswers(seen, ev);
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+    assert.equal(out.reason, '双方同框确认 (reply 62.5–63.2 s): the picture cannot show who is there 62.5–63.2 s');
+  });
+});
+
+describe('customer_answers on poor audio', () => {
+  it('turns a FAIL into CANNOT_JUDGE, keeping the reason and evidence', () => {
+    const out = checkCustomerAnswers(ask, { speech: speechEvidence([QUESTION, [75, 78, '请您在投保单上签名']], { quality: poor }) });
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+    assert.equal(out.reason, '客户确认: no reply within 6 s after “以上内容您是否清楚” (60.0–62.0 s) — but the audio is too poor to be sure (noisy)');
+    assert.deepEqual(out.evidence.map((e) => e.kind), ['speech:question']);
+    const unnamed = checkCustomerAnswers(ask, { speech: replied('嗯', { quality: { ...poor, reason: undefined } }) });
+    assert.match(unnamed.reason, / — but the audio is too poor to be sure \(poor\)$/);
+  });
+
+  it('leaves a PASS a PASS', () => {
+    assert.equal(checkCustomerAnswers(ask, { speech: replied('清楚', { quality: poor }) }).verdict, 'PASS');
+  });
+});

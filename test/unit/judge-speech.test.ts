@@ -1,0 +1,194 @@
+// The statement checks (judge/checks/speech.ts), one case per verdict branch: a required statement said
+// (heard, verified against the audio, partly heard, absent; sidecar values; faces while it is said) and
+// no misleading talk. A statement FAILs only when audio good enough to judge shows it absent.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checkNoMisleadingTalk, checkStatementSaid } from '../../judge/checks/speech';
+import type { EvidenceSet } from '../../judge/types';
+import type { SpeechEvidence } from '../../evidence/types';
+import { facesEvidence, facts, ingest, integrity } from '../helpers/judge-evidence';
+import { rule, speechEvidence } from '../helpers/speech-evidence';
+
+const poor: SpeechEvidence['quality'] = { status: 'poor', reason: 'noisy', meanLogProb: -1.3, transcribedShare: 0.4 };
+const said = (text: string, extra: Partial<SpeechEvidence> = {}): SpeechEvidence => speechEvidence([[50, 53, text]], extra);
+
+describe('statement_said', () => {
+  const cooling = rule({ check: 'statement_said', says: '告知犹豫期', label: '犹豫期', phrases: ['犹豫期为{N}天'] });
+
+  it('PASSes a statement heard in the transcript, with where and how well', () => {
+    const out = checkStatementSaid(cooling, { speech: said('犹豫期为十五天') });
+    assert.equal(out.verdict, 'PASS');
+    assert.equal(out.reason, '“犹豫期” heard “犹豫期为十五天” (read-rate 1.00) at 50.0–53.0 s');
+    assert.deepEqual(out.evidence, [{ from: 50, to: 53, kind: 'speech:statement', text: '犹豫期为十五天' }]);
+  });
+
+  it('PASSes a statement the transcript missed when forced alignment verifies it', () => {
+    const out = checkStatementSaid(cooling, { speech: said('优雅地微笑着', { verification: [{ text: '犹豫期为十五天', from: 49.9, score: 0.05 }] }) });
+    assert.equal(out.verdict, 'PASS');
+    assert.equal(out.reason, '“犹豫期” not in the transcript, but verified against the audio from 49.9 s (forced-alignment score 0.050 ≥ 0.05) at 49.9–49.9 s');
+    assert.deepEqual([out.evidence[0]?.from, out.evidence[0]?.kind], [49.9, 'speech:statement']);
+  });
+
+  it('FAILs a statement absent from good audio, citing the closest words and the alignment score', () => {
+    const out = checkStatementSaid(cooling, { speech: said('犹豫期', { verification: [{ text: '犹豫期为十五天', from: 49.9, score: 0.012 }] }) });
+    assert.equal(out.verdict, 'FAIL');
+    assert.equal(out.reason, '告知犹豫期: “犹豫期” was not said (not in the transcript; best forced-alignment score 0.012 < 0.05); closest heard “犹豫期” at 50.0 s (read-rate 0.50)');
+    assert.deepEqual(out.evidence, [{ from: 50, to: 53, kind: 'speech:closest', text: '犹豫期' }]);
+    const silent = checkStatementSaid(cooling, { speech: speechEvidence([]) });
+    assert.equal(silent.verdict, 'FAIL');
+    assert.equal(silent.reason, '告知犹豫期: “犹豫期” was not said (not in the transcript; not verified against the audio)');
+    assert.deepEqual(silent.evidence, []);
+  });
+
+  it('is CANNOT_JUDGE for a statement only partly heard (read-rate between the two thresholds)', () => {
+    const out = checkStatementSaid(cooling, { speech: said('犹豫为十五天') });
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+    assert.equal(out.reason, '告知犹豫期: “犹豫期” only partly heard (not verified against the audio); closest heard “犹豫为十五天” at 50.0 s (read-rate 0.83)');
+  });
+
+  it('is CANNOT_JUDGE for a statement not found on poor audio', () => {
+    const out = checkStatementSaid(cooling, { speech: said('犹豫期', { quality: poor }) });
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+    assert.equal(out.reason, '告知犹豫期: “犹豫期” not found, but the audio is too poor to be sure (noisy); closest heard “犹豫期” at 50.0 s (read-rate 0.50)');
+  });
+
+  it('FAILs a recording without audio, and is CANNOT_JUDGE without a speech analysis', () => {
+    const noAudioStream = checkStatementSaid(cooling, { integrity: integrity([], facts(true, false)), speech: said('犹豫期为十五天') });
+    assert.equal(noAudioStream.verdict, 'FAIL');
+    assert.equal(noAudioStream.reason, '告知犹豫期: the recording has no audio');
+    const heardNothing = checkStatementSaid(cooling, { speech: { ...said('犹豫期为十五天'), audio: false } });
+    assert.equal(heardNothing.verdict, 'FAIL');
+    assert.equal(heardNothing.reason, '告知犹豫期: the recording has no audio');
+    const none = checkStatementSaid(cooling, {});
+    assert.equal(none.verdict, 'CANNOT_JUDGE');
+    assert.equal(none.reason, '告知犹豫期: no speech analysis');
+    assert.equal(checkStatementSaid(cooling, { failures: { speech: 'engine down' } }).reason, '告知犹豫期: the speech analysis failed (engine down)');
+  });
+
+  describe('advisory', () => {
+    const greeting = rule({ check: 'statement_said', says: '问候', label: '您好', phrases: ['您好'], advisory: true });
+
+    it('PASSes when heard, as any statement', () => {
+      assert.equal(checkStatementSaid(greeting, { speech: said('您好') }).verdict, 'PASS');
+    });
+
+    it('does not apply when not heard, or when speech cannot be judged (even with no audio)', () => {
+      const absent = checkStatementSaid(greeting, { speech: said('保险责任包括生存年金') });
+      assert.deepEqual([absent.applies, absent.verdict], [false, 'CANNOT_JUDGE']);
+      assert.equal(absent.reason, 'not applied: “您好” not heard (advisory: its absence fails nothing)');
+      const none = checkStatementSaid(greeting, {});
+      assert.deepEqual([none.applies, none.verdict, none.reason], [false, 'CANNOT_JUDGE', 'not applied: 问候: no speech analysis']);
+      const mute = checkStatementSaid(greeting, { integrity: integrity([], facts(true, false)) });
+      assert.deepEqual([mute.applies, mute.verdict, mute.reason], [false, 'CANNOT_JUDGE', 'not applied: 问候: the recording has no audio']);
+    });
+  });
+
+  describe('values only the sidecar knows', () => {
+    const licence = rule({ check: 'statement_said', says: '告知执业证号', label: '执业证号', phrases: ['执业证编号{licence}'] });
+    const name = rule({ check: 'statement_said', says: '自我介绍', label: '姓名', phrases: ['我是{agentName}'] });
+    const licenceSaid = (values: SpeechEvidence['values']) => checkStatementSaid(licence, { speech: said('执业证编号零二零一*********零二一', { values }) });
+    const nameSaid = (values: SpeechEvidence['values']) => checkStatementSaid(name, { ingest, speech: said('我是王芳', { values }) });
+
+    it('PASSes a value the analyser found equal to the record, or did not check', () => {
+      assert.equal(licenceSaid({ licence: { expected: 'exact', from: 50, to: 53 } }).verdict, 'PASS');
+      assert.equal(nameSaid({}).verdict, 'PASS');
+    });
+
+    it('FAILs a value said that is not the record', () => {
+      const out = licenceSaid({ licence: { expected: 'absent' } });
+      assert.equal(out.verdict, 'FAIL');
+      assert.equal(out.reason, '告知执业证号: the licence number said is not the insurer’s record');
+      assert.equal(out.evidence[0]?.kind, 'speech:statement');
+      const wrongName = nameSaid({ agentName: { expected: 'absent' } });
+      assert.equal(wrongName.verdict, 'FAIL');
+      assert.equal(wrongName.reason, '自我介绍: the name said is not the insurer’s record');
+    });
+
+    it('is CANNOT_JUDGE for a value close to the record but not clearly the same', () => {
+      const out = licenceSaid({ licence: { expected: 'near' } });
+      assert.equal(out.verdict, 'CANNOT_JUDGE');
+      assert.equal(out.reason, '告知执业证号: the licence number said is close to the record but not clearly the same');
+      assert.equal(nameSaid({ agentName: { expected: 'near' } }).reason, '自我介绍: the name said is close to the record but not clearly the same');
+    });
+
+    it('ignores a value the rule’s phrases do not name', () => {
+      assert.equal(nameSaid({ licence: { expected: 'absent' } }).verdict, 'PASS');
+    });
+  });
+
+  describe('people in frame while it is said', () => {
+    const together = rule({ check: 'statement_said', says: '双方同框告知', label: '犹豫期', phrases: ['犹豫期为{N}天'], faces: 2 });
+    const with2 = (ev: EvidenceSet) => checkStatementSaid(together, { speech: said('犹豫期为十五天'), ...ev });
+
+    it('PASSes with both in frame, and with one only at the edges of the span', () => {
+      assert.equal(with2({ faces: facesEvidence() }).verdict, 'PASS');
+      const turning = facesEvidence({ faces: [{ from: 0, to: 50.5, count: 2 }, { from: 50.5, to: 50.6, count: 1 }, { from: 50.6, to: 60, count: 2 }] });
+      assert.equal(with2({ faces: turning }).verdict, 'PASS');
+    });
+
+    it('FAILs fewer people in a visible picture, or no picture at all', () => {
+      const one = with2({ faces: facesEvidence({ faces: [{ from: 0, to: 60, count: 1 }] }) });
+      assert.equal(one.verdict, 'FAIL');
+      assert.equal(one.reason, '双方同框告知 (“犹豫期” 50.0–53.0 s): fewer than 2 people in frame 50.0–53.0 s');
+      assert.equal(one.evidence[0]?.kind, 'speech:statement');
+      const blind = with2({ integrity: integrity([], facts(false, true)) });
+      assert.equal(blind.verdict, 'FAIL');
+      assert.equal(blind.reason, '双方同框告知 (“犹豫期” 50.0–53.0 s): the recording has no picture');
+    });
+
+    it('is CANNOT_JUDGE over a dark or black picture, or without a face analysis', () => {
+      const dark = with2({ faces: facesEvidence({ faces: [{ from: 0, to: 60, count: 1 }], unusable: [{ from: 49, to: 51, reason: 'too dark' }] }) });
+      assert.equal(dark.verdict, 'CANNOT_JUDGE');
+      assert.equal(dark.reason, '双方同框告知 (“犹豫期” 50.0–53.0 s): the picture cannot show who is there 50.0–53.0 s');
+      assert.equal(with2({ faces: facesEvidence({ excluded: [{ from: 52, to: 55, why: 'black' }] }) }).verdict, 'CANNOT_JUDGE');
+      const none = with2({ failures: { faces: 'model missing' } });
+      assert.equal(none.verdict, 'CANNOT_JUDGE');
+      assert.equal(none.reason, '双方同框告知 (“犹豫期” 50.0–53.0 s): no face analysis (model missing)');
+    });
+  });
+});
+
+describe('no_misleading_talk', () => {
+  const misleading = rule({ check: 'no_misleading_talk', says: '误导', phrases: ['保本', '稳赚'] });
+
+  it('PASSes when no phrase is heard, or each is negated just before', () => {
+    const out = checkNoMisleadingTalk(misleading, { speech: said('保险不是存款，本产品不保本') });
+    assert.equal(out.verdict, 'PASS');
+    assert.equal(out.reason, 'none of 2 misleading phrases heard');
+  });
+
+  it('FAILs each phrase heard, in time order (not phrase order), quoting it in context', () => {
+    const out = checkNoMisleadingTalk(misleading, { speech: speechEvidence([[30, 33, '这个产品稳赚'], [40, 42.5, '绝对保本的']]) });
+    assert.equal(out.verdict, 'FAIL');
+    assert.deepEqual(
+      out.evidence.map((e) => [e.from, e.to, e.kind, e.text]),
+      [
+        [32, 33, 'speech:misleading', '“稳赚” in “…这个产品稳赚绝对保本的…”'],
+        [41, 42, 'speech:misleading', '“保本” in “…产品稳赚绝对保本的…”'],
+      ],
+    );
+    assert.equal(out.reason, '误导: “稳赚” in “…这个产品稳赚绝对保本的…” at 32.0 s; “保本” in “…产品稳赚绝对保本的…” at 41.0 s');
+  });
+
+  it('is CANNOT_JUDGE on poor audio, whether or not a phrase seems heard', () => {
+    const heard = checkNoMisleadingTalk(misleading, { speech: said('这个产品保本', { quality: poor }) });
+    assert.equal(heard.verdict, 'CANNOT_JUDGE');
+    assert.match(heard.reason, /^误导: possibly “保本” .* — but the audio is too poor to be sure \(noisy\)$/);
+    assert.equal(heard.evidence.length, 1);
+    const clean = checkNoMisleadingTalk(misleading, { speech: said('保险责任', { quality: poor }) });
+    assert.equal(clean.verdict, 'CANNOT_JUDGE');
+    assert.equal(clean.reason, '误导: the audio is too poor to be sure (noisy)');
+  });
+
+  it('does not apply to a recording without audio', () => {
+    const out = checkNoMisleadingTalk(misleading, { integrity: integrity([], facts(true, false)) });
+    assert.deepEqual([out.applies, out.verdict, out.reason], [false, 'CANNOT_JUDGE', 'not applied: no audio']);
+  });
+
+  it('is CANNOT_JUDGE without a speech analysis or when it heard no audio', () => {
+    assert.equal(checkNoMisleadingTalk(misleading, {}).reason, '误导: no speech analysis');
+    const failed = checkNoMisleadingTalk(misleading, { failures: { speech: 'engine down' } });
+    assert.deepEqual([failed.verdict, failed.reason], ['CANNOT_JUDGE', '误导: no speech analysis (engine down)']);
+    assert.equal(checkNoMisleadingTalk(misleading, { speech: { ...said('保本'), audio: false } }).verdict, 'CANNOT_JUDGE');
+  });
+});
