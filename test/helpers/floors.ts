@@ -16,10 +16,13 @@ interface CruiseResult {
 }
 
 export async function violationsOf(baseDir: string, folders: string[]): Promise<Violation[]> {
-  // dependency-cruiser is an ES module: load it at run time from this CommonJS build.
+  // dependency-cruiser is ESM-only (its exports have no require condition) and tsc rewrites import() to
+  // require() in this CommonJS build, so the import is made at run time.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a real import(), not code from data
   const load = new Function('m', 'return import(m)') as (m: string) => Promise<{ cruise: (files: string[], options: object) => Promise<CruiseResult> }>;
   const { cruise } = await load('dependency-cruiser');
-  const rules = (await load(path.join(PROJECT_ROOT, '.dependency-cruiser.cjs')) as unknown as { default: { forbidden: unknown[]; options: Record<string, unknown> } }).default;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the rules file is CommonJS by dependency-cruiser's convention
+  const rules = require(path.join(PROJECT_ROOT, '.dependency-cruiser.cjs')) as { forbidden: unknown[]; options: Record<string, unknown> };
   const cwd = process.cwd();
   process.chdir(baseDir);
   try {
