@@ -10,7 +10,7 @@
 // media time runs, then catches up) is reported as a stall, not as a jump. Once a jump is confirmed, the
 // crops kept since the last good reading are bisected to place it to one frame. Too few readings, or long
 // stretches without one, make the clock unjudgeable: the judge then says CANNOT_JUDGE, not PASS.
-import type { EvidenceDefect } from '../../lib/evidence';
+import type { EvidenceDefect } from '../defects';
 import { CLOCK_DIGITS, ClockGlyphs, DEFAULT_GLYPH_CONFIG, type GlyphConfig } from './clock-glyphs';
 import { cropRgb, padBox, quadBounds, toPixels, type NormBox, type OcrEngineLike, type OcrLineLike, type Point, type RgbImage } from './types';
 

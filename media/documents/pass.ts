@@ -7,7 +7,7 @@
 //
 // A showing too brief, too small or too blurred to read is reported with `legible: false` and the reason:
 // material for CANNOT_JUDGE, never a FAIL by itself.
-import type { EvidenceDefect } from '../../lib/evidence';
+import type { EvidenceDefect } from '../defects';
 import type { DocumentSpan } from '../../lib/labelled';
 import type { VideoFrame, VideoTap } from '../decode';
 import type { MediaFacts } from '../probe';

@@ -1,7 +1,8 @@
 // The integrity pass: whole, uncut, with picture and sound. Its taps join the shared decode (other
 // analysers add theirs to the same decodeOnce call) and `finish` turns the detectors' findings into
 // defects in the labelled shape. Everything here is an observation; the rulebook decides what fails.
-import type { EvidenceDefect, EvidenceNote, IntegrityEvidence } from '../../lib/evidence';
+import type { EvidenceNote, IntegrityEvidence } from '../../lib/evidence';
+import type { EvidenceDefect } from '../defects';
 import type { AudioTap, DecodeSummary, VideoTap } from '../decode';
 import type { MediaFacts } from '../probe';
 import { DEFAULT_SOUND_THRESHOLDS, SoundDetector, type SoundThresholds } from './audio-detectors';
