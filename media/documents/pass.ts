@@ -11,7 +11,8 @@ import type { EvidenceDefect } from '../defects';
 import type { DocumentSpan } from '../../lib/labelled';
 import type { VideoFrame, VideoTap } from '../decode';
 import type { MediaFacts } from '../probe';
-import { classifyText, DEFAULT_KEYWORD_TABLE, isPrivateClass, type KeywordTable } from './classify';
+import { loadKeywordTable, type KeywordTable } from '../../rules/document-keywords';
+import { classifyText, isPrivateClass } from './classify';
 import { ClockReader, clockDefects, DEFAULT_CLOCK_CONFIG, locateClock, type ClockConfig, type ClockLocation, type ClockSummary } from './clock';
 import { extractIdCardFields, extractLicenceFields, maskedSample, normaliseDigits, type IdCardFields, type LicenceFields } from './fields';
 import { emptyTally, tallied, type OcrUse, type OcrUseName } from './ocr-tally';
@@ -47,7 +48,8 @@ export interface DocumentPassConfig {
   ocrMinSide: number;
   select: SelectConfig;
   read: ReadConfig;
-  keywords: KeywordTable;
+  /** The document keyword table, as the caller loaded it (the one the rulebook names); without it the pass loads documents-keywords@1.0.0 when it starts. */
+  keywords?: KeywordTable;
   legibility: LegibilityConfig;
   clock: ClockConfig;
   /** Consecutive showings of one type this close (s) and overlapping are one showing (a brief wobble split it). */
@@ -60,6 +62,14 @@ export interface DocumentPassConfig {
   expected?: { agentName?: string; licenceNo?: string };
 }
 
+/** A pass configuration with its keyword table in hand. */
+type PassConfig = DocumentPassConfig & { keywords: KeywordTable };
+
+/** The keyword table the pass classifies with: the caller's, else documents-keywords@1.0.0, read when the pass starts. */
+export function passKeywordTable(config: DocumentPassConfig): KeywordTable {
+  return config.keywords ?? loadKeywordTable().table;
+}
+
 export const DEFAULT_LEGIBILITY_CONFIG: LegibilityConfig = { minHeldS: 1, minChars: 4, minLineScore: 0.6, minRegionPx: 48, minSharpness: 150 };
 
 export const DEFAULT_DOCUMENT_PASS_CONFIG: DocumentPassConfig = {
@@ -69,7 +79,6 @@ export const DEFAULT_DOCUMENT_PASS_CONFIG: DocumentPassConfig = {
   ocrMinSide: 480,
   select: DEFAULT_SELECT_CONFIG,
   read: DEFAULT_READ_CONFIG,
-  keywords: DEFAULT_KEYWORD_TABLE,
   legibility: DEFAULT_LEGIBILITY_CONFIG,
   clock: DEFAULT_CLOCK_CONFIG,
   mergeGapS: 1,
@@ -184,12 +193,13 @@ export interface DocumentPass {
 export async function documentPass(
   facts: MediaFacts,
   ocr: OcrEngineLike,
-  config: DocumentPassConfig,
+  options: DocumentPassConfig,
   frames: FrameSource,
   signal?: AbortSignal,
   /** Called before each frame decoded again and each OCR read outside the decode (the activity heartbeats on it). */
   onStep: () => void = () => undefined,
 ): Promise<DocumentPass> {
+  const config: PassConfig = { ...options, keywords: passKeywordTable(options) };
   const source = displaySize(facts);
   const ocrWidth = even(Math.min(config.ocrMaxWidth, source.width || config.ocrMaxWidth));
   const ocrHeight = even((ocrWidth * (source.height || 9)) / (source.width || 16));
@@ -356,7 +366,7 @@ function readShowing(
   toSource: number,
   aspect: number,
   source: { width: number; height: number },
-  config: DocumentPassConfig,
+  config: PassConfig,
 ): Reading {
   const good = lines.filter((l) => l.score >= config.legibility.minLineScore && l.text.trim().length > 0);
   const rows = rowsOf(good);
@@ -383,7 +393,7 @@ function readShowing(
 }
 
 /** Joins consecutive showings of one type that a wobble split (close in time, same place); keeps the better reading. */
-function mergeReadings(readings: Reading[], config: DocumentPassConfig): Reading[] {
+function mergeReadings(readings: Reading[], config: PassConfig): Reading[] {
   const out: Reading[] = [];
   for (const r of readings) {
     const last = out.at(-1);
@@ -398,7 +408,7 @@ function mergeReadings(readings: Reading[], config: DocumentPassConfig): Reading
   return out;
 }
 
-function finalise(m: Reading, id: number, config: DocumentPassConfig): DocumentShowing {
+function finalise(m: Reading, id: number, config: PassConfig): DocumentShowing {
   const L = config.legibility;
   const heldS = r2(m.to - m.from);
   const reasons: string[] = [];
@@ -476,7 +486,7 @@ export function enlarge(img: RgbImage, minSide: number): { image: RgbImage; scal
 }
 
 /** The crop for the evidence: lines with long numbers blacked out; private types coarsened and every line blacked out. */
-function snapshotOf(m: Reading, id: number, config: DocumentPassConfig): DocumentSnapshot {
+function snapshotOf(m: Reading, id: number, config: PassConfig): DocumentSnapshot {
   const crop = m.crop!;
   const rgb = Buffer.from(crop.rgb);
   const privateType = isPrivateClass(m, config.keywords);
