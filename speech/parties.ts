@@ -3,6 +3,7 @@
 // is clearly louder spoke. Regions where the two are close (both talking, crosstalk) stay unattributed;
 // a recording where almost no region separates (dual mono, one room microphone) is not used at all.
 import * as fs from 'node:fs';
+import { round } from '../lib/numbers';
 import type { Span } from './reply';
 
 export type PartySource = 'tracks' | 'channels';
@@ -111,7 +112,7 @@ export function attributeParties(source: PartySource, regions: Span[], levels0: 
       from: r.from,
       to: r.to,
       speaker: agentPart === null || part[i] === null ? null : part[i] === agentPart ? 'agent' : 'customer',
-      diffDb: Math.round(diffs[i]! * 10) / 10,
+      diffDb: round(diffs[i]!, 1),
     })),
   };
 }

@@ -5,6 +5,7 @@
 // keywords' weights (scaled by how well they matched), plus its patterns and cues. The best class wins if
 // it reaches `minScore`; else the document is `other` (text, but nothing known).
 import type { DocumentType } from '../../lib/labelled';
+import { round } from '../../lib/numbers';
 import type { DocumentClassRule, KeywordTable } from '../../rules/document-keywords';
 import { compact, findIdNumbers } from './fields';
 
@@ -91,7 +92,7 @@ export function classifyText(lines: string[] | string, table: KeywordTable, cues
       score += c.aspect.weight;
       matched.push(`aspect ${cues.aspect.toFixed(2)}`);
     }
-    return { c, score: Math.round(score * 100) / 100, matched };
+    return { c, score: round(score, 2), matched };
   });
   const scores: Record<string, number> = {};
   for (const s of scored) scores[classKey(s.c)] = Math.max(scores[classKey(s.c)] ?? 0, s.score);
@@ -101,6 +102,6 @@ export function classifyText(lines: string[] | string, table: KeywordTable, cues
   if (!best || best.score < table.minScore) {
     return { type: 'other', score: best?.score ?? 0, confidence: text.length ? 0.5 : 0, matched: [], scores };
   }
-  const confidence = Math.round((best.score / (best.score + second + 1)) * 1000) / 1000;
+  const confidence = round(best.score / (best.score + second + 1), 3);
   return { type: best.c.type, ...(best.c.label ? { label: best.c.label } : {}), score: best.score, confidence, matched: best.matched, scores };
 }

@@ -11,7 +11,7 @@
 // every jump is seen and confirmed by the model. A clock whose picture does not split into one ink run per
 // character (touching glyphs at low resolution, Chinese date characters, a busy background) is simply
 // never read this way.
-import { median } from '../integrity/video-detectors';
+import { median } from '../../lib/numbers';
 import { quadBounds, type OcrLineLike, type RgbImage } from './types';
 
 export interface GlyphConfig {

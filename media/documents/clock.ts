@@ -10,6 +10,7 @@
 // media time runs, then catches up) is reported as a stall, not as a jump. Once a jump is confirmed, the
 // crops kept since the last good reading are bisected to place it to one frame. Too few readings, or long
 // stretches without one, make the clock unjudgeable: the judge then says CANNOT_JUDGE, not PASS.
+import { round } from '../../lib/numbers';
 import type { EvidenceDefect } from '../defects';
 import { CLOCK_DIGITS, ClockGlyphs, DEFAULT_GLYPH_CONFIG, type GlyphConfig } from './clock-glyphs';
 import { cropRgb, padBox, quadBounds, toPixels, type NormBox, type OcrEngineLike, type OcrLineLike, type Point, type RgbImage } from './types';
@@ -203,7 +204,6 @@ export interface ClockSummary {
   series: [number, number][];
 }
 
-const r2 = (v: number): number => Math.round(v * 100) / 100;
 
 function isoLocal(clockS: number): string {
   return new Date(Math.round(clockS) * 1000).toISOString().slice(0, 19);
@@ -355,7 +355,7 @@ export class ClockReader {
     const unread: { from: number; to: number }[] = [];
     let prevT = 0;
     for (const r of [...readings, { t: this.lastT }]) {
-      if (r.t - prevT > c.maxUnreadS) unread.push({ from: r2(prevT), to: r2(r.t) });
+      if (r.t - prevT > c.maxUnreadS) unread.push({ from: round(prevT, 2), to: round(r.t, 2) });
       prevT = r.t;
     }
     const share = this.attempts ? readings.length / this.attempts : 0;
@@ -376,7 +376,7 @@ export class ClockReader {
       jumps: this.jumps,
       stalls: stallsOf(this.all, c),
       unread,
-      series: first ? readings.map((r) => [r2(r.t), r2(r.offsetS - first.offsetS)] as [number, number]) : [],
+      series: first ? readings.map((r) => [round(r.t, 2), round(r.offsetS - first.offsetS, 2)] as [number, number]) : [],
     };
   }
 
@@ -482,7 +482,7 @@ export class ClockReader {
       refined = hi - lo <= 1;
     }
     const at = hi < between.length ? between[hi]!.t : after.t;
-    return { at: r2(at), jumpS: Math.round(jumpS), before: r2(before.t), after: r2(after.t), refined };
+    return { at: round(at, 2), jumpS: Math.round(jumpS), before: round(before.t, 2), after: round(after.t, 2), refined };
   }
 }
 
@@ -506,8 +506,8 @@ function stallsOf(readings: ClockReading[], c: ClockConfig): ClockStall[] {
     const stood = b.clockS - a.clockS <= (b.t - a.t) - c.jumpMinS && b.clockS - a.clockS >= 0;
     if (!stood) continue;
     const last = out.at(-1);
-    if (last && Math.abs(last.to - a.t) < 1e-6) last.to = r2(b.t);
-    else out.push({ from: r2(a.t), to: r2(b.t) });
+    if (last && Math.abs(last.to - a.t) < 1e-6) last.to = round(b.t, 2);
+    else out.push({ from: round(a.t, 2), to: round(b.t, 2) });
   }
   return out;
 }

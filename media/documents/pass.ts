@@ -7,6 +7,7 @@
 //
 // A showing too brief, too small or too blurred to read is reported with `legible: false` and the reason:
 // material for CANNOT_JUDGE, never a FAIL by itself.
+import { round, upperMedian } from '../../lib/numbers';
 import type { EvidenceDefect } from '../defects';
 import type { DocumentSpan } from '../../lib/labelled';
 import type { VideoFrame, VideoTap } from '../decode';
@@ -167,13 +168,6 @@ function even(v: number): number {
   return Math.max(2, Math.round(v / 2) * 2);
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length ? s[s.length >> 1]! : 0;
-}
-
-const r2 = (v: number): number => Math.round(v * 100) / 100;
-
 /** Decodes one frame again, after the pass: the frame at media time t, scaled to width × height, packed RGB. */
 export interface FrameSource {
   frameAt(t: number, width: number, height: number): Promise<RgbImage>;
@@ -289,7 +283,7 @@ export async function documentPass(
         .map((s) => ({
           type: s.type,
           from: s.from,
-          to: Math.min(s.to, r2(durationS) || s.to),
+          to: Math.min(s.to, round(durationS, 2) || s.to),
           ...(s.label ? { label: s.label } : {}),
           legible: s.legible,
           confidence: s.confidence,
@@ -386,8 +380,8 @@ function readShowing(
     confidence: good.length ? cls.confidence : 0,
     matched: good.length ? cls.matched : [],
     chars,
-    meanScore: good.length ? r2(good.reduce((a, l) => a + l.score, 0) / good.length) : 0,
-    textPx: r2((median(good.map((l) => quadHeight(l.box))) / scale) * toSource),
+    meanScore: good.length ? round(good.reduce((a, l) => a + l.score, 0) / good.length, 2) : 0,
+    textPx: round((upperMedian(good.map((l) => quadHeight(l.box))) / scale) * toSource, 2),
     regionPx: Math.round(Math.min(s.region.w * source.width, s.region.h * source.height)),
   };
 }
@@ -410,7 +404,7 @@ function mergeReadings(readings: Reading[], config: PassConfig): Reading[] {
 
 function finalise(m: Reading, id: number, config: PassConfig): DocumentShowing {
   const L = config.legibility;
-  const heldS = r2(m.to - m.from);
+  const heldS = round(m.to - m.from, 2);
   const reasons: string[] = [];
   if (heldS < L.minHeldS) reasons.push(`held still ${heldS} s (< ${L.minHeldS} s)`);
   const read = m.chars >= L.minChars;

@@ -15,6 +15,7 @@
 // (a document put away and another held up in the same place). The sharpest still frame (variance of the
 // Laplacian inside the region) is the one to read. A document already in view at the first frame is part
 // of the scene model and is not found.
+import { median, round } from '../../lib/numbers';
 import { boxIou, type NormBox } from './types';
 
 export interface SelectConfig {
@@ -153,15 +154,6 @@ interface OpenShowing {
   best: ShowingFrame;
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return 0;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-const r3 = (v: number): number => Math.round(v * 1000) / 1000;
-
 export class DocumentSelector {
   private readonly closed: Showing[] = [];
   private open: OpenShowing | null = null;
@@ -241,10 +233,10 @@ export class DocumentSelector {
       t: frame.t,
       index: frame.index,
       region,
-      text: found ? r3(found.text) : 0,
-      fill: found ? r3(found.fill) : 0,
+      text: found ? round(found.text, 3) : 0,
+      fill: found ? round(found.fill, 3) : 0,
       sharpness: Math.round(sharpness),
-      motion: Number.isFinite(motion) ? r3(motion) : -1,
+      motion: Number.isFinite(motion) ? round(motion, 3) : -1,
       still,
       cut,
     };
@@ -314,13 +306,13 @@ export class DocumentSelector {
     };
     return {
       id: o.id,
-      from: r3(o.from),
-      to: r3(o.lastStill + step),
+      from: round(o.from, 3),
+      to: round(o.lastStill + step, 3),
       frames: o.boxes.length,
       region: roundBox(region),
       best: o.best,
       sharpness: Math.round(median(o.sharpness)),
-      text: r3(o.text.reduce((a, b) => a + b, 0) / o.text.length),
+      text: round(o.text.reduce((a, b) => a + b, 0) / o.text.length, 3),
     };
   }
 
@@ -501,8 +493,7 @@ function shrink(b: NormBox, f: number): NormBox {
 }
 
 function roundBox(b: NormBox): NormBox {
-  const r = (v: number): number => Math.round(v * 10000) / 10000;
-  return { x: r(b.x), y: r(b.y), w: r(b.w), h: r(b.h) };
+  return { x: round(b.x, 4), y: round(b.y, 4), w: round(b.w, 4), h: round(b.h, 4) };
 }
 
 function pixelRect(b: NormBox, width: number, height: number): { x0: number; y0: number; x1: number; y1: number } {

@@ -4,7 +4,7 @@
 import type { VideoFrame, VideoTap } from '../decode';
 import type { MediaFacts } from '../probe';
 import type { Run } from '../integrity/runs';
-import { round } from '../integrity/runs';
+import { round } from '../../lib/numbers';
 import { buildFaceTimeline, DEFAULT_TIMELINE_CONFIG, type FaceTimeline, type TimelineConfig } from './timeline';
 import { DEFAULT_TRACKER_CONFIG, FaceTracker, type Track } from './tracker';
 import type { FaceDetectorLike, FaceEmbedderLike, FaceSighting, FrameSummary } from './types';

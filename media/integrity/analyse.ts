@@ -2,11 +2,12 @@
 // analysers add theirs to the same decodeOnce call) and `finish` turns the detectors' findings into
 // defects in the labelled shape. Everything here is an observation; the rulebook decides what fails.
 import type { EvidenceNote, IntegrityEvidence } from '../../lib/evidence';
+import { round } from '../../lib/numbers';
 import type { EvidenceDefect } from '../defects';
 import type { AudioTap, DecodeSummary, VideoTap } from '../decode';
 import type { MediaFacts } from '../probe';
 import { DEFAULT_SOUND_THRESHOLDS, SoundDetector, type SoundThresholds } from './audio-detectors';
-import { overlaps, round } from './runs';
+import { overlaps } from './runs';
 import type { TimestampScan } from './timestamps';
 import { DEFAULT_PICTURE_THRESHOLDS, PictureDetector, type PictureThresholds } from './video-detectors';
 

@@ -1,7 +1,7 @@
 // Sound defects measured on the shared 16 kHz mono decode: silent runs (a dead or muted microphone), and
 // per-10 ms features kept for the whole file so a candidate cut can be checked for an audio discontinuity.
-import { RunCollector, round, type Run } from './runs';
-import { median } from './video-detectors';
+import { median, round } from '../../lib/numbers';
+import { RunCollector, type Run } from './runs';
 
 export interface SoundThresholds {
   /** A 100 ms window is silent below this level (dBFS)… */

@@ -2,7 +2,7 @@
 // packet index (demux only, no decode), one stream at a time, streamed so a 3-hour file stays cheap.
 import * as readline from 'node:readline';
 import { spawnFfprobe } from '../ffmpeg';
-import { round } from './runs';
+import { round } from '../../lib/numbers';
 
 export interface TimestampGap {
   stream: 'video' | 'audio';

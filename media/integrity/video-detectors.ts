@@ -1,7 +1,8 @@
 // Picture defects measured on small grey frames from the shared decode: black runs, frozen runs, and
 // abrupt whole-frame changes (candidate cuts, confirmed later against the audio).
 import type { VideoFrame } from '../decode';
-import { RunCollector, round, type Run } from './runs';
+import { median, round } from '../../lib/numbers';
+import { RunCollector, type Run } from './runs';
 
 export interface PictureThresholds {
   /** Mean luma (0–255) below which a frame is dark… */
@@ -159,13 +160,6 @@ export class PictureDetector {
     }
     return out;
   }
-}
-
-export function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Pearson correlation of two equally sized grey frames. */
