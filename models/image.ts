@@ -1,15 +1,9 @@
 // Pixel work shared by the face models: packed RGB24 frames in, planar float32 tensors (values 0–255) out.
 // Coordinates follow the usual convention: pixel (i, j) has its centre at (i, j), so the frame spans
 // [-0.5, width - 0.5] horizontally.
+import type { Rect } from '../lib/geometry';
 
 export type ChannelOrder = 'rgb' | 'bgr';
-
-export interface Rect {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
 
 export function checkFrame(rgb: Uint8Array, width: number, height: number): void {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {

@@ -8,7 +8,8 @@
 // cut into overlapping 640×640 windows at full resolution, which finds small faces the downscaled whole
 // frame loses. Input order (BGR) checked on the fixtures: RGB scores real faces 0.01–0.13 lower and adds
 // false detections.
-import { checkFrame, regionToPlanar, type Rect } from './image';
+import { intersectionArea, iou, type Rect } from '../lib/geometry';
+import { checkFrame, regionToPlanar } from './image';
 import { createSession, ort, type SessionOptions } from './runtime';
 
 export interface DetectedFace {
@@ -88,13 +89,13 @@ export class FaceDetector {
   async detect(rgb: Buffer | Uint8Array, width: number, height: number, opts: DetectOptions = {}): Promise<DetectedFace[]> {
     checkFrame(rgb, width, height);
     const threshold = opts.scoreThreshold ?? DEFAULT_SCORE_THRESHOLD;
-    const iou = opts.nmsIou ?? DEFAULT_NMS_IOU;
+    const nmsIou = opts.nmsIou ?? DEFAULT_NMS_IOU;
     const windows = [wholeFrame(width, height)];
     const tiled = Boolean(opts.tiles) && (width > YUNET_INPUT || height > YUNET_INPUT);
     if (tiled) windows.push(...tileWindows(width, height));
     const found: DetectedFace[] = [];
     for (const win of windows) found.push(...(await this.runWindow(rgb, width, height, win, threshold)));
-    return nms(found, iou);
+    return nms(found, nmsIou);
   }
 
   private async runWindow(rgb: Uint8Array, width: number, height: number, win: Window, threshold: number): Promise<DetectedFace[]> {
@@ -223,12 +224,7 @@ function toFrame(f: DetectedFace, win: Window, width: number, height: number): D
 }
 
 function overlap(a: DetectedFace, b: DetectedFace): { iou: number; ofSmaller: number } {
-  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
-  const areaA = a.w * a.h;
-  const areaB = b.w * b.h;
-  return { iou: inter / (areaA + areaB - inter || 1), ofSmaller: inter / (Math.min(areaA, areaB) || 1) };
+  return { iou: iou(a, b), ofSmaller: intersectionArea(a, b) / (Math.min(a.w * a.h, b.w * b.h) || 1) };
 }
 
 /**

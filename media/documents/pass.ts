@@ -7,6 +7,7 @@
 //
 // A showing too brief, too small or too blurred to read is reported with `legible: false` and the reason:
 // material for CANNOT_JUDGE, never a FAIL by itself.
+import { iou } from '../../lib/geometry';
 import { round, upperMedian } from '../../lib/numbers';
 import type { EvidenceDefect } from '../defects';
 import type { DocumentSpan } from '../../lib/labelled';
@@ -19,7 +20,7 @@ import { extractIdCardFields, extractLicenceFields, maskedSample, normaliseDigit
 import { emptyTally, tallied, type OcrUse, type OcrUseName } from './ocr-tally';
 import { cropShowing, DEFAULT_READ_CONFIG, type ReadConfig, type ShowingCrop } from './showing-crop';
 import { DEFAULT_SELECT_CONFIG, DocumentSelector, type SelectConfig, type Showing } from './select';
-import { boxIou, quadBounds, quadHeight, rowsOf, toPixels, type DocumentType, type NormBox, type OcrEngineLike, type OcrLineLike, type RgbImage } from './types';
+import { quadBounds, quadHeight, rowsOf, toPixels, type DocumentType, type NormBox, type OcrEngineLike, type OcrLineLike, type RgbImage } from './types';
 
 export const DOCUMENTS_ANALYSER = { name: 'documents', version: '1.0.0' };
 
@@ -392,7 +393,7 @@ function mergeReadings(readings: Reading[], config: PassConfig): Reading[] {
   for (const r of readings) {
     const last = out.at(-1);
     const sameKind = last && last.type === r.type && last.label === r.label && (r.type !== 'other' || (last.chars > 0 && r.chars > 0));
-    if (last && sameKind && r.from - last.to <= config.mergeGapS && boxIou(last.showing.region, r.showing.region) >= 0.3) {
+    if (last && sameKind && r.from - last.to <= config.mergeGapS && iou(last.showing.region, r.showing.region) >= 0.3) {
       const better = r.chars * r.meanScore > last.chars * last.meanScore ? r : last;
       out[out.length - 1] = { ...better, from: last.from, to: r.to, stillFrames: last.stillFrames + r.stillFrames };
       continue;

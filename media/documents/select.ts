@@ -15,8 +15,9 @@
 // (a document put away and another held up in the same place). The sharpest still frame (variance of the
 // Laplacian inside the region) is the one to read. A document already in view at the first frame is part
 // of the scene model and is not found.
+import { iou } from '../../lib/geometry';
 import { median, round } from '../../lib/numbers';
-import { boxIou, type NormBox } from './types';
+import type { NormBox } from './types';
 
 export interface SelectConfig {
   /** Block edge in pixels of the grey frames. */
@@ -209,7 +210,7 @@ export class DocumentSelector {
       region = found.box;
       sharpness = laplacianVariance(data, width, height, shrink(region, 0.06));
       motion = this.prev ? this.blockMotion(region) : Infinity;
-      still = !!this.prevRegion && boxIou(region, this.prevRegion) >= c.stillIou && motion <= c.stillMotion;
+      still = !!this.prevRegion && iou(region, this.prevRegion) >= c.stillIou && motion <= c.stillMotion;
     }
 
     // The scene model adapts everywhere except under a document (for at most maxFreezeS).
@@ -279,7 +280,7 @@ export class DocumentSelector {
     const region = look.region;
     const frame: ShowingFrame = { index: look.index, t: look.t, region, sharpness: look.sharpness };
     const o = this.open;
-    if (o && !o.interrupted && boxIou(region, o.boxes.at(-1)!) >= c.sameIou) {
+    if (o && !o.interrupted && iou(region, o.boxes.at(-1)!) >= c.sameIou) {
       o.lastStill = look.t;
       o.boxes.push(region);
       o.sharpness.push(look.sharpness);

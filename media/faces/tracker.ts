@@ -1,6 +1,7 @@
 // Tracks faces across sampled frames: greedy association by overlap or nearby centre, so the same person
 // keeps one id while they sway, and a face that vanishes for longer than `maxGapS` starts a new track.
-import { centre, iou, type Box, type FaceSighting } from './types';
+import { iou } from '../../lib/geometry';
+import { centre, type Box, type FaceSighting } from './types';
 
 export interface Track {
   id: number;
