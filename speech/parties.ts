@@ -4,7 +4,7 @@
 // a recording where almost no region separates (dual mono, one room microphone) is not used at all.
 import * as fs from 'node:fs';
 import { round } from '../lib/numbers';
-import type { Span } from './reply';
+import type { Span } from './span';
 
 export type PartySource = 'tracks' | 'channels';
 

@@ -3,7 +3,7 @@
 // instead, the same turns the judge uses to find replies, so each utterance can carry its own step and
 // speaker.
 import { round } from '../lib/numbers';
-import type { Span } from './reply';
+import type { Span } from './span';
 import type { TranscriptSegment } from './transcript';
 
 export interface Utterance {
