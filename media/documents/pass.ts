@@ -7,6 +7,7 @@
 // (./redact.ts); the result is the body of the documents evidence.
 import type { DocumentSpan } from '../../lib/labelled';
 import { round } from '../../lib/numbers';
+import { resizeBilinear } from '../../models/image';
 import { loadKeywordTable, type KeywordTable } from '../../rules/document-keywords';
 import type { VideoFrame, VideoTap } from '../decode';
 import type { EvidenceDefect } from '../defects';
@@ -259,34 +260,12 @@ function roundUse(u: OcrUse): OcrUse {
 }
 
 /** Enlarges an image (bilinear) so its long side is at least `minSide`; returns the factor used. */
-export function enlarge(img: RgbImage, minSide: number): { image: RgbImage; scale: number } {
+function enlarge(img: RgbImage, minSide: number): { image: RgbImage; scale: number } {
   const long = Math.max(img.width, img.height);
   if (long >= minSide || long === 0) return { image: img, scale: 1 };
   const scale = minSide / long;
   const w = Math.max(1, Math.round(img.width * scale));
   const h = Math.max(1, Math.round(img.height * scale));
-  const out = Buffer.allocUnsafe(w * h * 3);
-  const sx = img.width / w;
-  const sy = img.height / h;
-  for (let y = 0; y < h; y++) {
-    const fy = Math.max(0, Math.min(img.height - 1, (y + 0.5) * sy - 0.5));
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(img.height - 1, y0 + 1);
-    const wy = fy - y0;
-    for (let x = 0; x < w; x++) {
-      const fx = Math.max(0, Math.min(img.width - 1, (x + 0.5) * sx - 0.5));
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(img.width - 1, x0 + 1);
-      const wx = fx - x0;
-      for (let c = 0; c < 3; c++) {
-        const a = img.rgb[(y0 * img.width + x0) * 3 + c]!;
-        const b = img.rgb[(y0 * img.width + x1) * 3 + c]!;
-        const d = img.rgb[(y1 * img.width + x0) * 3 + c]!;
-        const e = img.rgb[(y1 * img.width + x1) * 3 + c]!;
-        out[(y * w + x) * 3 + c] = Math.round((a * (1 - wx) + b * wx) * (1 - wy) + (d * (1 - wx) + e * wx) * wy);
-      }
-    }
-  }
-  return { image: { width: w, height: h, rgb: out }, scale };
+  return { image: { width: w, height: h, rgb: resizeBilinear(img.rgb, img.width, img.height, w, h) }, scale };
 }
 
