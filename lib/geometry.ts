@@ -10,7 +10,7 @@ export interface Rect {
 }
 
 /** Area, a negative side counting as none. */
-export function rectArea(r: Rect): number {
+function rectArea(r: Rect): number {
   return Math.max(0, r.w) * Math.max(0, r.h);
 }
 

@@ -4,7 +4,7 @@
 // [-0.5, width - 0.5] horizontally.
 import type { Rect } from '../lib/geometry';
 
-export type ChannelOrder = 'rgb' | 'bgr';
+type ChannelOrder = 'rgb' | 'bgr';
 
 /** A packed RGB24 image resized to w × h, bilinear (pixel centres aligned, edges clamped). */
 export function resizeBilinear(rgb: Uint8Array, width: number, height: number, w: number, h: number): Buffer {

@@ -11,14 +11,14 @@ import { checkFrame, invertAffine, warpToPlanar, type Affine } from './image';
 import { createSession, ort, type SessionOptions } from './runtime';
 import type { DetectedFace } from './yunet';
 
-export const SFACE_INPUT = 112;
-export const EMBEDDING_SIZE = 128;
+const SFACE_INPUT = 112;
+const EMBEDDING_SIZE = 128;
 
 /**
  * Where the five landmarks go in the 112×112 crop (the ArcFace/InsightFace template SFace was trained on):
  * the person's right eye, left eye, nose tip, right and left mouth corners — YuNet's order.
  */
-export const ALIGN_TEMPLATE: readonly (readonly [number, number])[] = [
+const ALIGN_TEMPLATE: readonly (readonly [number, number])[] = [
   [38.2946, 51.6963],
   [73.5318, 51.5014],
   [56.0252, 71.7366],
@@ -116,7 +116,7 @@ export function fitSimilarity(from: readonly (readonly [number, number])[], to: 
   return [a, -b, qx - (a * px - b * py), b, a, qy - (b * px + a * py)];
 }
 
-export function l2normalise(v: Float32Array): Float32Array {
+function l2normalise(v: Float32Array): Float32Array {
   let sum = 0;
   for (const x of v) sum += x * x;
   const norm = Math.sqrt(sum);

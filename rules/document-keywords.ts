@@ -12,12 +12,12 @@ import { z } from 'zod';
 import { PROJECT_ROOT } from '../lib/config';
 import { DOCUMENT_TYPES, type DocumentType } from '../lib/labelled';
 
-export interface KeywordRule {
+interface KeywordRule {
   text: string;
   weight: number;
 }
 
-export interface PatternRule {
+interface PatternRule {
   /** Named in the evidence when it matches. */
   name: string;
   /** A regular expression (unicode flag) tried on the compacted text (full-width folded, no spaces). */
@@ -69,7 +69,7 @@ const regex = z.string().min(1).refine(
   { message: 'not a valid regular expression (unicode flag)' },
 );
 
-export const keywordTableSchema = z
+const keywordTableSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/),
     version: z.string().regex(/^\d+\.\d+\.\d+$/, 'a semantic version such as 1.0.0'),

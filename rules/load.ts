@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from '../lib/config';
 import { DEFAULT_KEYWORDS_REF } from './document-keywords';
 import { rulebookSchema, type Rulebook } from './schema';
 
-export const DEFAULT_RULEBOOK = 'cn-national';
+const DEFAULT_RULEBOOK = 'cn-national';
 
 export interface LoadedRulebook {
   book: Rulebook;

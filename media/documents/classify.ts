@@ -9,7 +9,7 @@ import { round } from '../../lib/numbers';
 import type { DocumentClassRule, KeywordTable } from '../../rules/document-keywords';
 import { compact, findIdNumbers } from './fields';
 
-export interface Classification {
+interface Classification {
   type: DocumentType;
   /** The class's finer label, when the winning class has one. */
   label?: string;
@@ -22,7 +22,7 @@ export interface Classification {
   scores: Record<string, number>;
 }
 
-export interface Cues {
+interface Cues {
   /** Width / height of the document region. */
   aspect?: number;
 }

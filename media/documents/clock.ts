@@ -54,12 +54,6 @@ export interface ClockConfig {
   glyphs: GlyphConfig | 'off';
 }
 
-/**
- * Fixture recorders draw the clock at the top right: drawtext x = w − tw − 24, y = 22 (720p units), 26 px,
- * with a 6 px box (fixtures/render.ts). This crop holds it at any size with room for drift.
- */
-export const FIXTURE_CLOCK_REGION: NormBox = { x: 0.62, y: 0.0, w: 0.38, h: 0.1 };
-
 export const DEFAULT_CLOCK_CONFIG: ClockConfig = {
   region: 'auto',
   everyS: 10,
@@ -78,7 +72,7 @@ export const DEFAULT_CLOCK_CONFIG: ClockConfig = {
 };
 
 /** Clock text to digits: O→0, l/I→1 and friends, full-width forms folded, separators unified. */
-export function normaliseClockText(text: string): string {
+function normaliseClockText(text: string): string {
   return text
     .normalize('NFKC')
     .replace(/[OoQD]/g, '0')
@@ -93,7 +87,7 @@ export function normaliseClockText(text: string): string {
 
 const CLOCK = /(\d{4})\s*[-.]?\s*(\d{1,2})\s*[-.]?\s*(\d{1,2})\s*[T\s]?\s*(\d{1,2})\s*[:.,]?\s*(\d{2})\s*[:.,]?\s*(\d{2})(?!\d)/;
 
-export interface ParsedClock {
+interface ParsedClock {
   /** Seconds since 1970-01-01 00:00:00 of the clock's own (local) time, read as if UTC. */
   clockS: number;
   /** Canonical YYYY-MM-DD HH:MM:SS. */
@@ -146,12 +140,12 @@ export function findClockLine(lines: OcrLineLike[]): { line: OcrLineLike; parsed
 }
 
 /** The normalised crop around a clock line found in a width × height frame. */
-export function clockRegionAround(line: OcrLineLike, width: number, height: number, pad: { x: number; y: number }): NormBox {
+function clockRegionAround(line: OcrLineLike, width: number, height: number, pad: { x: number; y: number }): NormBox {
   const b = quadBounds(line.box);
   return padBox({ x: b.x0 / width, y: b.y0 / height, w: (b.x1 - b.x0) / width, h: (b.y1 - b.y0) / height }, pad.x, pad.y);
 }
 
-export interface ClockReading {
+interface ClockReading {
   /** Media time of the frame read. */
   t: number;
   clockS: number;
@@ -160,7 +154,7 @@ export interface ClockReading {
   score: number;
 }
 
-export interface ClockJump {
+interface ClockJump {
   /** Media time of the first frame showing the new clock. */
   at: number;
   /** New offset − old offset (positive: the clock jumped ahead). */
@@ -172,12 +166,12 @@ export interface ClockJump {
   refined: boolean;
 }
 
-export interface ClockStall {
+interface ClockStall {
   from: number;
   to: number;
 }
 
-export type ClockStatus = 'ok' | 'partial' | 'unreadable' | 'not_found' | 'off';
+type ClockStatus = 'ok' | 'partial' | 'unreadable' | 'not_found' | 'off';
 
 export interface ClockSummary {
   status: ClockStatus;

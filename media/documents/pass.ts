@@ -97,11 +97,11 @@ function even(v: number): number {
 }
 
 /** Decodes one frame again, after the pass: the frame at media time t, scaled to width × height, packed RGB. */
-export interface FrameSource {
+interface FrameSource {
   frameAt(t: number, width: number, height: number): Promise<RgbImage>;
 }
 
-export interface DocumentPass {
+interface DocumentPass {
   /** Taps on the shared decode: small grey frames for the selector and, when the clock was found, its region. */
   videoTaps: VideoTap[];
   finish(durationS: number): Promise<DocumentPassResult>;

@@ -87,7 +87,7 @@ export const DEFAULT_SELECT_CONFIG: SelectConfig = {
   sameIou: 0.3,
 };
 
-export interface GrayFrame {
+interface GrayFrame {
   t: number;
   index: number;
   width: number;
@@ -97,7 +97,7 @@ export interface GrayFrame {
 }
 
 /** What the selector saw in one frame. */
-export interface FrameLook {
+interface FrameLook {
   t: number;
   index: number;
   region: NormBox | null;
@@ -113,7 +113,7 @@ export interface FrameLook {
   cut: boolean;
 }
 
-export interface ShowingFrame {
+interface ShowingFrame {
   index: number;
   t: number;
   region: NormBox;
@@ -138,7 +138,7 @@ export interface Showing {
 }
 
 /** A change of the best frame of an open showing: the frame at `index` is now the one to keep. */
-export interface BestChange {
+interface BestChange {
   showingId: number;
   frame: ShowingFrame;
 }

@@ -14,7 +14,7 @@ import type { ShowingCrop } from './showing-crop';
 import type { Showing } from './select';
 import { quadHeight, rowsOf, type DocumentType, type NormBox, type OcrLineLike } from './types';
 
-export interface LegibilityConfig {
+interface LegibilityConfig {
   /** A document held still for less than this cannot be read by a person reviewing the recording. */
   minHeldS: number;
   /** Characters read (in lines scoring at least `minLineScore`) for a document to count as read. */

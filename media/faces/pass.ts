@@ -51,7 +51,7 @@ export interface Snapshot {
   why: string;
 }
 
-export interface DocumentPhoto {
+interface DocumentPhoto {
   from: number;
   to: number;
   /** The party whose face the picture shows, and how alike they are. */
@@ -60,7 +60,7 @@ export interface DocumentPhoto {
   medianHeightPx: number;
 }
 
-export interface FacePassResult {
+interface FacePassResult {
   timeline: FaceTimeline;
   /** Faces that are pictures of a party present at the same time (an ID card photo): not people. */
   documentPhotos: DocumentPhoto[];
@@ -211,7 +211,7 @@ export function facePass(
 }
 
 /** The normalised mean of unit vectors: a person's identity feature over their sightings. */
-export function meanFeature(features: Float32Array[]): Float32Array | null {
+function meanFeature(features: Float32Array[]): Float32Array | null {
   const first = features[0];
   if (!first) return null;
   const mean = new Float32Array(first.length);

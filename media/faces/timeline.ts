@@ -64,7 +64,7 @@ export interface FaceTimeline {
   maxCount: number;
 }
 
-export interface TimelineInput {
+interface TimelineInput {
   tracks: Track[];
   frames: FrameSummary[];
   fps: number;

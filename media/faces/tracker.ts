@@ -8,7 +8,7 @@ export interface Track {
   sightings: FaceSighting[];
 }
 
-export interface TrackerConfig {
+interface TrackerConfig {
   /** A track not seen for this long is closed; a face appearing later starts a new one. */
   maxGapS: number;
   minIou: number;

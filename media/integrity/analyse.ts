@@ -40,11 +40,11 @@ export const DEFAULT_INTEGRITY_CONFIG: IntegrityConfig = {
 };
 
 export const INTEGRITY_ANALYSER = { name: 'integrity', version: '1.0.0' };
-export const AUDIO_RATE = 16000;
+const AUDIO_RATE = 16000;
 
-export type IntegrityBody = Omit<IntegrityEvidence, 'kind' | 'schemaVersion' | 'recordingId' | 'analyser' | 'createdAt'>;
+type IntegrityBody = Omit<IntegrityEvidence, 'kind' | 'schemaVersion' | 'recordingId' | 'analyser' | 'createdAt'>;
 
-export interface IntegrityPass {
+interface IntegrityPass {
   videoTaps: VideoTap[];
   audio?: AudioTap;
   finish(decode: DecodeSummary, timestamps: TimestampScan[]): IntegrityBody;

@@ -13,7 +13,7 @@ export interface SoundThresholds {
 
 export const DEFAULT_SOUND_THRESHOLDS: SoundThresholds = { silenceCeilingDb: -70, belowFloorDb: 20, minRunS: 1 };
 
-export interface SoundFindings {
+interface SoundFindings {
   silence: (Run & { levelDb: number })[];
   /** 10th percentile of the 100 ms levels that are not digital silence: the room's noise floor. */
   noiseFloorDb: number | null;
@@ -23,7 +23,7 @@ export interface SoundFindings {
   durationS: number;
 }
 
-export interface AudioDiscontinuity {
+interface AudioDiscontinuity {
   /** Time of the strongest transient near the asked instant. */
   at: number;
   /** Broadband transient energy at the instant ÷ its median in the surrounding second. */
@@ -162,7 +162,7 @@ export class SoundDetector {
   }
 }
 
-export function percentile(values: number[], q: number): number {
+function percentile(values: number[], q: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))]!;

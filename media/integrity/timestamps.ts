@@ -4,7 +4,7 @@ import * as readline from 'node:readline';
 import { spawnFfprobe } from '../ffmpeg';
 import { round } from '../../lib/numbers';
 
-export interface TimestampGap {
+interface TimestampGap {
   stream: 'video' | 'audio';
   /** Seconds from the stream's first packet where the gap starts. */
   at: number;

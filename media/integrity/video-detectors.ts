@@ -40,7 +40,7 @@ export const DEFAULT_PICTURE_THRESHOLDS: PictureThresholds = {
   cutRatio: 6,
 };
 
-export interface AbruptChange {
+interface AbruptChange {
   at: number;
   diff: number;
   /**
@@ -52,7 +52,7 @@ export interface AbruptChange {
   contextDiff: number;
 }
 
-export interface PictureFindings {
+interface PictureFindings {
   black: (Run & { meanLuma: number })[];
   frozen: Run[];
   abruptChanges: AbruptChange[];
@@ -163,7 +163,7 @@ export class PictureDetector {
 }
 
 /** Pearson correlation of two equally sized grey frames. */
-export function structureCorrelation(a: Buffer, b: Buffer): number {
+function structureCorrelation(a: Buffer, b: Buffer): number {
   const n = Math.min(a.length, b.length);
   let sa = 0;
   let sb = 0;

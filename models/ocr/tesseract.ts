@@ -11,13 +11,13 @@ import { checkFrame, resizeBilinear } from '../image';
 import type { OcrEngine, OcrLine, OcrOptions } from './types';
 
 /** Where Debian installs the traineddata (the folder name is the Tesseract major version). */
-export const DEBIAN_TESSDATA_DIRS = ['/usr/share/tesseract-ocr/5/tessdata', '/usr/share/tesseract-ocr/4.00/tessdata'];
+const DEBIAN_TESSDATA_DIRS = ['/usr/share/tesseract-ocr/5/tessdata', '/usr/share/tesseract-ocr/4.00/tessdata'];
 export const TESSERACT_LANGS = ['chi_sim', 'eng'] as const;
 /** Tesseract reads small print badly: lines shorter than this (pixels) are enlarged first. */
 const MIN_LINE_PX = 32;
 
 /** The first Debian tessdata folder holding every language (or DUALQA_TESSDATA_DIR when set). */
-export function findTessdata(dirs: string[] = process.env.DUALQA_TESSDATA_DIR ? [process.env.DUALQA_TESSDATA_DIR] : DEBIAN_TESSDATA_DIRS): string {
+function findTessdata(dirs: string[] = process.env.DUALQA_TESSDATA_DIR ? [process.env.DUALQA_TESSDATA_DIR] : DEBIAN_TESSDATA_DIRS): string {
   for (const d of dirs) if (TESSERACT_LANGS.every((l) => fs.existsSync(path.join(d, `${l}.traineddata`)))) return d;
   throw new Error(`no ${TESSERACT_LANGS.join(' + ')} traineddata in ${dirs.join(', ')} (Debian tesseract-ocr-chi-sim, tesseract-ocr-eng; scripts/setup.sh installs them)`);
 }
