@@ -1,5 +1,5 @@
 // Overlap of axis-aligned rectangles (the face detector's suppression, the face tracker, the document
-// selector) and the similarity of feature vectors (face identities). A leaf: imports nothing.
+// selector) and the similarity of unit vectors (face identities, clock digit glyphs). A leaf: imports nothing.
 
 /** A rectangle by its top-left corner and size, in any one unit (pixels, or shares of the frame). */
 export interface Rect {
@@ -28,7 +28,7 @@ export function iou(a: Rect, b: Rect): number {
   return union > 0 ? inter / union : 0;
 }
 
-/** Cosine similarity of two L2-normalised vectors (face features as the embedder returns them): their dot product, over the shorter one. */
+/** Cosine similarity of two L2-normalised vectors (e.g. face features as the embedder returns them): their dot product, over the shorter one. */
 export function unitCosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
   for (let i = 0; i < Math.min(a.length, b.length); i++) dot += a[i]! * b[i]!;
