@@ -3,7 +3,7 @@
 // are versioned files that do not change under a name.
 import { documentKeywordsRef } from '../rules/load';
 import type { Rulebook } from '../rules/schema';
-import { keywordsDir, loadKeywordTable, type LoadedKeywordTable } from '../media/documents/keywords';
+import { keywordsDir, loadKeywordTable, type LoadedKeywordTable } from '../rules/document-keywords';
 
 const loaded = new Map<string, LoadedKeywordTable>();
 

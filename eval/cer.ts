@@ -6,6 +6,7 @@
 import { editDistance } from '../media/documents/fields';
 import { speakNumbers, toSimplified } from '../speech/normalize';
 import type { SpeechSpan } from '../lib/labelled';
+import { round } from '../lib/numbers';
 
 /** The characters CER compares: Han, Latin letters and the mask `*`. */
 export function cerText(text: string): string {
@@ -28,12 +29,12 @@ export interface CerFigure {
 
 export function characterErrorRate(reference: string, hypothesis: string): CerFigure {
   const edits = editDistance(reference, hypothesis);
-  return { edits, referenceChars: [...reference].length, cer: reference ? Math.round((edits / [...reference].length) * 10000) / 10000 : null };
+  return { edits, referenceChars: [...reference].length, cer: reference ? round(edits / [...reference].length, 4) : null };
 }
 
 /** Several cases pooled: total edits over total reference characters. */
 export function pooledCer(figures: CerFigure[]): CerFigure {
   const edits = figures.reduce((a, f) => a + f.edits, 0);
   const referenceChars = figures.reduce((a, f) => a + f.referenceChars, 0);
-  return { edits, referenceChars, cer: referenceChars ? Math.round((edits / referenceChars) * 10000) / 10000 : null };
+  return { edits, referenceChars, cer: referenceChars ? round(edits / referenceChars, 4) : null };
 }

@@ -9,6 +9,7 @@
 import { keyedHash } from '../media/documents/fields';
 import { maskIdentifier, maskText } from '../lib/mask';
 import type { DocumentSpan } from '../lib/labelled';
+import { round } from '../lib/numbers';
 
 export interface ProtectedNumber {
   masked: string;
@@ -46,7 +47,8 @@ export interface DocumentFigures {
   misses: string[];
 }
 
-const ratio = (a: number, b: number): number | null => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null);
+/** a / b to four places; null when there is nothing to divide by. */
+export const ratio = (a: number, b: number): number | null => (b > 0 ? round(a / b, 4) : null);
 
 function overlapS(a: { from: number; to: number }, b: { from: number; to: number }): number {
   return Math.max(0, Math.min(a.to, b.to) - Math.max(a.from, b.from));

@@ -2,8 +2,9 @@
 // caller supplies labels and reports. A CANNOT_JUDGE counts as not right and never as a false FAIL; its
 // rate is reported on its own.
 import { STEP_IDS, type Defect, type Labels, type StepId, type Verdict } from '../lib/labelled';
+import { round } from '../lib/numbers';
 import type { Report } from '../report/types';
-import { documentFigures, type DocumentFigures, type ReportedShowing } from './documents';
+import { documentFigures, ratio, type DocumentFigures, type ReportedShowing } from './documents';
 import { characterErrorRate, pooledCer, timelineText, type CerFigure } from './cer';
 
 export interface EvalCase {
@@ -55,8 +56,6 @@ export interface EvalFigures {
   /** `cer`: this case's transcript against its labelled speech. */
   perCase: { name: string; verdict: Verdict; expected: Verdict | null; wrongSteps: string[]; cer: CerFigure; speechEngine: string | null; condition: string | null }[];
 }
-
-const ratio = (a: number, b: number): number | null => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null);
 
 /** How labelled-recordings.md combines step verdicts into the recording's. */
 export function combineLabelled(steps: Labels['steps']): Verdict | null {
@@ -174,7 +173,7 @@ export function evaluate(cases: EvalCase[], toleranceS = 1, options: { hashKey?:
       matched,
       precision: ratio(matched, reported),
       recall: ratio(matched, labelled),
-      meanTimingErrorS: errors.length ? Math.round((errors.reduce((a, b) => a + b, 0) / errors.length) * 100) / 100 : null,
+      meanTimingErrorS: errors.length ? round(errors.reduce((a, b) => a + b, 0) / errors.length, 2) : null,
     };
   });
 

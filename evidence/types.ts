@@ -1,7 +1,9 @@
 // Evidence documents: what analysers saw, stored as JSON under analyses/<recordingId>/. The judge reads
 // only these, so rules can change and re-judge without running a model again.
-import type { Defect } from '../lib/labelled';
-import type { MediaFacts } from '../media/probe';
+import type { IntegrityBody } from '../media/integrity/body';
+
+export type { DefectSource, EvidenceDefect, EvidenceNote } from '../media/defects';
+export type { IntegrityBody, MediaProblemCode } from '../media/integrity/body';
 
 export const EVIDENCE_SCHEMA_VERSION = 1 as const;
 
@@ -13,43 +15,7 @@ export interface EvidenceHeader {
   createdAt: string;
 }
 
-export type DefectSource = 'container' | 'picture' | 'sound' | 'decoder' | 'streams';
-
-/** A defect in the labelled shape, with why it was reported and the measurements behind it. */
-export type EvidenceDefect = Defect & {
-  reason: string;
-  source: DefectSource;
-  detail?: Record<string, number | string | boolean>;
-};
-
-export interface EvidenceNote {
-  at?: number;
-  from?: number;
-  to?: number;
-  text: string;
-}
-
-export type MediaProblemCode = 'empty' | 'truncated' | 'not_media' | 'undecodable';
-
-export interface IntegrityEvidence extends EvidenceHeader {
-  kind: 'integrity';
-  /** False when nothing could be decoded: `problem` says why. */
-  readable: boolean;
-  problem?: { code: MediaProblemCode; message: string };
-  media?: MediaFacts;
-  decode?: {
-    videoDecodedS: number;
-    audioDecodedS: number;
-    /** The decoder reached the end of the file without giving up. */
-    complete: boolean;
-    errorCount: number;
-    errors: string[];
-    sampleFps: number;
-  };
-  defects: EvidenceDefect[];
-  notes: EvidenceNote[];
-  measurements: Record<string, number>;
-}
+export type IntegrityEvidence = EvidenceHeader & IntegrityBody & { kind: 'integrity' };
 
 export interface IngestEvidence extends EvidenceHeader {
   kind: 'ingest';

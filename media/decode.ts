@@ -30,7 +30,7 @@ export interface VideoTap {
   onFrame(frame: VideoFrame): void | Promise<void>;
 }
 
-export interface PixelRect {
+interface PixelRect {
   x: number;
   y: number;
   w: number;
@@ -43,7 +43,7 @@ export interface AudioTap {
   onSamples(samples: Int16Array, t0: number): void | Promise<void>;
 }
 
-export interface DecodeOptions {
+interface DecodeOptions {
   videoTaps?: VideoTap[];
   audio?: AudioTap;
   signal?: AbortSignal;
@@ -53,7 +53,7 @@ export interface DecodeOptions {
   stallMs?: number;
 }
 
-export class DecoderStalled extends Error {
+class DecoderStalled extends Error {
   override name = 'DecoderStalled';
 }
 
@@ -70,7 +70,7 @@ export interface DecodeSummary {
 
 const MAX_ERRORS_KEPT = 50;
 
-export function tapSize(tap: VideoTap, facts: MediaFacts): { width: number; height: number } {
+function tapSize(tap: VideoTap, facts: MediaFacts): { width: number; height: number } {
   if (tap.height) return { width: tap.width, height: tap.height };
   const v = facts.video;
   let srcW = v?.width || 16;

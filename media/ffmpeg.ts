@@ -3,8 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
-export const FFMPEG = process.env.DUALQA_FFMPEG ?? 'ffmpeg';
-export const FFPROBE = process.env.DUALQA_FFPROBE ?? 'ffprobe';
+const FFMPEG = process.env.DUALQA_FFMPEG ?? 'ffmpeg';
+const FFPROBE = process.env.DUALQA_FFPROBE ?? 'ffprobe';
 
 /** How much of stderr is kept for error messages: enough for the last few complaints, bounded. */
 const STDERR_KEEP = 64 * 1024;
@@ -20,7 +20,7 @@ export class FfmpegError extends Error {
   }
 }
 
-export interface SpawnOptions {
+interface SpawnOptions {
   /** Aborting kills the process (SIGKILL: ffmpeg may ignore SIGTERM while blocked on a pipe). */
   signal?: AbortSignal;
   /** Extra output pipes beyond stdout, exposed as fd 3, 4, … (`pipe:3` in ffmpeg arguments). */
@@ -31,7 +31,7 @@ export interface SpawnOptions {
   stdin?: Buffer;
 }
 
-export interface RunningTool {
+interface RunningTool {
   child: ChildProcess;
   stdout: Readable;
   /** Pipes for fd 3, 4, … in order. */

@@ -4,7 +4,7 @@
 import { runFfmpegToBuffer } from './ffmpeg';
 import type { MediaFacts } from './probe';
 
-export interface GrabbedFrame {
+interface GrabbedFrame {
   /** Media time asked for (seconds from the first video frame, as in the decode's taps). */
   t: number;
   width: number;
@@ -18,7 +18,7 @@ export interface GrabbedFrame {
  * container (fast, needs an index or a keyframe before t); `output` decodes from the start and drops
  * frames before t (slow, always right).
  */
-export function frameAtArgs(file: string, facts: MediaFacts, t: number, width: number, height: number, how: 'input' | 'output' = 'input'): string[] {
+function frameAtArgs(file: string, facts: MediaFacts, t: number, width: number, height: number, how: 'input' | 'output' = 'input'): string[] {
   // ffmpeg seeks relative to the container's start; tap times count from the video stream's first frame.
   const videoStart = facts.video ? facts.video.startS - facts.startS : 0;
   const seek = Math.max(0, t + (Number.isFinite(videoStart) ? videoStart : 0)).toFixed(3);
@@ -26,7 +26,7 @@ export function frameAtArgs(file: string, facts: MediaFacts, t: number, width: n
   return ['-v', 'error', ...input, '-map', '0:v:0', '-an', '-sn', '-dn', '-frames:v', '1', '-vf', `scale=${width}:${height}:flags=area,format=rgb24`, '-f', 'rawvideo', 'pipe:1'];
 }
 
-export class FrameUnavailable extends Error {
+class FrameUnavailable extends Error {
   override name = 'FrameUnavailable';
 }
 

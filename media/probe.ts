@@ -3,7 +3,7 @@
 import * as fs from 'node:fs/promises';
 import { FfmpegError, lastLines, runFfprobe } from './ffmpeg';
 
-export interface VideoFacts {
+interface VideoFacts {
   index: number;
   codec: string;
   width: number;
@@ -15,7 +15,7 @@ export interface VideoFacts {
   startS: number;
 }
 
-export interface AudioFacts {
+interface AudioFacts {
   index: number;
   codec: string;
   sampleRate: number;
@@ -37,12 +37,12 @@ export interface MediaFacts {
   audioStreams: number;
 }
 
-export type Unreadable =
+type Unreadable =
   | { code: 'empty'; message: string }
   | { code: 'truncated'; message: string }
   | { code: 'not_media'; message: string };
 
-export type ProbeResult = { ok: true; facts: MediaFacts } | { ok: false; problem: Unreadable; stderr: string };
+type ProbeResult = { ok: true; facts: MediaFacts } | { ok: false; problem: Unreadable; stderr: string };
 
 interface RawStream {
   index?: number;

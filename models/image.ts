@@ -1,14 +1,36 @@
-// Pixel work shared by the face models: packed RGB24 frames in, planar float32 tensors (values 0–255) out.
+// Pixel work shared by the models: packed RGB24 frames in, planar float32 tensors (values 0–255) out, and
+// a bilinear resize (OCR input enlarged).
 // Coordinates follow the usual convention: pixel (i, j) has its centre at (i, j), so the frame spans
 // [-0.5, width - 0.5] horizontally.
+import type { Rect } from '../lib/geometry';
 
-export type ChannelOrder = 'rgb' | 'bgr';
+type ChannelOrder = 'rgb' | 'bgr';
 
-export interface Rect {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
+/** A packed RGB24 image resized to w × h, bilinear (pixel centres aligned, edges clamped). */
+export function resizeBilinear(rgb: Uint8Array, width: number, height: number, w: number, h: number): Buffer {
+  const out = Buffer.allocUnsafe(w * h * 3);
+  const sx = width / w;
+  const sy = height / h;
+  for (let y = 0; y < h; y++) {
+    const fy = Math.max(0, Math.min(height - 1, (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(height - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < w; x++) {
+      const fx = Math.max(0, Math.min(width - 1, (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(width - 1, x0 + 1);
+      const wx = fx - x0;
+      for (let c = 0; c < 3; c++) {
+        const a = rgb[(y0 * width + x0) * 3 + c]!;
+        const b = rgb[(y0 * width + x1) * 3 + c]!;
+        const d = rgb[(y1 * width + x0) * 3 + c]!;
+        const e = rgb[(y1 * width + x1) * 3 + c]!;
+        out[(y * w + x) * 3 + c] = Math.round((a * (1 - wx) + b * wx) * (1 - wy) + (d * (1 - wx) + e * wx) * wy);
+      }
+    }
+  }
+  return out;
 }
 
 export function checkFrame(rgb: Uint8Array, width: number, height: number): void {

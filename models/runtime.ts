@@ -12,7 +12,7 @@ export interface SessionOptions {
   intraOpThreads?: number;
 }
 
-export function defaultThreads(): number {
+function defaultThreads(): number {
   const env = Number(process.env.DUALQA_MODEL_THREADS);
   return Number.isInteger(env) && env > 0 ? env : 1;
 }

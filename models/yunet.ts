@@ -8,7 +8,8 @@
 // cut into overlapping 640×640 windows at full resolution, which finds small faces the downscaled whole
 // frame loses. Input order (BGR) checked on the fixtures: RGB scores real faces 0.01–0.13 lower and adds
 // false detections.
-import { checkFrame, regionToPlanar, type Rect } from './image';
+import { intersectionArea, iou, type Rect } from '../lib/geometry';
+import { checkFrame, regionToPlanar } from './image';
 import { createSession, ort, type SessionOptions } from './runtime';
 
 export interface DetectedFace {
@@ -23,7 +24,7 @@ export interface DetectedFace {
   landmarks: [number, number][];
 }
 
-export interface DetectOptions {
+interface DetectOptions {
   /** Minimum score kept. Default DEFAULT_SCORE_THRESHOLD. */
   scoreThreshold?: number;
   /** Overlap (IoU) above which the lower-scoring of two boxes is dropped. Default DEFAULT_NMS_IOU. */
@@ -32,7 +33,7 @@ export interface DetectOptions {
   tiles?: boolean;
 }
 
-export const YUNET_INPUT = 640;
+const YUNET_INPUT = 640;
 const STRIDES = [8, 16, 32] as const;
 
 /**
@@ -43,16 +44,16 @@ const STRIDES = [8, 16, 32] as const;
  * or tilted 30–45°, score 0.68–0.80 there; tiles lift small ones (12 px and up) to 0.82–0.93. OpenCV's
  * default (0.9) drops real faces at 0.86–0.90.
  */
-export const DEFAULT_SCORE_THRESHOLD = 0.8;
+const DEFAULT_SCORE_THRESHOLD = 0.8;
 /** OpenCV's FaceDetectorYN default. */
-export const DEFAULT_NMS_IOU = 0.3;
+const DEFAULT_NMS_IOU = 0.3;
 /** Tiles overlap by at least this much, so a face up to this size lies wholly inside some tile. */
-export const TILE_MIN_OVERLAP = 128;
+const TILE_MIN_OVERLAP = 128;
 /**
  * Tiles only contribute faces up to this size (frame pixels): larger ones are found in the whole frame, and a
  * large face cut by a tile edge comes back from the tile as a confident box around its visible part.
  */
-export const TILE_MAX_FACE = TILE_MIN_OVERLAP;
+const TILE_MAX_FACE = TILE_MIN_OVERLAP;
 /** Letterboxing never enlarges a small frame by more than this. */
 const MAX_UPSCALE = 2;
 
@@ -88,13 +89,13 @@ export class FaceDetector {
   async detect(rgb: Buffer | Uint8Array, width: number, height: number, opts: DetectOptions = {}): Promise<DetectedFace[]> {
     checkFrame(rgb, width, height);
     const threshold = opts.scoreThreshold ?? DEFAULT_SCORE_THRESHOLD;
-    const iou = opts.nmsIou ?? DEFAULT_NMS_IOU;
+    const nmsIou = opts.nmsIou ?? DEFAULT_NMS_IOU;
     const windows = [wholeFrame(width, height)];
     const tiled = Boolean(opts.tiles) && (width > YUNET_INPUT || height > YUNET_INPUT);
     if (tiled) windows.push(...tileWindows(width, height));
     const found: DetectedFace[] = [];
     for (const win of windows) found.push(...(await this.runWindow(rgb, width, height, win, threshold)));
-    return nms(found, iou);
+    return nms(found, nmsIou);
   }
 
   private async runWindow(rgb: Uint8Array, width: number, height: number, win: Window, threshold: number): Promise<DetectedFace[]> {
@@ -223,12 +224,7 @@ function toFrame(f: DetectedFace, win: Window, width: number, height: number): D
 }
 
 function overlap(a: DetectedFace, b: DetectedFace): { iou: number; ofSmaller: number } {
-  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
-  const areaA = a.w * a.h;
-  const areaB = b.w * b.h;
-  return { iou: inter / (areaA + areaB - inter || 1), ofSmaller: inter / (Math.min(areaA, areaB) || 1) };
+  return { iou: iou(a, b), ofSmaller: intersectionArea(a, b) / (Math.min(a.w * a.h, b.w * b.h) || 1) };
 }
 
 /**
@@ -236,7 +232,7 @@ function overlap(a: DetectedFace, b: DetectedFace): { iou: number; ofSmaller: nu
  * `iouThreshold` (IoU), or lying mostly (80 %) inside it or around it, is the same face and is dropped.
  * (The containment rule catches the same face boxed at two scales, e.g. from the whole frame and a tile.)
  */
-export function nms(faces: DetectedFace[], iouThreshold: number): DetectedFace[] {
+function nms(faces: DetectedFace[], iouThreshold: number): DetectedFace[] {
   const sorted = [...faces].sort((a, b) => b.score - a.score);
   const kept: DetectedFace[] = [];
   for (const f of sorted) {

@@ -5,11 +5,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../lib/config';
-import { DEFAULT_KEYWORDS_REF } from '../media/documents/keywords';
+import { DEFAULT_KEYWORDS_REF } from './document-keywords';
 import { rulebookSchema, type Rulebook } from './schema';
 import { ERROR_TYPES } from '../temporal.config';
 
-export const DEFAULT_RULEBOOK = 'cn-national';
+const DEFAULT_RULEBOOK = 'cn-national';
 
 export interface LoadedRulebook {
   book: Rulebook;

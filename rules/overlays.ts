@@ -22,7 +22,7 @@ export interface AppliedOverlay {
   example: boolean;
 }
 
-export function overlaysDir(): string {
+function overlaysDir(): string {
   return path.join(rulebooksDir(), 'overlays');
 }
 

@@ -4,8 +4,7 @@
 import { z } from 'zod';
 import { DEFECT_TYPES, STEP_IDS } from '../lib/labelled';
 
-export const ANALYSER_NAMES = ['ingest', 'integrity', 'faces', 'documents', 'speech'] as const;
-export type AnalyserName = (typeof ANALYSER_NAMES)[number];
+const ANALYSER_NAMES = ['ingest', 'integrity', 'faces', 'documents', 'speech'] as const;
 
 const ruleId = z.string().regex(/^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/, 'rule ids look like CONT-CUT');
 
@@ -143,7 +142,7 @@ export function statementProblems(rule: Rule): string[] {
   return rule.check === 'statement_said' && rule.phrases.length === 0 && rule.insurerPhrases.length === 0 && !rule.concept ? [`${rule.id}: a statement needs phrases or a concept`] : [];
 }
 
-export const stepSchema = z.object({
+const stepSchema = z.object({
   title: z.string().min(1),
   rules: z.array(ruleSchema).min(1),
 });
@@ -179,7 +178,6 @@ export const rulebookSchema = z
     }
   });
 export type Rulebook = z.infer<typeof rulebookSchema>;
-export type RulebookStep = z.infer<typeof stepSchema>;
 
 /**
  * An overlay changes a base rulebook for the recordings it applies to (chosen from the sidecar): a

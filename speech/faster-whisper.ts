@@ -15,7 +15,7 @@ interface Reply {
   [key: string]: unknown;
 }
 
-export interface FasterWhisperOptions {
+interface FasterWhisperOptions {
   python?: string;
   modelDir?: string;
   threads?: number;

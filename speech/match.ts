@@ -4,7 +4,7 @@
 import { normalizeForMatch } from './normalize';
 import { pinyinOf, type Syllable } from './syllables';
 
-export type PatternToken = { kind: 'syl'; syl: string; char: string } | { kind: 'number' } | { kind: 'any' };
+type PatternToken = { kind: 'syl'; syl: string; char: string } | { kind: 'number' } | { kind: 'any' };
 
 export interface CompiledPhrase {
   template: string;
@@ -73,7 +73,7 @@ function gradedCost(want: string, got: string): number {
 // regular expressions behind a graded cost are computed once per pair.
 const costs = new Map<string, Map<string, number>>();
 
-export function syllableCost(want: string, got: string): number {
+function syllableCost(want: string, got: string): number {
   if (want === got) return 0;
   let row = costs.get(want);
   if (!row) costs.set(want, (row = new Map<string, number>()));

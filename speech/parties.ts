@@ -3,9 +3,10 @@
 // is clearly louder spoke. Regions where the two are close (both talking, crosstalk) stay unattributed;
 // a recording where almost no region separates (dual mono, one room microphone) is not used at all.
 import * as fs from 'node:fs';
-import type { Span } from './reply';
+import { round } from '../lib/numbers';
+import type { Span } from './span';
 
-export type PartySource = 'tracks' | 'channels';
+type PartySource = 'tracks' | 'channels';
 
 export interface AudioLayout {
   /** Audio streams in the file. */
@@ -14,7 +15,7 @@ export interface AudioLayout {
   channels: number;
 }
 
-export interface PartyRegion extends Span {
+interface PartyRegion extends Span {
   speaker: 'agent' | 'customer' | null;
   /** Level of part 0 minus part 1 over the region, dB. */
   diffDb: number;
@@ -30,10 +31,10 @@ export interface Parties {
 }
 
 /** One part at least twice the other's amplitude: that party spoke; closer than that, both may be talking. */
-export const MIN_PARTY_DIFF_DB = 6;
+const MIN_PARTY_DIFF_DB = 6;
 /** Share of regions that must separate before the parts are taken as one party each. */
 const MIN_SEPARATED_SHARE = 0.6;
-export const PARTY_RATE = 8000;
+const PARTY_RATE = 8000;
 
 export function partySource(layout: AudioLayout): PartySource | null {
   if (layout.streams === 2) return 'tracks';
@@ -111,7 +112,7 @@ export function attributeParties(source: PartySource, regions: Span[], levels0: 
       from: r.from,
       to: r.to,
       speaker: agentPart === null || part[i] === null ? null : part[i] === agentPart ? 'agent' : 'customer',
-      diffDb: Math.round(diffs[i]! * 10) / 10,
+      diffDb: round(diffs[i]!, 1),
     })),
   };
 }

@@ -4,12 +4,11 @@ import type { Syllable } from './syllables';
 import { compilePhrase, findPhrase, type PhraseMatch } from './match';
 import { normalizeForMatch } from './normalize';
 import { speakerOf, type Parties } from './parties';
+import type { Span } from './span';
 import { pinyinOf } from './syllables';
 
-export interface Span {
-  from: number;
-  to: number;
-}
+/** Re-exported for speech/analyse.ts and judge/, which import it from here. */
+export type { Span };
 
 /** The best-heard alternative of a phrase list, or null when none reaches `minReadRate`. */
 export function bestPhrase(stream: Syllable[], phrases: string[], minReadRate: number, values: Record<string, string | undefined> = {}): (PhraseMatch & { phrase: string }) | null {

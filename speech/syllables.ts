@@ -4,7 +4,7 @@
 import { pinyin } from 'pinyin-pro';
 import { readDigits, speakNumber, toSimplified } from './normalize';
 
-export interface TimedText {
+interface TimedText {
   from: number;
   to: number;
   text: string;
@@ -40,7 +40,7 @@ function spokenNumber(run: string): string {
 }
 
 /** Normalised Han characters with times: numbers spoken (over the time of their digits), traditional → simplified. */
-export function normalizedChars(words: TimedText[]): TimedChar[] {
+function normalizedChars(words: TimedText[]): TimedChar[] {
   const raw = timedChars(words);
   const out: TimedChar[] = [];
   for (let i = 0; i < raw.length; ) {

@@ -2,7 +2,8 @@
 // and the customer's short reply after it. The report's speech timeline is cut at voice-activity pauses
 // instead, the same turns the judge uses to find replies, so each utterance can carry its own step and
 // speaker.
-import type { Span } from './reply';
+import { round } from '../lib/numbers';
+import type { Span } from './span';
 import type { TranscriptSegment } from './transcript';
 
 export interface Utterance {
@@ -50,7 +51,7 @@ export function splitAtTurns(segments: TranscriptSegment[], vad: Span[]): Uttera
       const last = current.words[current.words.length - 1]!;
       // A loosely timed first word must not pull the utterance into the previous turn.
       const from = region ? Math.max(first.from, Math.min(region.from - 0.2, last.from)) : first.from;
-      if (text) out.push({ from: round(from), to: round(Math.max(last.to, from)), text, region });
+      if (text) out.push({ from: round(from, 3), to: round(Math.max(last.to, from), 3), text, region });
       current = null;
     };
     for (const w of seg.words) {
@@ -63,5 +64,3 @@ export function splitAtTurns(segments: TranscriptSegment[], vad: Span[]): Uttera
   }
   return out;
 }
-
-const round = (t: number): number => Math.round(t * 1000) / 1000;

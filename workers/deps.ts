@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import * as path from 'node:path';
 import type { ActivityDeps } from '../activities/deps';
+import { keywordTableFor } from '../activities/document-keywords';
 import { dataDir, PROJECT_ROOT } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { makeS3Client, type S3Credentials, type S3Endpoint } from '../lib/s3';
@@ -91,6 +92,8 @@ export async function createActivityDeps(
 ): Promise<ActivityDeps> {
   let temporal: Promise<Client> | undefined;
   fs.mkdirSync(workDir, { recursive: true });
+  // The keyword table of rulebooks that name none: a broken one stops the worker here, with the line to fix.
+  keywordTableFor({});
   const workerS3 = makeS3Client(s3.endpoint, s3.worker);
   return {
     s3: workerS3,

@@ -1,54 +1,15 @@
 // What a document is, from the text read off it. The keywords, their weights, the patterns and the layout
-// cues are data (rules/documents/keywords-<version>.yaml, loaded by ./keywords.ts), not code. Keywords match approximately —
-// the best-matching stretch of the text within a few edits (OCR reads 明诚 as 明战) — and each class scores
-// the sum of its matched keywords' weights (scaled by how well they matched), plus its patterns and cues.
-// The best class wins if it reaches `minScore`; else the document is `other` (text, but nothing known).
+// cues are data (rules/documents/keywords-<version>.yaml, loaded by rules/document-keywords.ts), not code:
+// the caller loads the table and passes it in. Keywords match approximately — the best-matching stretch
+// of the text within a few edits (OCR reads 明诚 as 明战) — and each class scores the sum of its matched
+// keywords' weights (scaled by how well they matched), plus its patterns and cues. The best class wins if
+// it reaches `minScore`; else the document is `other` (text, but nothing known).
 import type { DocumentType } from '../../lib/labelled';
+import { round } from '../../lib/numbers';
+import type { DocumentClassRule, KeywordTable } from '../../rules/document-keywords';
 import { compact, findIdNumbers } from './fields';
-import { loadKeywordTable } from './keywords';
 
-export interface KeywordRule {
-  text: string;
-  weight: number;
-}
-
-export interface PatternRule {
-  /** Named in the evidence when it matches. */
-  name: string;
-  /** A regular expression (unicode flag) tried on the compacted text (full-width folded, no spaces). */
-  regex: string;
-  weight: number;
-  /** Only matches that pass this check count (`gb11643`: an 18-character ID number with a valid check character). */
-  check?: 'gb11643';
-}
-
-export interface DocumentClassRule {
-  type: DocumentType;
-  /** A finer kind within the type (e.g. `application_form` within `other`): the class's key when set. */
-  label?: string;
-  keywords: KeywordRule[];
-  patterns?: PatternRule[];
-  /** Width / height of the document in the picture: a layout cue. */
-  aspect?: { min: number; max: number; weight: number };
-}
-
-export interface KeywordTable {
-  version: string;
-  /** A class needs at least this score to be chosen. */
-  minScore: number;
-  /** A keyword of n characters matches a stretch within floor(n · (1 − minSimilarity)) edits. */
-  minSimilarity: number;
-  /** Keywords this short must match exactly. */
-  exactUpTo: number;
-  classes: DocumentClassRule[];
-  /** Classes (label, else type) whose text is personal: their text sample keeps only the matched keywords, their picture is coarsened. */
-  privateClasses: string[];
-}
-
-/** The table the classifier uses unless told otherwise: rules/documents/keywords-1.0.0.yaml, validated on load. */
-export const DEFAULT_KEYWORD_TABLE: KeywordTable = loadKeywordTable().table;
-
-export interface Classification {
+interface Classification {
   type: DocumentType;
   /** The class's finer label, when the winning class has one. */
   label?: string;
@@ -61,7 +22,7 @@ export interface Classification {
   scores: Record<string, number>;
 }
 
-export interface Cues {
+interface Cues {
   /** Width / height of the document region. */
   aspect?: number;
 }
@@ -107,7 +68,7 @@ export function isPrivateClass(c: { type: DocumentType; label?: string }, table:
 }
 
 /** Classifies the text read off one document (lines or one string). */
-export function classifyText(lines: string[] | string, table: KeywordTable = DEFAULT_KEYWORD_TABLE, cues: Cues = {}): Classification {
+export function classifyText(lines: string[] | string, table: KeywordTable, cues: Cues = {}): Classification {
   const text = compact(Array.isArray(lines) ? lines.join('') : lines);
   const scored = table.classes.map((c) => {
     let score = 0;
@@ -131,7 +92,7 @@ export function classifyText(lines: string[] | string, table: KeywordTable = DEF
       score += c.aspect.weight;
       matched.push(`aspect ${cues.aspect.toFixed(2)}`);
     }
-    return { c, score: Math.round(score * 100) / 100, matched };
+    return { c, score: round(score, 2), matched };
   });
   const scores: Record<string, number> = {};
   for (const s of scored) scores[classKey(s.c)] = Math.max(scores[classKey(s.c)] ?? 0, s.score);
@@ -141,6 +102,6 @@ export function classifyText(lines: string[] | string, table: KeywordTable = DEF
   if (!best || best.score < table.minScore) {
     return { type: 'other', score: best?.score ?? 0, confidence: text.length ? 0.5 : 0, matched: [], scores };
   }
-  const confidence = Math.round((best.score / (best.score + second + 1)) * 1000) / 1000;
+  const confidence = round(best.score / (best.score + second + 1), 3);
   return { type: best.c.type, ...(best.c.label ? { label: best.c.label } : {}), score: best.score, confidence, matched: best.matched, scores };
 }

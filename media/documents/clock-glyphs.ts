@@ -11,7 +11,8 @@
 // every jump is seen and confirmed by the model. A clock whose picture does not split into one ink run per
 // character (touching glyphs at low resolution, Chinese date characters, a busy background) is simply
 // never read this way.
-import { median } from '../integrity/video-detectors';
+import { unitCosine } from '../../lib/geometry';
+import { median } from '../../lib/numbers';
 import { quadBounds, type OcrLineLike, type RgbImage } from './types';
 
 export interface GlyphConfig {
@@ -164,10 +165,10 @@ export class ClockGlyphs {
       let bestDigit = '';
       for (const [digit, glyph] of this.glyphs) {
         let score = -Infinity;
+        // Cells and glyphs are zero-mean and unit-norm (one layout, one size): their cosine is the normalised cross-correlation.
         for (const cell of windows) {
-          let dot = 0;
-          for (let k = 0; k < cell.length; k++) dot += cell[k]! * glyph[k]!;
-          if (dot > score) score = dot;
+          const ncc = unitCosine(cell, glyph);
+          if (ncc > score) score = ncc;
         }
         if (score > best) {
           second = best;

@@ -10,7 +10,8 @@
 // media time runs, then catches up) is reported as a stall, not as a jump. Once a jump is confirmed, the
 // crops kept since the last good reading are bisected to place it to one frame. Too few readings, or long
 // stretches without one, make the clock unjudgeable: the judge then says CANNOT_JUDGE, not PASS.
-import type { EvidenceDefect } from '../../evidence/types';
+import { round } from '../../lib/numbers';
+import type { EvidenceDefect } from '../defects';
 import { CLOCK_DIGITS, ClockGlyphs, DEFAULT_GLYPH_CONFIG, type GlyphConfig } from './clock-glyphs';
 import { cropRgb, padBox, quadBounds, toPixels, type NormBox, type OcrEngineLike, type OcrLineLike, type Point, type RgbImage } from './types';
 
@@ -53,12 +54,6 @@ export interface ClockConfig {
   glyphs: GlyphConfig | 'off';
 }
 
-/**
- * Fixture recorders draw the clock at the top right: drawtext x = w − tw − 24, y = 22 (720p units), 26 px,
- * with a 6 px box (fixtures/render.ts). This crop holds it at any size with room for drift.
- */
-export const FIXTURE_CLOCK_REGION: NormBox = { x: 0.62, y: 0.0, w: 0.38, h: 0.1 };
-
 export const DEFAULT_CLOCK_CONFIG: ClockConfig = {
   region: 'auto',
   everyS: 10,
@@ -77,7 +72,7 @@ export const DEFAULT_CLOCK_CONFIG: ClockConfig = {
 };
 
 /** Clock text to digits: O→0, l/I→1 and friends, full-width forms folded, separators unified. */
-export function normaliseClockText(text: string): string {
+function normaliseClockText(text: string): string {
   return text
     .normalize('NFKC')
     .replace(/[OoQD]/g, '0')
@@ -92,7 +87,7 @@ export function normaliseClockText(text: string): string {
 
 const CLOCK = /(\d{4})\s*[-.]?\s*(\d{1,2})\s*[-.]?\s*(\d{1,2})\s*[T\s]?\s*(\d{1,2})\s*[:.,]?\s*(\d{2})\s*[:.,]?\s*(\d{2})(?!\d)/;
 
-export interface ParsedClock {
+interface ParsedClock {
   /** Seconds since 1970-01-01 00:00:00 of the clock's own (local) time, read as if UTC. */
   clockS: number;
   /** Canonical YYYY-MM-DD HH:MM:SS. */
@@ -145,12 +140,12 @@ export function findClockLine(lines: OcrLineLike[]): { line: OcrLineLike; parsed
 }
 
 /** The normalised crop around a clock line found in a width × height frame. */
-export function clockRegionAround(line: OcrLineLike, width: number, height: number, pad: { x: number; y: number }): NormBox {
+function clockRegionAround(line: OcrLineLike, width: number, height: number, pad: { x: number; y: number }): NormBox {
   const b = quadBounds(line.box);
   return padBox({ x: b.x0 / width, y: b.y0 / height, w: (b.x1 - b.x0) / width, h: (b.y1 - b.y0) / height }, pad.x, pad.y);
 }
 
-export interface ClockReading {
+interface ClockReading {
   /** Media time of the frame read. */
   t: number;
   clockS: number;
@@ -159,7 +154,7 @@ export interface ClockReading {
   score: number;
 }
 
-export interface ClockJump {
+interface ClockJump {
   /** Media time of the first frame showing the new clock. */
   at: number;
   /** New offset − old offset (positive: the clock jumped ahead). */
@@ -171,12 +166,12 @@ export interface ClockJump {
   refined: boolean;
 }
 
-export interface ClockStall {
+interface ClockStall {
   from: number;
   to: number;
 }
 
-export type ClockStatus = 'ok' | 'partial' | 'unreadable' | 'not_found' | 'off';
+type ClockStatus = 'ok' | 'partial' | 'unreadable' | 'not_found' | 'off';
 
 export interface ClockSummary {
   status: ClockStatus;
@@ -203,7 +198,6 @@ export interface ClockSummary {
   series: [number, number][];
 }
 
-const r2 = (v: number): number => Math.round(v * 100) / 100;
 
 function isoLocal(clockS: number): string {
   return new Date(Math.round(clockS) * 1000).toISOString().slice(0, 19);
@@ -355,7 +349,7 @@ export class ClockReader {
     const unread: { from: number; to: number }[] = [];
     let prevT = 0;
     for (const r of [...readings, { t: this.lastT }]) {
-      if (r.t - prevT > c.maxUnreadS) unread.push({ from: r2(prevT), to: r2(r.t) });
+      if (r.t - prevT > c.maxUnreadS) unread.push({ from: round(prevT, 2), to: round(r.t, 2) });
       prevT = r.t;
     }
     const share = this.attempts ? readings.length / this.attempts : 0;
@@ -376,7 +370,7 @@ export class ClockReader {
       jumps: this.jumps,
       stalls: stallsOf(this.all, c),
       unread,
-      series: first ? readings.map((r) => [r2(r.t), r2(r.offsetS - first.offsetS)] as [number, number]) : [],
+      series: first ? readings.map((r) => [round(r.t, 2), round(r.offsetS - first.offsetS, 2)] as [number, number]) : [],
     };
   }
 
@@ -482,7 +476,7 @@ export class ClockReader {
       refined = hi - lo <= 1;
     }
     const at = hi < between.length ? between[hi]!.t : after.t;
-    return { at: r2(at), jumpS: Math.round(jumpS), before: r2(before.t), after: r2(after.t), refined };
+    return { at: round(at, 2), jumpS: Math.round(jumpS), before: round(before.t, 2), after: round(after.t, 2), refined };
   }
 }
 
@@ -506,8 +500,8 @@ function stallsOf(readings: ClockReading[], c: ClockConfig): ClockStall[] {
     const stood = b.clockS - a.clockS <= (b.t - a.t) - c.jumpMinS && b.clockS - a.clockS >= 0;
     if (!stood) continue;
     const last = out.at(-1);
-    if (last && Math.abs(last.to - a.t) < 1e-6) last.to = r2(b.t);
-    else out.push({ from: r2(a.t), to: r2(b.t) });
+    if (last && Math.abs(last.to - a.t) < 1e-6) last.to = round(b.t, 2);
+    else out.push({ from: round(a.t, 2), to: round(b.t, 2) });
   }
   return out;
 }

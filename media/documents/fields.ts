@@ -45,7 +45,7 @@ export function normaliseDigits(text: string): string {
     .join('');
 }
 
-export interface IdCandidate {
+interface IdCandidate {
   value: string;
   valid: boolean;
 }
@@ -66,7 +66,7 @@ export function keyedHash(value: string, key: string): string {
   return `hmac-sha256:${createHmac('sha256', key).update(compact(value), 'utf8').digest('hex')}`;
 }
 
-export interface ProtectedValue {
+interface ProtectedValue {
   /** For reports: enough to recognise the value, not to use it. */
   masked: string;
   /** Keyed hash for cross-checks; absent when no key was configured. */
@@ -74,11 +74,11 @@ export interface ProtectedValue {
   length: number;
 }
 
-export function protectId(value: string, hashKey?: string): ProtectedValue {
+function protectId(value: string, hashKey?: string): ProtectedValue {
   return { masked: maskText(value), ...(hashKey ? { hash: keyedHash(value, hashKey) } : {}), length: value.length };
 }
 
-export function protectIdentifier(value: string, hashKey?: string): ProtectedValue {
+function protectIdentifier(value: string, hashKey?: string): ProtectedValue {
   return { masked: maskIdentifier(value), ...(hashKey ? { hash: keyedHash(value, hashKey) } : {}), length: value.length };
 }
 
@@ -105,7 +105,7 @@ export function agreement(seen: string, expected: string): Agreement {
   return editDistance(a, b) <= 1 ? 'near' : 'different';
 }
 
-export interface FieldOptions {
+interface FieldOptions {
   /** Deployment secret for keyed hashes; without it no hash is kept. */
   hashKey?: string;
   /** What the insurer's system says (the sidecar): compared here, so evidence holds the agreement, not the values. */

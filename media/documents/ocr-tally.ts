@@ -9,7 +9,7 @@ export interface OcrUse {
 
 export type OcrUseName = 'clockSearch' | 'clock' | 'documents';
 
-export type OcrTally = Record<OcrUseName, OcrUse>;
+type OcrTally = Record<OcrUseName, OcrUse>;
 
 export function emptyTally(): OcrTally {
   return { clockSearch: { calls: 0, ms: 0 }, clock: { calls: 0, ms: 0 }, documents: { calls: 0, ms: 0 } };

@@ -2,42 +2,31 @@
 // selector, which finds documents held to the camera and picks the sharpest frame of each showing; the
 // recorder clock's region, cut out by ffmpeg (found beforehand on a few frames decoded on their own), goes to
 // the clock reader, which reads it every few seconds. No large colour frame crosses the pass: afterwards
-// the one chosen frame per showing is decoded again on its own (a seek), and its document is read,
-// classified and its fields extracted (masked); the result is the body of the documents evidence.
-//
-// A showing too brief, too small or too blurred to read is reported with `legible: false` and the reason:
-// material for CANNOT_JUDGE, never a FAIL by itself.
-import type { EvidenceDefect } from '../../evidence/types';
+// the one chosen frame per showing is decoded again on its own (a seek), its document read, classified and
+// its fields extracted, masked (./showings.ts), and its picture kept with the numbers blacked out
+// (./redact.ts); the result is the body of the documents evidence.
 import type { DocumentSpan } from '../../lib/labelled';
+import { round } from '../../lib/numbers';
+import { resizeBilinear } from '../../models/image';
+import { loadKeywordTable, type KeywordTable } from '../../rules/document-keywords';
 import type { VideoFrame, VideoTap } from '../decode';
+import type { EvidenceDefect } from '../defects';
 import type { MediaFacts } from '../probe';
-import { classifyText, DEFAULT_KEYWORD_TABLE, isPrivateClass, type KeywordTable } from './classify';
 import { ClockReader, clockDefects, DEFAULT_CLOCK_CONFIG, locateClock, type ClockConfig, type ClockLocation, type ClockSummary } from './clock';
-import { extractIdCardFields, extractLicenceFields, maskedSample, normaliseDigits, type IdCardFields, type LicenceFields } from './fields';
 import { emptyTally, tallied, type OcrUse, type OcrUseName } from './ocr-tally';
+import { redactedSnapshot, type DocumentSnapshot } from './redact';
 import { cropShowing, DEFAULT_READ_CONFIG, type ReadConfig, type ShowingCrop } from './showing-crop';
+import { closeShowing, DEFAULT_LEGIBILITY_CONFIG, mergeReadings, readShowing, type DocumentShowing, type Reading, type ShowingConfig } from './showings';
 import { DEFAULT_SELECT_CONFIG, DocumentSelector, type SelectConfig, type Showing } from './select';
-import { boxIou, quadBounds, quadHeight, rowsOf, toPixels, type DocumentType, type NormBox, type OcrEngineLike, type OcrLineLike, type RgbImage } from './types';
+import { toPixels, type NormBox, type OcrEngineLike, type OcrLineLike, type RgbImage } from './types';
+
+/** Re-exported for media/analyse-file.ts, which imports it from here. */
+export type { DocumentSnapshot };
 
 export const DOCUMENTS_ANALYSER = { name: 'documents', version: '1.0.0' };
 
-export interface LegibilityConfig {
-  /** A document held still for less than this cannot be read by a person reviewing the recording. */
-  minHeldS: number;
-  /** Characters read (in lines scoring at least `minLineScore`) for a document to count as read. */
-  minChars: number;
-  minLineScore: number;
-  /** Unread and shorter than this on its short side (pixels of the original video): too small. */
-  minRegionPx: number;
-  /**
-   * Below this sharpness (variance of the Laplacian on the selector's 320 px grey frames) a document is too
-   * blurred to read. On the fixture cards (360p) OCR reads nearly everything down to ≈ 190 (Gaussian blur
-   * σ 2.5 on the source) and little below ≈ 130 (σ 3); sharp cards measure 3,800–6,400.
-   */
-  minSharpness: number;
-}
-
-export interface DocumentPassConfig {
+/** The pass's configuration; legibility, merging and field extraction are the showings' (./showings.ts). */
+export interface DocumentPassConfig extends Omit<ShowingConfig, 'keywords'> {
   fps: number;
   /** Width of the selector's grey frames. */
   selectWidth: number;
@@ -47,20 +36,18 @@ export interface DocumentPassConfig {
   ocrMinSide: number;
   select: SelectConfig;
   read: ReadConfig;
-  keywords: KeywordTable;
-  legibility: LegibilityConfig;
+  /** The document keyword table, as the caller loaded it (the one the rulebook names); without it the pass loads documents-keywords@1.0.0 when it starts. */
+  keywords?: KeywordTable;
   clock: ClockConfig;
-  /** Consecutive showings of one type this close (s) and overlapping are one showing (a brief wobble split it). */
-  mergeGapS: number;
-  /** Characters of masked text kept per showing. */
-  sampleChars: number;
-  /** Deployment secret for keyed hashes of numbers read (absent: no hashes). */
-  hashKey?: string;
-  /** What the sidecar says about the agent: compared with the 执业证 (evidence keeps the agreement, not the values). */
-  expected?: { agentName?: string; licenceNo?: string };
 }
 
-export const DEFAULT_LEGIBILITY_CONFIG: LegibilityConfig = { minHeldS: 1, minChars: 4, minLineScore: 0.6, minRegionPx: 48, minSharpness: 150 };
+/** A pass configuration with its keyword table in hand. */
+type PassConfig = DocumentPassConfig & { keywords: KeywordTable };
+
+/** The keyword table the pass classifies with: the caller's, else documents-keywords@1.0.0, read when the pass starts. */
+export function passKeywordTable(config: DocumentPassConfig): KeywordTable {
+  return config.keywords ?? loadKeywordTable().table;
+}
 
 export const DEFAULT_DOCUMENT_PASS_CONFIG: DocumentPassConfig = {
   fps: 4,
@@ -69,50 +56,11 @@ export const DEFAULT_DOCUMENT_PASS_CONFIG: DocumentPassConfig = {
   ocrMinSide: 480,
   select: DEFAULT_SELECT_CONFIG,
   read: DEFAULT_READ_CONFIG,
-  keywords: DEFAULT_KEYWORD_TABLE,
   legibility: DEFAULT_LEGIBILITY_CONFIG,
   clock: DEFAULT_CLOCK_CONFIG,
   mergeGapS: 1,
   sampleChars: 120,
 };
-
-export interface DocumentShowing {
-  id: number;
-  type: DocumentType;
-  /** Finer kind from the keyword table (e.g. application_form). */
-  label?: string;
-  /** Still and fully visible: [from, to). */
-  from: number;
-  to: number;
-  confidence: number;
-  legible: boolean;
-  /** Why it cannot be read (legible: false). */
-  reason?: string;
-  /** Where in the picture (normalised). */
-  region: NormBox;
-  /** The frame read. */
-  readAt: number | null;
-  /** Keywords and patterns that decided the type. */
-  matched: string[];
-  /** Masked fields: licence number, agent name, company (执业证); ID number (身份证). */
-  fields: LicenceFields | IdCardFields | Record<string, never>;
-  /** Masked excerpt of the text read (for private types only the keywords matched). */
-  textSample: string;
-  measurements: {
-    heldS: number;
-    stillFrames: number;
-    sharpness: number;
-    /** Share of the region that looked like print to the selector (0–1). */
-    textShare: number;
-    /** Short side of the document in pixels of the original video. */
-    regionPx: number;
-    lines: number;
-    chars: number;
-    meanScore: number;
-    /** Median text line height in pixels of the original video. */
-    textPx: number;
-  };
-}
 
 export interface DocumentsBody {
   sampleFps: number;
@@ -132,16 +80,6 @@ export interface DocumentsBody {
   reread: { frames: number; ms: number; failed: number; notRead: number };
 }
 
-/** A frame for the evidence: the document's crop, numbers blacked out (and the whole card coarsened for private types). */
-export interface DocumentSnapshot {
-  t: number;
-  width: number;
-  height: number;
-  rgb: Buffer;
-  why: string;
-  showingId: number;
-}
-
 export interface DocumentPassResult {
   body: DocumentsBody;
   snapshots: DocumentSnapshot[];
@@ -158,19 +96,12 @@ function even(v: number): number {
   return Math.max(2, Math.round(v / 2) * 2);
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length ? s[s.length >> 1]! : 0;
-}
-
-const r2 = (v: number): number => Math.round(v * 100) / 100;
-
 /** Decodes one frame again, after the pass: the frame at media time t, scaled to width × height, packed RGB. */
-export interface FrameSource {
+interface FrameSource {
   frameAt(t: number, width: number, height: number): Promise<RgbImage>;
 }
 
-export interface DocumentPass {
+interface DocumentPass {
   /** Taps on the shared decode: small grey frames for the selector and, when the clock was found, its region. */
   videoTaps: VideoTap[];
   finish(durationS: number): Promise<DocumentPassResult>;
@@ -184,12 +115,13 @@ export interface DocumentPass {
 export async function documentPass(
   facts: MediaFacts,
   ocr: OcrEngineLike,
-  config: DocumentPassConfig,
+  options: DocumentPassConfig,
   frames: FrameSource,
   signal?: AbortSignal,
   /** Called before each frame decoded again and each OCR read outside the decode (the activity heartbeats on it). */
   onStep: () => void = () => undefined,
 ): Promise<DocumentPass> {
+  const config: PassConfig = { ...options, keywords: passKeywordTable(options) };
   const source = displaySize(facts);
   const ocrWidth = even(Math.min(config.ocrMaxWidth, source.width || config.ocrMaxWidth));
   const ocrHeight = even((ocrWidth * (source.height || 9)) / (source.width || 16));
@@ -272,19 +204,19 @@ export async function documentPass(
         readings.push(readShowing(s, crop, got.lines, got.scale, toSource, aspectOf(s.region), source, config));
       }
       const merged = mergeReadings(readings, config);
-      const result = merged.map((m, i) => finalise(m, i + 1, config));
+      const result = merged.map((m, i) => closeShowing(m, i + 1, config));
       const clockSummary: ClockSummary = facts.video ? clock.finish() : { ...clock.finish(), status: 'not_found', reason: 'the file has no video stream' };
       const documents: DocumentSpan[] = result
         .filter((s) => s.legible || s.type !== 'other')
         .map((s) => ({
           type: s.type,
           from: s.from,
-          to: Math.min(s.to, r2(durationS) || s.to),
+          to: Math.min(s.to, round(durationS, 2) || s.to),
           ...(s.label ? { label: s.label } : {}),
           legible: s.legible,
           confidence: s.confidence,
         }));
-      const snapshots = merged.flatMap((m, i) => (m.crop ? [snapshotOf(m, i + 1, config)] : []));
+      const snapshots = merged.flatMap((m, i) => (m.crop ? [redactedSnapshot(m, i + 1, config.keywords)] : []));
       const uses = Object.values(tally);
       return {
         body: {
@@ -327,193 +259,13 @@ function roundUse(u: OcrUse): OcrUse {
   return { calls: u.calls, ms: Math.round(u.ms) };
 }
 
-/** One showing with what was read off it (before merging split showings). */
-interface Reading {
-  showing: Showing;
-  from: number;
-  to: number;
-  stillFrames: number;
-  crop: ShowingCrop | undefined;
-  /** Lines in crop pixels (of the enlarged crop: divide by `scale`). */
-  lines: OcrLineLike[];
-  scale: number;
-  rows: string[];
-  type: DocumentType;
-  label?: string;
-  confidence: number;
-  matched: string[];
-  chars: number;
-  meanScore: number;
-  textPx: number;
-  regionPx: number;
-}
-
-function readShowing(
-  s: Showing,
-  crop: ShowingCrop | undefined,
-  lines: OcrLineLike[],
-  scale: number,
-  toSource: number,
-  aspect: number,
-  source: { width: number; height: number },
-  config: DocumentPassConfig,
-): Reading {
-  const good = lines.filter((l) => l.score >= config.legibility.minLineScore && l.text.trim().length > 0);
-  const rows = rowsOf(good);
-  const cls = classifyText(rows, config.keywords, { aspect });
-  const chars = good.reduce((n, l) => n + [...l.text.replace(/\s/g, '')].length, 0);
-  return {
-    showing: s,
-    from: s.from,
-    to: s.to,
-    stillFrames: s.frames,
-    crop,
-    lines,
-    scale,
-    rows,
-    type: good.length ? cls.type : 'other',
-    ...(good.length && cls.label ? { label: cls.label } : {}),
-    confidence: good.length ? cls.confidence : 0,
-    matched: good.length ? cls.matched : [],
-    chars,
-    meanScore: good.length ? r2(good.reduce((a, l) => a + l.score, 0) / good.length) : 0,
-    textPx: r2((median(good.map((l) => quadHeight(l.box))) / scale) * toSource),
-    regionPx: Math.round(Math.min(s.region.w * source.width, s.region.h * source.height)),
-  };
-}
-
-/** Joins consecutive showings of one type that a wobble split (close in time, same place); keeps the better reading. */
-function mergeReadings(readings: Reading[], config: DocumentPassConfig): Reading[] {
-  const out: Reading[] = [];
-  for (const r of readings) {
-    const last = out.at(-1);
-    const sameKind = last && last.type === r.type && last.label === r.label && (r.type !== 'other' || (last.chars > 0 && r.chars > 0));
-    if (last && sameKind && r.from - last.to <= config.mergeGapS && boxIou(last.showing.region, r.showing.region) >= 0.3) {
-      const better = r.chars * r.meanScore > last.chars * last.meanScore ? r : last;
-      out[out.length - 1] = { ...better, from: last.from, to: r.to, stillFrames: last.stillFrames + r.stillFrames };
-      continue;
-    }
-    out.push(r);
-  }
-  return out;
-}
-
-function finalise(m: Reading, id: number, config: DocumentPassConfig): DocumentShowing {
-  const L = config.legibility;
-  const heldS = r2(m.to - m.from);
-  const reasons: string[] = [];
-  if (heldS < L.minHeldS) reasons.push(`held still ${heldS} s (< ${L.minHeldS} s)`);
-  const read = m.chars >= L.minChars;
-  const blurred = m.showing.sharpness < L.minSharpness;
-  if (blurred) reasons.push(`too blurred: sharpness ${m.showing.sharpness} (< ${L.minSharpness})`);
-  if (!read && !blurred) {
-    if (!m.crop) reasons.push('its frame could not be decoded again to read');
-    else if (m.regionPx < L.minRegionPx) reasons.push(`too small: ${m.regionPx} px on its short side (< ${L.minRegionPx} px)`);
-    else reasons.push(`no text could be read (${m.chars} characters)`);
-  }
-  const privateType = isPrivateClass(m, config.keywords);
-  const text = m.rows.join(' ');
-  const fieldOpts = { ...(config.hashKey ? { hashKey: config.hashKey } : {}), ...(config.expected ? { expected: config.expected } : {}) };
-  const fields = m.type === 'agent_licence' && !m.label ? extractLicenceFields(m.rows, fieldOpts) : m.type === 'id_card' ? extractIdCardFields(m.rows, fieldOpts) : {};
-  return {
-    id,
-    type: m.type,
-    ...(m.label ? { label: m.label } : {}),
-    from: m.from,
-    to: m.to,
-    confidence: m.confidence,
-    legible: reasons.length === 0,
-    ...(reasons.length ? { reason: reasons.join('; ') } : {}),
-    region: m.showing.region,
-    readAt: m.crop ? m.crop.t : null,
-    matched: m.matched,
-    fields,
-    textSample: privateType ? m.matched.filter((k) => !/^aspect /.test(k)).join(' ') : maskedSample(text, config.sampleChars),
-    measurements: {
-      heldS,
-      stillFrames: m.stillFrames,
-      sharpness: m.showing.sharpness,
-      textShare: m.showing.text,
-      regionPx: m.regionPx,
-      lines: m.lines.length,
-      chars: m.chars,
-      meanScore: m.meanScore,
-      textPx: m.textPx,
-    },
-  };
-}
-
 /** Enlarges an image (bilinear) so its long side is at least `minSide`; returns the factor used. */
-export function enlarge(img: RgbImage, minSide: number): { image: RgbImage; scale: number } {
+function enlarge(img: RgbImage, minSide: number): { image: RgbImage; scale: number } {
   const long = Math.max(img.width, img.height);
   if (long >= minSide || long === 0) return { image: img, scale: 1 };
   const scale = minSide / long;
   const w = Math.max(1, Math.round(img.width * scale));
   const h = Math.max(1, Math.round(img.height * scale));
-  const out = Buffer.allocUnsafe(w * h * 3);
-  const sx = img.width / w;
-  const sy = img.height / h;
-  for (let y = 0; y < h; y++) {
-    const fy = Math.max(0, Math.min(img.height - 1, (y + 0.5) * sy - 0.5));
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(img.height - 1, y0 + 1);
-    const wy = fy - y0;
-    for (let x = 0; x < w; x++) {
-      const fx = Math.max(0, Math.min(img.width - 1, (x + 0.5) * sx - 0.5));
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(img.width - 1, x0 + 1);
-      const wx = fx - x0;
-      for (let c = 0; c < 3; c++) {
-        const a = img.rgb[(y0 * img.width + x0) * 3 + c]!;
-        const b = img.rgb[(y0 * img.width + x1) * 3 + c]!;
-        const d = img.rgb[(y1 * img.width + x0) * 3 + c]!;
-        const e = img.rgb[(y1 * img.width + x1) * 3 + c]!;
-        out[(y * w + x) * 3 + c] = Math.round((a * (1 - wx) + b * wx) * (1 - wy) + (d * (1 - wx) + e * wx) * wy);
-      }
-    }
-  }
-  return { image: { width: w, height: h, rgb: out }, scale };
+  return { image: { width: w, height: h, rgb: resizeBilinear(img.rgb, img.width, img.height, w, h) }, scale };
 }
 
-/** The crop for the evidence: lines with long numbers blacked out; private types coarsened and every line blacked out. */
-function snapshotOf(m: Reading, id: number, config: DocumentPassConfig): DocumentSnapshot {
-  const crop = m.crop!;
-  const rgb = Buffer.from(crop.rgb);
-  const privateType = isPrivateClass(m, config.keywords);
-  for (const l of m.lines) {
-    if (!privateType && !/\d{6,}/.test(normaliseDigits(l.text.replace(/\s/g, '')))) continue;
-    const b = quadBounds(l.box);
-    fillRect(rgb, crop.width, crop.height, b.x0 / m.scale - 2, b.y0 / m.scale - 2, b.x1 / m.scale + 2, b.y1 / m.scale + 2);
-  }
-  if (privateType) pixelate(rgb, crop.width, crop.height, Math.max(4, Math.round(Math.min(crop.width, crop.height) / 24)));
-  const what = m.label ?? m.type;
-  return { t: crop.t, width: crop.width, height: crop.height, rgb, why: `document ${id} (${what}) shown ${m.from}–${m.to} s`, showingId: id };
-}
-
-function fillRect(rgb: Buffer, width: number, height: number, x0: number, y0: number, x1: number, y1: number): void {
-  const xa = Math.max(0, Math.floor(x0));
-  const ya = Math.max(0, Math.floor(y0));
-  const xb = Math.min(width, Math.ceil(x1));
-  const yb = Math.min(height, Math.ceil(y1));
-  for (let y = ya; y < yb; y++) rgb.fill(0, (y * width + xa) * 3, (y * width + xb) * 3);
-}
-
-function pixelate(rgb: Buffer, width: number, height: number, cell: number): void {
-  for (let cy = 0; cy < height; cy += cell) {
-    for (let cx = 0; cx < width; cx += cell) {
-      const sum = [0, 0, 0];
-      let n = 0;
-      for (let y = cy; y < Math.min(height, cy + cell); y++) {
-        for (let x = cx; x < Math.min(width, cx + cell); x++) {
-          for (let c = 0; c < 3; c++) sum[c]! += rgb[(y * width + x) * 3 + c]!;
-          n++;
-        }
-      }
-      for (let y = cy; y < Math.min(height, cy + cell); y++) {
-        for (let x = cx; x < Math.min(width, cx + cell); x++) {
-          for (let c = 0; c < 3; c++) rgb[(y * width + x) * 3 + c] = Math.round(sum[c]! / n);
-        }
-      }
-    }
-  }
-}

@@ -15,7 +15,9 @@
 // (a document put away and another held up in the same place). The sharpest still frame (variance of the
 // Laplacian inside the region) is the one to read. A document already in view at the first frame is part
 // of the scene model and is not found.
-import { boxIou, type NormBox } from './types';
+import { iou } from '../../lib/geometry';
+import { median, round } from '../../lib/numbers';
+import type { NormBox } from './types';
 
 export interface SelectConfig {
   /** Block edge in pixels of the grey frames. */
@@ -85,7 +87,7 @@ export const DEFAULT_SELECT_CONFIG: SelectConfig = {
   sameIou: 0.3,
 };
 
-export interface GrayFrame {
+interface GrayFrame {
   t: number;
   index: number;
   width: number;
@@ -95,7 +97,7 @@ export interface GrayFrame {
 }
 
 /** What the selector saw in one frame. */
-export interface FrameLook {
+interface FrameLook {
   t: number;
   index: number;
   region: NormBox | null;
@@ -111,7 +113,7 @@ export interface FrameLook {
   cut: boolean;
 }
 
-export interface ShowingFrame {
+interface ShowingFrame {
   index: number;
   t: number;
   region: NormBox;
@@ -136,7 +138,7 @@ export interface Showing {
 }
 
 /** A change of the best frame of an open showing: the frame at `index` is now the one to keep. */
-export interface BestChange {
+interface BestChange {
   showingId: number;
   frame: ShowingFrame;
 }
@@ -152,15 +154,6 @@ interface OpenShowing {
   text: number[];
   best: ShowingFrame;
 }
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return 0;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-const r3 = (v: number): number => Math.round(v * 1000) / 1000;
 
 export class DocumentSelector {
   private readonly closed: Showing[] = [];
@@ -217,7 +210,7 @@ export class DocumentSelector {
       region = found.box;
       sharpness = laplacianVariance(data, width, height, shrink(region, 0.06));
       motion = this.prev ? this.blockMotion(region) : Infinity;
-      still = !!this.prevRegion && boxIou(region, this.prevRegion) >= c.stillIou && motion <= c.stillMotion;
+      still = !!this.prevRegion && iou(region, this.prevRegion) >= c.stillIou && motion <= c.stillMotion;
     }
 
     // The scene model adapts everywhere except under a document (for at most maxFreezeS).
@@ -241,10 +234,10 @@ export class DocumentSelector {
       t: frame.t,
       index: frame.index,
       region,
-      text: found ? r3(found.text) : 0,
-      fill: found ? r3(found.fill) : 0,
+      text: found ? round(found.text, 3) : 0,
+      fill: found ? round(found.fill, 3) : 0,
       sharpness: Math.round(sharpness),
-      motion: Number.isFinite(motion) ? r3(motion) : -1,
+      motion: Number.isFinite(motion) ? round(motion, 3) : -1,
       still,
       cut,
     };
@@ -287,7 +280,7 @@ export class DocumentSelector {
     const region = look.region;
     const frame: ShowingFrame = { index: look.index, t: look.t, region, sharpness: look.sharpness };
     const o = this.open;
-    if (o && !o.interrupted && boxIou(region, o.boxes.at(-1)!) >= c.sameIou) {
+    if (o && !o.interrupted && iou(region, o.boxes.at(-1)!) >= c.sameIou) {
       o.lastStill = look.t;
       o.boxes.push(region);
       o.sharpness.push(look.sharpness);
@@ -314,13 +307,13 @@ export class DocumentSelector {
     };
     return {
       id: o.id,
-      from: r3(o.from),
-      to: r3(o.lastStill + step),
+      from: round(o.from, 3),
+      to: round(o.lastStill + step, 3),
       frames: o.boxes.length,
       region: roundBox(region),
       best: o.best,
       sharpness: Math.round(median(o.sharpness)),
-      text: r3(o.text.reduce((a, b) => a + b, 0) / o.text.length),
+      text: round(o.text.reduce((a, b) => a + b, 0) / o.text.length, 3),
     };
   }
 
@@ -501,8 +494,7 @@ function shrink(b: NormBox, f: number): NormBox {
 }
 
 function roundBox(b: NormBox): NormBox {
-  const r = (v: number): number => Math.round(v * 10000) / 10000;
-  return { x: r(b.x), y: r(b.y), w: r(b.w), h: r(b.h) };
+  return { x: round(b.x, 4), y: round(b.y, 4), w: round(b.w, 4), h: round(b.h, 4) };
 }
 
 function pixelRect(b: NormBox, width: number, height: number): { x0: number; y0: number; x1: number; y1: number } {

@@ -38,24 +38,6 @@ export interface RgbImage {
 
 export type { DocumentType };
 
-export function clamp01(v: number): number {
-  return Math.min(1, Math.max(0, v));
-}
-
-export function boxArea(b: NormBox): number {
-  return Math.max(0, b.w) * Math.max(0, b.h);
-}
-
-export function boxIou(a: NormBox, b: NormBox): number {
-  const x1 = Math.max(a.x, b.x);
-  const y1 = Math.max(a.y, b.y);
-  const x2 = Math.min(a.x + a.w, b.x + b.w);
-  const y2 = Math.min(a.y + a.h, b.y + b.h);
-  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-  const union = boxArea(a) + boxArea(b) - inter;
-  return union > 0 ? inter / union : 0;
-}
-
 /** Grows a box by `fx`/`fy` of its own size on each side, clipped to the frame. */
 export function padBox(b: NormBox, fx: number, fy: number = fx): NormBox {
   const x0 = Math.max(0, b.x - b.w * fx);

@@ -4,11 +4,11 @@ import { runFfmpegToBuffer } from '../ffmpeg';
 import { probeMedia } from '../probe';
 import type { DetectedFace, FaceEmbedderLike } from './types';
 
-export interface EnrolDetector {
+interface EnrolDetector {
   detect(rgb: Buffer, width: number, height: number): Promise<DetectedFace[]>;
 }
 
-export interface Enrolment {
+interface Enrolment {
   feature: Float32Array | null;
   problem?: string;
   faceHeightPx?: number;

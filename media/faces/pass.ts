@@ -1,10 +1,11 @@
 // The face pass: a tap on the shared decode (RGB frames at a few per second), the detector on each frame,
 // the tracker, and at the end the timeline. Keeps a few frames in memory for evidence thumbnails (the
 // moment a party leaves, the fullest frame), never the whole video.
+import { unitCosine } from '../../lib/geometry';
+import { round } from '../../lib/numbers';
 import type { VideoFrame, VideoTap } from '../decode';
 import type { MediaFacts } from '../probe';
 import type { Run } from '../integrity/runs';
-import { round } from '../integrity/runs';
 import { buildFaceTimeline, DEFAULT_TIMELINE_CONFIG, type FaceTimeline, type TimelineConfig } from './timeline';
 import { DEFAULT_TRACKER_CONFIG, FaceTracker, type Track } from './tracker';
 import type { FaceDetectorLike, FaceEmbedderLike, FaceSighting, FrameSummary } from './types';
@@ -50,7 +51,7 @@ export interface Snapshot {
   why: string;
 }
 
-export interface DocumentPhoto {
+interface DocumentPhoto {
   from: number;
   to: number;
   /** The party whose face the picture shows, and how alike they are. */
@@ -59,7 +60,7 @@ export interface DocumentPhoto {
   medianHeightPx: number;
 }
 
-export interface FacePassResult {
+interface FacePassResult {
   timeline: FaceTimeline;
   /** Faces that are pictures of a party present at the same time (an ID card photo): not people. */
   documentPhotos: DocumentPhoto[];
@@ -177,7 +178,7 @@ export function facePass(
         for (const party of timeline.persons.filter((p) => p.party && p.medianHeightPx > person.medianHeightPx)) {
           const partyFeature = featureOf(party.trackIds);
           const overlapping = party.from < person.to && person.from < party.to;
-          const similarity = partyFeature ? cosine(feature, partyFeature) : -1;
+          const similarity = partyFeature ? unitCosine(feature, partyFeature) : -1;
           if (overlapping && similarity >= config.sameIdentity) {
             documentPhotos.push({ from: person.from, to: person.to, ofPersonId: party.id, similarity: round(similarity, 3), medianHeightPx: person.medianHeightPx });
             for (const id of person.trackIds) photoTracks.add(id);
@@ -210,7 +211,7 @@ export function facePass(
 }
 
 /** The normalised mean of unit vectors: a person's identity feature over their sightings. */
-export function meanFeature(features: Float32Array[]): Float32Array | null {
+function meanFeature(features: Float32Array[]): Float32Array | null {
   const first = features[0];
   if (!first) return null;
   const mean = new Float32Array(first.length);
@@ -222,8 +223,5 @@ export function meanFeature(features: Float32Array[]): Float32Array | null {
   return mean;
 }
 
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) dot += a[i]! * b[i]!;
-  return dot;
-}
+/** Re-exported for media/analyse-file.ts, which imports it from here. */
+export { unitCosine as cosine };

@@ -2,7 +2,8 @@
 // `faces` timeline), when a party left the frame (离框), and the share of time both parties are visible
 // together (同框). Frames too dark to see a face are set aside as "cannot judge", never counted as absence.
 import type { FaceSpan } from '../../lib/labelled';
-import { round, type Run } from '../integrity/runs';
+import { round, upperMedian } from '../../lib/numbers';
+import type { Run } from '../integrity/runs';
 import type { Track } from './tracker';
 import { centre, type FrameSummary } from './types';
 
@@ -63,18 +64,13 @@ export interface FaceTimeline {
   maxCount: number;
 }
 
-export interface TimelineInput {
+interface TimelineInput {
   tracks: Track[];
   frames: FrameSummary[];
   fps: number;
   durationS: number;
   /** Spans where the picture is known to be missing (black runs, cuts): neither presence nor absence. */
   excluded?: Run[];
-}
-
-function medianOf(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length ? s[s.length >> 1]! : 0;
 }
 
 export function buildFaceTimeline(input: TimelineInput, config: TimelineConfig = DEFAULT_TIMELINE_CONFIG): FaceTimeline {
@@ -90,7 +86,7 @@ export function buildFaceTimeline(input: TimelineInput, config: TimelineConfig =
   const tracks = input.tracks.filter((t) => t.sightings.length >= config.minSightings && t.sightings.some((s) => s.score >= config.confirmScore)).sort((a, b) => a.sightings[0]!.t - b.sightings[0]!.t);
   const groups: { tracks: Track[]; seat: { x: number; y: number } }[] = [];
   for (const track of tracks) {
-    const seat = { x: medianOf(track.sightings.map((s) => centre(s.box).x)), y: medianOf(track.sightings.map((s) => centre(s.box).y)) };
+    const seat = { x: upperMedian(track.sightings.map((s) => centre(s.box).x)), y: upperMedian(track.sightings.map((s) => centre(s.box).y)) };
     const start = track.sightings[0]!.t;
     const group = groups.find(
       (g) => Math.hypot(g.seat.x - seat.x, g.seat.y - seat.y) <= config.samePersonMaxShift && g.tracks.every((t) => t.sightings.at(-1)!.t < start),
@@ -128,7 +124,7 @@ export function buildFaceTimeline(input: TimelineInput, config: TimelineConfig =
       share: round(share, 3),
       seat: { x: round(g.seat.x, 3), y: round(g.seat.y, 3) },
       party: share >= config.partyMinShare,
-      medianHeightPx: Math.round(medianOf(all.map((s) => s.heightPx))),
+      medianHeightPx: Math.round(upperMedian(all.map((s) => s.heightPx))),
     };
   });
   const partyIdx = persons.map((p, i) => (p.party ? i : -1)).filter((i) => i >= 0);
@@ -142,7 +138,7 @@ export function buildFaceTimeline(input: TimelineInput, config: TimelineConfig =
   const raw = frames.map((_, i) => presence.reduce((c, seen) => c + (seen[i] ? 1 : 0), 0));
   const counts = raw.map((c, i) => {
     const window = [raw[i - 1], c, raw[i + 1]].filter((v): v is number => v !== undefined);
-    return medianOf(window);
+    return upperMedian(window);
   });
   const faces: FaceSpan[] = [];
   for (let i = 0; i < n; i++) {

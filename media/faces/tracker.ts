@@ -1,13 +1,14 @@
 // Tracks faces across sampled frames: greedy association by overlap or nearby centre, so the same person
 // keeps one id while they sway, and a face that vanishes for longer than `maxGapS` starts a new track.
-import { centre, iou, type Box, type FaceSighting } from './types';
+import { iou } from '../../lib/geometry';
+import { centre, type Box, type FaceSighting } from './types';
 
 export interface Track {
   id: number;
   sightings: FaceSighting[];
 }
 
-export interface TrackerConfig {
+interface TrackerConfig {
   /** A track not seen for this long is closed; a face appearing later starts a new one. */
   maxGapS: number;
   minIou: number;

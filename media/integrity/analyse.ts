@@ -1,11 +1,13 @@
 // The integrity pass: whole, uncut, with picture and sound. Its taps join the shared decode (other
 // analysers add theirs to the same decodeOnce call) and `finish` turns the detectors' findings into
 // defects in the labelled shape. Everything here is an observation; the rulebook decides what fails.
-import type { EvidenceDefect, EvidenceNote, IntegrityEvidence } from '../../evidence/types';
+import { round } from '../../lib/numbers';
+import type { EvidenceDefect, EvidenceNote } from '../defects';
+import type { IntegrityBody } from './body';
 import type { AudioTap, DecodeSummary, VideoTap } from '../decode';
 import type { MediaFacts } from '../probe';
 import { DEFAULT_SOUND_THRESHOLDS, SoundDetector, type SoundThresholds } from './audio-detectors';
-import { overlaps, round } from './runs';
+import { overlaps } from './runs';
 import type { TimestampScan } from './timestamps';
 import { DEFAULT_PICTURE_THRESHOLDS, PictureDetector, type PictureThresholds } from './video-detectors';
 
@@ -38,11 +40,9 @@ export const DEFAULT_INTEGRITY_CONFIG: IntegrityConfig = {
 };
 
 export const INTEGRITY_ANALYSER = { name: 'integrity', version: '1.0.0' };
-export const AUDIO_RATE = 16000;
+const AUDIO_RATE = 16000;
 
-export type IntegrityBody = Omit<IntegrityEvidence, 'kind' | 'schemaVersion' | 'recordingId' | 'analyser' | 'createdAt'>;
-
-export interface IntegrityPass {
+interface IntegrityPass {
   videoTaps: VideoTap[];
   audio?: AudioTap;
   finish(decode: DecodeSummary, timestamps: TimestampScan[]): IntegrityBody;

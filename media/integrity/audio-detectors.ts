@@ -1,7 +1,7 @@
 // Sound defects measured on the shared 16 kHz mono decode: silent runs (a dead or muted microphone), and
 // per-10 ms features kept for the whole file so a candidate cut can be checked for an audio discontinuity.
-import { RunCollector, round, type Run } from './runs';
-import { median } from './video-detectors';
+import { median, round } from '../../lib/numbers';
+import { RunCollector, type Run } from './runs';
 
 export interface SoundThresholds {
   /** A 100 ms window is silent below this level (dBFS)… */
@@ -13,7 +13,7 @@ export interface SoundThresholds {
 
 export const DEFAULT_SOUND_THRESHOLDS: SoundThresholds = { silenceCeilingDb: -70, belowFloorDb: 20, minRunS: 1 };
 
-export interface SoundFindings {
+interface SoundFindings {
   silence: (Run & { levelDb: number })[];
   /** 10th percentile of the 100 ms levels that are not digital silence: the room's noise floor. */
   noiseFloorDb: number | null;
@@ -23,7 +23,7 @@ export interface SoundFindings {
   durationS: number;
 }
 
-export interface AudioDiscontinuity {
+interface AudioDiscontinuity {
   /** Time of the strongest transient near the asked instant. */
   at: number;
   /** Broadband transient energy at the instant ÷ its median in the surrounding second. */
@@ -162,7 +162,7 @@ export class SoundDetector {
   }
 }
 
-export function percentile(values: number[], q: number): number {
+function percentile(values: number[], q: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))]!;

@@ -1,4 +1,5 @@
 // Turning per-sample flags into time runs: shared by every detector that reports "from/to" spans.
+import { round } from '../../lib/numbers';
 
 export interface Run {
   from: number;
@@ -34,10 +35,8 @@ export class RunCollector {
   }
 }
 
-export function round(t: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(t * f) / f;
-}
+/** Re-exported for media/analyse-file.ts, which imports it from here. */
+export { round };
 
 /** True when [a.from, a.to) and [b.from, b.to) overlap. */
 export function overlaps(a: Run, b: Run): boolean {

@@ -2,9 +2,9 @@
 // packet index (demux only, no decode), one stream at a time, streamed so a 3-hour file stays cheap.
 import * as readline from 'node:readline';
 import { spawnFfprobe } from '../ffmpeg';
-import { round } from './runs';
+import { round } from '../../lib/numbers';
 
-export interface TimestampGap {
+interface TimestampGap {
   stream: 'video' | 'audio';
   /** Seconds from the stream's first packet where the gap starts. */
   at: number;

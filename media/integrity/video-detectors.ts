@@ -1,7 +1,8 @@
 // Picture defects measured on small grey frames from the shared decode: black runs, frozen runs, and
 // abrupt whole-frame changes (candidate cuts, confirmed later against the audio).
 import type { VideoFrame } from '../decode';
-import { RunCollector, round, type Run } from './runs';
+import { median, round } from '../../lib/numbers';
+import { RunCollector, type Run } from './runs';
 
 export interface PictureThresholds {
   /** Mean luma (0–255) below which a frame is dark… */
@@ -39,7 +40,7 @@ export const DEFAULT_PICTURE_THRESHOLDS: PictureThresholds = {
   cutRatio: 6,
 };
 
-export interface AbruptChange {
+interface AbruptChange {
   at: number;
   diff: number;
   /**
@@ -51,7 +52,7 @@ export interface AbruptChange {
   contextDiff: number;
 }
 
-export interface PictureFindings {
+interface PictureFindings {
   black: (Run & { meanLuma: number })[];
   frozen: Run[];
   abruptChanges: AbruptChange[];
@@ -161,15 +162,8 @@ export class PictureDetector {
   }
 }
 
-export function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 /** Pearson correlation of two equally sized grey frames. */
-export function structureCorrelation(a: Buffer, b: Buffer): number {
+function structureCorrelation(a: Buffer, b: Buffer): number {
   const n = Math.min(a.length, b.length);
   let sa = 0;
   let sb = 0;

@@ -20,7 +20,7 @@ export function charsetFromMetadata(character: string, classCount: number): Char
   throw new Error(`OCR character list has ${chars.length} entries, which does not fit the recognizer's ${classCount} classes`);
 }
 
-export interface Decoded {
+interface Decoded {
   text: string;
   /** Mean probability of the kept characters; 0 when nothing was read. */
   score: number;

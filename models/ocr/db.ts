@@ -33,7 +33,7 @@ export const DB_DEFAULTS: Required<DbOptions> = {
   dilate: true,
 };
 
-export interface DbBox {
+interface DbBox {
   /** TL, TR, BR, BL in map pixels (pixel centres at integer coordinates). */
   corners: Point[];
   /** Mean probability inside the core rectangle. */
@@ -121,7 +121,7 @@ export function components(bin: Uint8Array, w: number, h: number): Component[] {
 }
 
 /** Mean of `prob` over the map pixels whose centres lie inside the convex polygon. */
-export function meanInside(prob: Float32Array, w: number, h: number, poly: readonly Point[]): number {
+function meanInside(prob: Float32Array, w: number, h: number, poly: readonly Point[]): number {
   const xs = poly.map((p) => p[0]);
   const ys = poly.map((p) => p[1]);
   const x0 = Math.max(0, Math.floor(Math.min(...xs)));

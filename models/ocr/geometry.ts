@@ -128,7 +128,7 @@ export function insideConvex(poly: readonly Point[], x: number, y: number): bool
 }
 
 /** 3×3 projective transform, row-major, mapping (u, v, 1) → (x, y, w). */
-export type Homography = Float64Array;
+type Homography = Float64Array;
 
 /** The homography taking the 4 `from` points to the 4 `to` points (Gaussian elimination on the 8×8 system). */
 export function homography(from: readonly Point[], to: readonly Point[]): Homography {

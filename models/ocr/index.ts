@@ -1,9 +1,4 @@
 // OCR for documents shown to the camera and the recorder's burned-in clock.
-export type { OcrEngine, OcrLine, OcrOptions, Point } from './types';
-export { PpOcrEngine, DEFAULT_MAX_SIDE, DEFAULT_MIN_SCORE, REC_HEIGHT, type PpOcrOptions, type TextBox, type OcrTimings } from './ppocr';
-export { ctcGreedyDecode, charsetFromMetadata, type Charset, type Decoded } from './ctc';
-export { dbBoxes, DB_DEFAULTS, type DbBox, type DbOptions } from './db';
-
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,7 +8,7 @@ import type { OcrEngine } from './types';
 import { PpOcrEngine } from './ppocr';
 import { TesseractEngine, TESSERACT_LANGS } from './tesseract';
 
-export const OCR_ENGINES = ['ppocr', 'tesseract'] as const;
+const OCR_ENGINES = ['ppocr', 'tesseract'] as const;
 export type OcrEngineChoice = (typeof OCR_ENGINES)[number];
 
 /** The engine chosen by DUALQA_OCR_ENGINE (default ppocr); an unknown name is an error, not a silent default. */
@@ -24,13 +19,13 @@ export function ocrEngineChoice(value: string | undefined = process.env.DUALQA_O
 }
 
 /** What evidence records about the models behind an engine. */
-export interface OcrModelRecord {
+interface OcrModelRecord {
   name: string;
   version: string;
   sha256: string;
 }
 
-export interface LoadedOcr {
+interface LoadedOcr {
   ocr: OcrEngine;
   models: OcrModelRecord[];
 }

@@ -19,14 +19,14 @@ import { detInputSize, resizeToPlanar, type ChannelOrder } from './resize';
 import type { OcrEngine, OcrLine, OcrOptions, Point } from './types';
 
 /** Recognizer input height, fixed in the model's input shape [N, 3, 48, W]. */
-export const REC_HEIGHT = 48;
+const REC_HEIGHT = 48;
 /** The recognizer's time steps are this many input columns wide. */
 const REC_STRIDE = 8;
-export const DEFAULT_MAX_SIDE = 960;
+const DEFAULT_MAX_SIDE = 960;
 /** Lines read with a lower mean character probability are dropped (rapidocr's default `text_score`). */
-export const DEFAULT_MIN_SCORE = 0.5;
+const DEFAULT_MIN_SCORE = 0.5;
 /** Lines per recognizer run; lines are sorted by aspect so a batch pads little. */
-export const REC_BATCH = 6;
+const REC_BATCH = 6;
 /** Narrowest recognizer input (PaddleOCR pads to at least 320 = 48 · 20/3 px, the width it trains at). */
 const REC_MIN_WIDTH = 320;
 /** Longest crop fed to the recognizer (a line wider than 100 × its height is squeezed). */
@@ -36,18 +36,18 @@ const VERTICAL_ASPECT = 1.5;
 const NORM = { mean: 0.5, std: 0.5 };
 const CHANNEL_ORDER: ChannelOrder = 'bgr';
 
-export interface PpOcrOptions extends OcrOptions {
+interface PpOcrOptions extends OcrOptions {
   db?: DbOptions;
 }
 
-export interface TextBox {
+interface TextBox {
   /** TL, TR, BR, BL in frame pixels. */
   box: Point[];
   /** Detector confidence: mean text probability inside the box's core. */
   detScore: number;
 }
 
-export interface OcrTimings {
+interface OcrTimings {
   detMs: number;
   recMs: number;
   lines: number;
@@ -159,7 +159,7 @@ interface Crop {
 }
 
 /** Warps a box to the recognizer's height, keeping its aspect; vertical lines are turned to read left-to-right. */
-export function cropLine(rgb: Uint8Array, width: number, height: number, box: readonly Point[]): Crop {
+function cropLine(rgb: Uint8Array, width: number, height: number, box: readonly Point[]): Crop {
   let quad = box;
   const across = (distance(box[0]!, box[1]!) + distance(box[3]!, box[2]!)) / 2;
   const down = (distance(box[0]!, box[3]!) + distance(box[1]!, box[2]!)) / 2;

@@ -7,17 +7,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
 
-import { checkFrame } from '../image';
+import { checkFrame, resizeBilinear } from '../image';
 import type { OcrEngine, OcrLine, OcrOptions } from './types';
 
 /** Where Debian installs the traineddata (the folder name is the Tesseract major version). */
-export const DEBIAN_TESSDATA_DIRS = ['/usr/share/tesseract-ocr/5/tessdata', '/usr/share/tesseract-ocr/4.00/tessdata'];
+const DEBIAN_TESSDATA_DIRS = ['/usr/share/tesseract-ocr/5/tessdata', '/usr/share/tesseract-ocr/4.00/tessdata'];
 export const TESSERACT_LANGS = ['chi_sim', 'eng'] as const;
 /** Tesseract reads small print badly: lines shorter than this (pixels) are enlarged first. */
 const MIN_LINE_PX = 32;
 
 /** The first Debian tessdata folder holding every language (or DUALQA_TESSDATA_DIR when set). */
-export function findTessdata(dirs: string[] = process.env.DUALQA_TESSDATA_DIR ? [process.env.DUALQA_TESSDATA_DIR] : DEBIAN_TESSDATA_DIRS): string {
+function findTessdata(dirs: string[] = process.env.DUALQA_TESSDATA_DIR ? [process.env.DUALQA_TESSDATA_DIR] : DEBIAN_TESSDATA_DIRS): string {
   for (const d of dirs) if (TESSERACT_LANGS.every((l) => fs.existsSync(path.join(d, `${l}.traineddata`)))) return d;
   throw new Error(`no ${TESSERACT_LANGS.join(' + ')} traineddata in ${dirs.join(', ')} (Debian tesseract-ocr-chi-sim, tesseract-ocr-eng; scripts/setup.sh installs them)`);
 }
@@ -138,27 +138,5 @@ export class TesseractEngine implements OcrEngine {
 
 /** 2× enlargement, bilinear. */
 function upscale2(rgb: Buffer | Uint8Array, width: number, height: number): { rgb: Buffer; width: number; height: number } {
-  const w = width * 2;
-  const h = height * 2;
-  const out = Buffer.allocUnsafe(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    const fy = Math.max(0, Math.min(height - 1, (y + 0.5) / 2 - 0.5));
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(height - 1, y0 + 1);
-    const wy = fy - y0;
-    for (let x = 0; x < w; x++) {
-      const fx = Math.max(0, Math.min(width - 1, (x + 0.5) / 2 - 0.5));
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(width - 1, x0 + 1);
-      const wx = fx - x0;
-      for (let c = 0; c < 3; c++) {
-        const a = rgb[(y0 * width + x0) * 3 + c]!;
-        const b = rgb[(y0 * width + x1) * 3 + c]!;
-        const d = rgb[(y1 * width + x0) * 3 + c]!;
-        const e = rgb[(y1 * width + x1) * 3 + c]!;
-        out[(y * w + x) * 3 + c] = Math.round((a * (1 - wx) + b * wx) * (1 - wy) + (d * (1 - wx) + e * wx) * wy);
-      }
-    }
-  }
-  return { rgb: out, width: w, height: h };
+  return { rgb: resizeBilinear(rgb, width, height, width * 2, height * 2), width: width * 2, height: height * 2 };
 }

@@ -7,12 +7,16 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { stringify } from 'yaml';
 
-import { classifyText, DEFAULT_KEYWORD_TABLE } from '../../media/documents/classify';
-import { DEFAULT_KEYWORDS_REF, KeywordTableError, keywordsDir, loadKeywordTable, parseKeywordTable } from '../../media/documents/keywords';
+import { classifyText } from '../../media/documents/classify';
+import { DEFAULT_DOCUMENT_PASS_CONFIG, passKeywordTable } from '../../media/documents/pass';
+import { DEFAULT_KEYWORDS_REF, KeywordTableError, keywordsDir, loadKeywordTable, parseKeywordTable } from '../../rules/document-keywords';
 import { DOCUMENT_TYPES } from '../../lib/labelled';
 import { keywordTableFor } from '../../activities/document-keywords';
 import { documentKeywordsRef, loadRulebook, parseRulebook, rulebooksDir } from '../../rules/load';
 import { rulebookSchema } from '../../rules/schema';
+
+/** The table the documents pass classifies with when its caller names none. */
+const DEFAULT_KEYWORD_TABLE = passKeywordTable(DEFAULT_DOCUMENT_PASS_CONFIG);
 
 function tableText(edit: (t: Record<string, unknown>) => void): string {
   const { version: _name, ...rest } = structuredClone(DEFAULT_KEYWORD_TABLE);

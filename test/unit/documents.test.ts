@@ -16,7 +16,8 @@ import { probeMedia } from '../../media/probe';
 import { loadOcrEngine } from '../../models/ocr';
 import { ModelUnavailable } from '../../models/registry';
 import { ClockReader, clockDefects, DEFAULT_CLOCK_CONFIG, findClockLine, locateClock, parseClock, type ClockConfig } from '../../media/documents/clock';
-import { classifyText, DEFAULT_KEYWORD_TABLE, keywordSimilarity, substringEdits, type KeywordTable } from '../../media/documents/classify';
+import { classifyText, keywordSimilarity, substringEdits } from '../../media/documents/classify';
+import { loadKeywordTable, type KeywordTable } from '../../rules/document-keywords';
 import {
   agreement,
   extractIdCardFields,
@@ -226,6 +227,9 @@ const TERMS_ROWS = ['明诚安享年金保险条款', '明诚人寿保险股份�
 const EXCLUSION_ROWS = ['免责条款说明书', '明诚人寿保险股份有限公司', '因下列情形之一导致被保险人', '身故的，本公司不承担给付', '（二）被保险人故意犯罪；', '（三）酒后驾驶、无证驾驶。'];
 const FORM_ROWS = ['人身保险投保单', '投保人：张建国 被保险人：张建国', '年交保费：12,000元 交费期间：5年', '风险提示语句抄录：', '投保人签名： 张建国'];
 
+/** The committed table (rules/documents/keywords-1.0.0.yaml). */
+const DEFAULT_KEYWORD_TABLE = loadKeywordTable().table;
+
 describe('documents: classification', () => {
   it('matches keywords approximately (a slip within the tolerance, none for short words)', () => {
     assert.equal(substringEdits('投保提示书', '人身保险投保提示书'), 0);
@@ -245,7 +249,7 @@ describe('documents: classification', () => {
       [FORM_ROWS, 'other', 'application_form'],
     ];
     for (const [rows, type, label] of cases) {
-      const c = classifyText(rows);
+      const c = classifyText(rows, DEFAULT_KEYWORD_TABLE);
       assert.equal(c.type, type, `${rows[0]} → ${JSON.stringify(c)}`);
       assert.equal(c.label, label);
       assert.ok(c.confidence >= 0.6, `${type} confidence ${c.confidence}`);
@@ -254,16 +258,16 @@ describe('documents: classification', () => {
 
   it('survives OCR slips in every line (明战人寿, 捉示, 执业征)', () => {
     const slipped = (rows: string[], from: string, to: string): string[] => rows.map((r) => r.replace(from, to));
-    assert.equal(classifyText(slipped(NOTICE_ROWS, '提示书', '捉示书')).type, 'risk_notice');
-    assert.equal(classifyText(slipped(slipped(LICENCE_ROWS, '明诚', '明战'), '从业人员执业证', '从业人员执业征')).type, 'agent_licence');
-    assert.equal(classifyText(slipped(EXCLUSION_ROWS, '免责条款', '免贵条款')).type, 'exclusions');
+    assert.equal(classifyText(slipped(NOTICE_ROWS, '提示书', '捉示书'), DEFAULT_KEYWORD_TABLE).type, 'risk_notice');
+    assert.equal(classifyText(slipped(slipped(LICENCE_ROWS, '明诚', '明战'), '从业人员执业证', '从业人员执业征'), DEFAULT_KEYWORD_TABLE).type, 'agent_licence');
+    assert.equal(classifyText(slipped(EXCLUSION_ROWS, '免责条款', '免贵条款'), DEFAULT_KEYWORD_TABLE).type, 'exclusions');
   });
 
   it('says other for text it does not know, and for nothing read', () => {
-    const none = classifyText([]);
+    const none = classifyText([], DEFAULT_KEYWORD_TABLE);
     assert.equal(none.type, 'other');
     assert.equal(none.confidence, 0);
-    const unknown = classifyText(['今日菜单', '红烧肉 二十元']);
+    const unknown = classifyText(['今日菜单', '红烧肉 二十元'], DEFAULT_KEYWORD_TABLE);
     assert.equal(unknown.type, 'other');
     assert.equal(unknown.label, undefined);
   });

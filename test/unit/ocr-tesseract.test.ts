@@ -12,6 +12,7 @@ import { agentOf } from '../../fixtures/scene';
 import { classifyText } from '../../media/documents/classify';
 import { extractLicenceFields } from '../../media/documents/fields';
 import { rowsOf } from '../../media/documents/types';
+import { loadKeywordTable } from '../../rules/document-keywords';
 import { runFfmpegToBuffer } from '../../media/ffmpeg';
 import { loadOcr, ocrEngineChoice } from '../../models/ocr';
 import { joinHan, rgbToBmp, TesseractEngine } from '../../models/ocr/tesseract';
@@ -71,7 +72,7 @@ describe('tesseract.js with Debian traineddata', () => {
     const lines = await engine.readLines(rgb, size.w, size.h);
     t.diagnostic(`${lines.length} lines in ${Date.now() - started} ms: ${lines.map((l) => l.text).join(' | ')}`);
     const rows = rowsOf(lines);
-    assert.equal(classifyText(rows).type, 'agent_licence');
+    assert.equal(classifyText(rows, loadKeywordTable().table).type, 'agent_licence');
     const fields = extractLicenceFields(rows, { expected: { licenceNo: agentOf('agentA').licenceNo } });
     assert.equal(fields.licenceNo?.expected, 'exact');
     for (const l of lines) {

@@ -1,15 +1,54 @@
-// The document keyword table is data (rules/documents/keywords-<version>.yaml), not code: loaded here and
-// validated before the classifier uses it, so a broken table stops a worker at start-up with the line to
-// fix rather than typing documents wrongly. The table's name in evidence is `<id>-<version>`.
+// The document keyword table is data (rules/documents/keywords-<version>.yaml), not code: its shape, and
+// its loader, which validates it before the classifier (media/documents/classify.ts) is given it, so a
+// broken table is refused with the line to fix rather than typing documents wrongly. Nothing is read when
+// this module is imported: callers load the table the rulebook names. The table's name in evidence is
+// `<id>-<version>`.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-import { PROJECT_ROOT } from '../../lib/config';
-import { DOCUMENT_TYPES } from '../../lib/labelled';
-import type { KeywordTable } from './classify';
+import { PROJECT_ROOT } from '../lib/config';
+import { DOCUMENT_TYPES, type DocumentType } from '../lib/labelled';
+
+interface KeywordRule {
+  text: string;
+  weight: number;
+}
+
+interface PatternRule {
+  /** Named in the evidence when it matches. */
+  name: string;
+  /** A regular expression (unicode flag) tried on the compacted text (full-width folded, no spaces). */
+  regex: string;
+  weight: number;
+  /** Only matches that pass this check count (`gb11643`: an 18-character ID number with a valid check character). */
+  check?: 'gb11643';
+}
+
+export interface DocumentClassRule {
+  type: DocumentType;
+  /** A finer kind within the type (e.g. `application_form` within `other`): the class's key when set. */
+  label?: string;
+  keywords: KeywordRule[];
+  patterns?: PatternRule[];
+  /** Width / height of the document in the picture: a layout cue. */
+  aspect?: { min: number; max: number; weight: number };
+}
+
+export interface KeywordTable {
+  version: string;
+  /** A class needs at least this score to be chosen. */
+  minScore: number;
+  /** A keyword of n characters matches a stretch within floor(n · (1 − minSimilarity)) edits. */
+  minSimilarity: number;
+  /** Keywords this short must match exactly. */
+  exactUpTo: number;
+  classes: DocumentClassRule[];
+  /** Classes (label, else type) whose text is personal: their text sample keeps only the matched keywords, their picture is coarsened. */
+  privateClasses: string[];
+}
 
 export const DEFAULT_KEYWORDS_REF = 'documents-keywords@1.0.0';
 
@@ -30,7 +69,7 @@ const regex = z.string().min(1).refine(
   { message: 'not a valid regular expression (unicode flag)' },
 );
 
-export const keywordTableSchema = z
+const keywordTableSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/),
     version: z.string().regex(/^\d+\.\d+\.\d+$/, 'a semantic version such as 1.0.0'),

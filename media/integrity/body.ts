@@ -1,0 +1,26 @@
+// What the integrity pass reports about one recording: whether it could be read at all, its streams, how
+// much of it decoded, and its defects. The evidence document wraps this body with its header.
+import type { EvidenceDefect, EvidenceNote } from '../defects';
+import type { MediaFacts } from '../probe';
+
+export type MediaProblemCode = 'empty' | 'truncated' | 'not_media' | 'undecodable';
+
+export interface IntegrityBody {
+  /** False when nothing could be decoded: `problem` says why. */
+  readable: boolean;
+  problem?: { code: MediaProblemCode; message: string };
+  media?: MediaFacts;
+  decode?: {
+    videoDecodedS: number;
+    audioDecodedS: number;
+    /** The decoder reached the end of the file without giving up. */
+    complete: boolean;
+    errorCount: number;
+    errors: string[];
+    sampleFps: number;
+  };
+  defects: EvidenceDefect[];
+  notes: EvidenceNote[];
+  measurements: Record<string, number>;
+}
+
