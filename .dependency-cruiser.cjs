@@ -8,7 +8,7 @@ const FLOORS = [
   { name: 'models, rules, stack', paths: ['^models/', '^rules/', '^stack/'] },
   { name: 'analysers', paths: ['^media/', '^speech/'] },
   { name: 'evidence', paths: ['^evidence/'] },
-  { name: 'domain', paths: ['^judge/', '^report/', '^catalogue/', '^signing/', '^review/(decision|definitions|apply-decision)\\.ts$'] },
+  { name: 'domain', paths: ['^judge/', '^report/', '^catalogue/', '^signing/', '^decisions/'] },
   { name: 'activities', paths: ['^activities/'] },
   { name: 'workflows', paths: ['^workflows/'] },
   { name: 'intake', paths: ['^intake/'] },
@@ -42,11 +42,11 @@ module.exports = {
     },
     {
       name: 'workflows-import-values-only-from-safe-modules',
-      comment: 'workflow code runs in the deterministic sandbox: values only from temporal.config, workflows/ and review\'s pure decision files; anything else as types',
+      comment: 'workflow code runs in the deterministic sandbox: values only from temporal.config, workflows/ and the review messages and validator (decisions/); anything else as types',
       severity: 'error',
       from: { path: '^workflows/' },
       to: {
-        path: '^(?!workflows/|temporal\\.config\\.ts$|review/(decision|definitions)\\.ts$)',
+        path: '^(?!workflows/|temporal\\.config\\.ts$|decisions/(decision|definitions)\\.ts$)',
         dependencyTypesNot: ['type-only', 'npm', 'npm-dev', 'npm-no-pkg', 'npm-unknown'],
       },
     },

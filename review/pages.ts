@@ -3,7 +3,7 @@
 // (no inline script: the Content-Security-Policy allows scripts from this server only).
 import { maskText } from '../lib/mask';
 import type { AuditRow, DecisionRow, InspectionFilter, InspectionRow, RevisionRow } from '../catalogue/types';
-import type { ReviewedReport } from './apply-decision';
+import type { ReviewedReport } from '../decisions/apply';
 
 export function esc(value: string | number | null | undefined): string {
   return maskText(String(value ?? '')).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

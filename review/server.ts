@@ -14,7 +14,7 @@ import { reportKeys } from '../evidence/layout';
 import type { Logger } from '../lib/logger';
 import { maskText } from '../lib/mask';
 import type { Verdict } from '../lib/labelled';
-import type { ReviewedReport } from './apply-decision';
+import type { ReviewedReport } from '../decisions/apply';
 import { auditPage, loginPage, queuePage, recordingPage, REVIEW_SCRIPT } from './pages';
 import { loadReviewers, reviewerForToken, type Reviewer } from './reviewers';
 import { Sessions, sessionCookie } from './sessions';

@@ -4,8 +4,8 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { TASK_QUEUES } from '../temporal.config';
 import type { Verdict } from '../lib/labelled';
-import { reviewWorkflowId, type ReviewDecisionInput, type ReviewDecisionResult } from './decision';
-import { closeReviewSignal, decideUpdate } from './definitions';
+import { reviewWorkflowId, type ReviewDecisionInput, type ReviewDecisionResult } from '../decisions/decision';
+import { closeReviewSignal, decideUpdate } from '../decisions/definitions';
 import type { ReviewRecordingInput } from '../workflows/review-recording';
 
 export interface ShownRevision {

@@ -4,8 +4,8 @@
 // the machine's, is never changed. The workflow ends when closed, or after its deadline.
 import { allHandlersFinished, ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Verdict } from '../lib/labelled';
-import { decisionProblems, type ReviewDecisionInput } from '../review/decision';
-import { closeReviewSignal, decideUpdate, reviewStateQuery, type ReviewState } from '../review/definitions';
+import { decisionProblems, type ReviewDecisionInput } from '../decisions/decision';
+import { closeReviewSignal, decideUpdate, reviewStateQuery, type ReviewState } from '../decisions/definitions';
 import { ERROR_TYPES } from '../temporal.config';
 import { light } from './proxies';
 

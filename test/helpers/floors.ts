@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { PROJECT_ROOT } from '../../lib/config';
 
 /** Every folder of source the floors apply to (tests are checked for circles only, by the CLI run in `npm run check`). */
-export const SOURCE_FOLDERS = ['lib', 'models', 'rules', 'stack', 'media', 'speech', 'evidence', 'judge', 'report', 'catalogue', 'signing', 'review', 'activities', 'workflows', 'intake', 'cli', 'workers', 'eval', 'bench', 'fixtures', 'temporal.config.ts'];
+export const SOURCE_FOLDERS = ['lib', 'models', 'rules', 'stack', 'media', 'speech', 'evidence', 'judge', 'report', 'catalogue', 'signing', 'decisions', 'review', 'activities', 'workflows', 'intake', 'cli', 'workers', 'eval', 'bench', 'fixtures', 'temporal.config.ts'];
 
 export interface Violation {
   rule: string;

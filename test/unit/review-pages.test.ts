@@ -8,8 +8,8 @@ import { queueFilter } from '../../review/server';
 import { esc, flagsOf } from '../../review/pages';
 import { addReviewer, loadReviewers, reviewerForToken } from '../../review/reviewers';
 import { Sessions, sessionCookie } from '../../review/sessions';
-import { combineVerdicts, decisionProblems } from '../../review/decision';
-import { applyDecision, type ReviewedReport } from '../../review/apply-decision';
+import { combineVerdicts, decisionProblems } from '../../decisions/decision';
+import { applyDecision, type ReviewedReport } from '../../decisions/apply';
 import { tempDir } from '../helpers/media';
 
 const root = tempDir('dualqa-review-unit-');
