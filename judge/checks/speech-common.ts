@@ -34,17 +34,17 @@ export function speechProblem(ruleId: string, says: string, ev: EvidenceSet): Ru
 
 export function sidecarValues(ev: EvidenceSet): Record<string, string | undefined> {
   const meta = ev.ingest?.sidecar.status === 'ok' ? ev.ingest.sidecar.meta : undefined;
-  return { agentName: meta?.agent?.name };
+  return { agentName: meta?.agent?.name, company: meta?.insurer?.name, customerName: meta?.customer?.name };
 }
 
 /** The best forced-alignment score recorded for any of these texts (compared in normalised form). */
-export function verifiedScore(speech: SpeechEvidence, texts: string[], near?: Span): { score: number; from: number } | null {
+export function verifiedScore(speech: SpeechEvidence, texts: string[], near?: Span): { score: number; from: number; text: string } | null {
   const wanted = new Set(texts.map(normalizeForMatch));
-  let best: { score: number; from: number } | null = null;
+  let best: { score: number; from: number; text: string } | null = null;
   for (const v of speech.verification) {
     if (!wanted.has(normalizeForMatch(v.text))) continue;
     if (near && (v.from < near.from - 0.5 || v.from > near.to)) continue;
-    if (!best || v.score > best.score) best = { score: v.score, from: v.from };
+    if (!best || v.score > best.score) best = { score: v.score, from: v.from, text: v.text };
   }
   return best;
 }
@@ -68,4 +68,25 @@ export function facesDuring(ev: EvidenceSet, s: Span, need: number, what: string
   }
   if (blind.length) return { verdict: 'CANNOT_JUDGE', reason: `${what}: the picture cannot show who is there ${span(s.from, s.to)}` };
   return null;
+}
+
+/** Speech the recogniser heard but could not transcribe (voice activity without kept words, dropped segments) at least this long could hide a statement. */
+export const HIDING_SPEECH_S = 1.5;
+
+/**
+ * Where the transcript cannot vouch for the audio: voice-activity stretches with no kept transcript (never
+ * transcribed, or set aside as unreliable), each at least `HIDING_SPEECH_S` long. A statement not found may be there.
+ */
+export function untranscribedSpeech(speech: SpeechEvidence): Span[] {
+  const covered = speech.segments.map((s) => ({ from: s.from, to: s.to }));
+  const gaps: Span[] = [];
+  for (const r of speech.vad) {
+    let cursor = r.from;
+    for (const c of covered.filter((c) => c.to > r.from && c.from < r.to).sort((a, b) => a.from - b.from)) {
+      if (c.from - cursor >= HIDING_SPEECH_S) gaps.push({ from: cursor, to: c.from });
+      cursor = Math.max(cursor, c.to);
+    }
+    if (r.to - cursor >= HIDING_SPEECH_S) gaps.push({ from: cursor, to: r.to });
+  }
+  return gaps;
 }

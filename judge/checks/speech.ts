@@ -8,51 +8,106 @@ import { normalizeForMatch } from '../../speech/normalize';
 import { bestPhrase } from '../../speech/reply';
 import type { EvidenceItem, EvidenceSet, RuleOutcome } from '../types';
 import { span, type CheckOf } from './shared';
-import { facesDuring, sidecarValues, speechProblem, streamOf, verifiedScore } from './speech-common';
+import { facesDuring, sidecarValues, speechProblem, streamOf, untranscribedSpeech, verifiedScore } from './speech-common';
+import { findConcept } from '../../speech/concept';
+
+type Found = { from: number; to: number; text: string; how: string };
+
+const VALUE_NAMES = { licence: 'licence number', agentName: 'name' } as const;
+
+/** Where the statement is heard: the insurer's own words first, then the rulebook's wordings, then its key terms. */
+function heardStatement(rule: CheckOf<'statement_said'>, speech: SpeechEvidence, values: Record<string, string | undefined>): Found | null {
+  const stream = streamOf(speech);
+  const own = rule.insurerPhrases.length ? bestPhrase(stream, rule.insurerPhrases, rule.minReadRate, values) : null;
+  if (own) return { from: own.from, to: own.to, text: own.heard, how: `heard in the insurer’s own words “${own.heard}” (read-rate ${own.readRate.toFixed(2)})` };
+  const heard = rule.phrases.length ? bestPhrase(stream, rule.phrases, rule.minReadRate, values) : null;
+  if (heard) return { from: heard.from, to: heard.to, text: heard.heard, how: `heard “${heard.heard}” (read-rate ${heard.readRate.toFixed(2)})` };
+  const concept = rule.concept ? findConcept(stream, rule.concept, values) : null;
+  if (concept) return { from: concept.from, to: concept.to, text: concept.heard, how: `heard in other words “${concept.heard}” (key terms ${concept.terms.map((t) => `“${t}”`).join(' + ')}, weakest read-rate ${concept.readRate.toFixed(2)})` };
+  const texts = [...rule.insurerPhrases, ...rule.phrases].flatMap((p) => concreteTexts(p, values));
+  const v = verifiedScore(speech, texts);
+  if (v && v.score >= rule.minScore) {
+    return { from: v.from, to: v.from, text: v.text, how: `not in the transcript, but verified against the audio from ${v.from.toFixed(1)} s (forced-alignment score ${v.score.toFixed(3)} ≥ ${rule.minScore})` };
+  }
+  return null;
+}
+
+/**
+ * A number or name only the insurer's record knows (licence, agent name), checked by the analyser. FAIL
+ * needs another value confidently heard: the cue heard, what followed differs in 3+ syllables (not a
+ * recogniser's slip), and the recorded value does not verify against the audio. Anything less is unsure.
+ */
+function valueOutcome(rule: CheckOf<'statement_said'>, speech: SpeechEvidence, evidence: EvidenceItem[]): RuleOutcome | null {
+  for (const name of ['licence', 'agentName'] as const) {
+    if (![...rule.phrases, ...rule.insurerPhrases].some((p) => p.includes(`{${name}}`))) continue;
+    const checked = speech.values[name];
+    if (!checked || checked.expected === 'exact') continue;
+    const what = VALUE_NAMES[name];
+    if (checked.expected === 'near') return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: the ${what} said is close to the record but not clearly the same (a recogniser’s slip is likely)`, evidence };
+    const verified = checked.verifyScore !== undefined ? `the recorded ${what} scores ${checked.verifyScore.toFixed(3)} against the audio` : `the recorded ${what} was not verified against the audio`;
+    if (checked.cueHeard && (checked.differs ?? 0) >= MIN_DIFFERING_SYLLABLES && checked.verifyScore !== undefined && checked.verifyScore < rule.minScore) {
+      return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: another ${what} was said, not the insurer’s record (${checked.differs} syllables differ; ${verified} < ${rule.minScore})`, evidence };
+    }
+    return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: the ${what} said could not be confirmed as the insurer’s record (${checked.cueHeard ? `${checked.differs ?? '?'} syllables differ` : 'its cue was not clearly heard'}; ${verified})`, evidence };
+  }
+  return null;
+}
+
+/** A different value, not a slip: more syllables differ than a recogniser gets wrong in one number. */
+const MIN_DIFFERING_SYLLABLES = 3;
 
 export function checkStatementSaid(rule: CheckOf<'statement_said'>, ev: EvidenceSet): RuleOutcome {
   const problem = speechProblem(rule.id, rule.says, ev);
   if (problem) return rule.advisory ? { ...problem, applies: false, verdict: 'CANNOT_JUDGE', reason: `not applied: ${problem.reason}` } : problem;
   const speech = ev.speech as SpeechEvidence;
   const values = sidecarValues(ev);
-  const heard = bestPhrase(streamOf(speech), rule.phrases, rule.minReadRate, values);
-  let found: { from: number; to: number; text: string; how: string } | null = null;
-  if (heard) {
-    found = { from: heard.from, to: heard.to, text: heard.heard, how: `heard “${heard.heard}” (read-rate ${heard.readRate.toFixed(2)})` };
-  } else {
-    const texts = rule.phrases.flatMap((p) => concreteTexts(p, values));
-    const v = verifiedScore(speech, texts);
-    if (v && v.score >= rule.minScore) {
-      found = { from: v.from, to: v.from, text: texts[0] ?? rule.label, how: `not in the transcript, but verified against the audio from ${v.from.toFixed(1)} s (forced-alignment score ${v.score.toFixed(3)} ≥ ${rule.minScore})` };
-    } else if (rule.advisory) {
-      return { ruleId: rule.id, applies: false, verdict: 'CANNOT_JUDGE', reason: `not applied: “${rule.label}” not heard (advisory: its absence fails nothing)`, evidence: [] };
-    } else {
-      const best = bestPhrase(streamOf(speech), rule.phrases, 0, values);
-      const near = best ? `; closest heard “${best.heard}” at ${best.from.toFixed(1)} s (read-rate ${best.readRate.toFixed(2)})` : '';
-      const item: EvidenceItem[] = best ? [{ from: best.from, to: best.to, kind: 'speech:closest', text: best.heard }] : [];
-      if (speech.quality.status === 'poor') {
-        return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: “${rule.label}” not found, but the audio is too poor to be sure (${speech.quality.reason})${near}`, evidence: item };
-      }
-      const scored = v ? `best forced-alignment score ${v.score.toFixed(3)} < ${rule.minScore}` : 'not verified against the audio';
-      if ((best?.readRate ?? 0) >= rule.failBelowReadRate) {
-        return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: “${rule.label}” only partly heard (${scored})${near}`, evidence: item };
-      }
-      return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: “${rule.label}” was not said (not in the transcript; ${scored})${near}`, evidence: item };
-    }
+  const found = heardStatement(rule, speech, values);
+  if (!found) {
+    if (rule.advisory) return { ruleId: rule.id, applies: false, verdict: 'CANNOT_JUDGE', reason: `not applied: “${rule.label}” not heard (advisory: its absence fails nothing)`, evidence: [] };
+    return absentOutcome(rule, speech, values);
   }
   const evidence: EvidenceItem[] = [{ from: found.from, to: found.to, kind: 'speech:statement', text: found.text }];
-  // Values only the sidecar knows were checked by the analyser.
-  for (const name of ['licence', 'agentName'] as const) {
-    if (!rule.phrases.some((p) => p.includes(`{${name}}`))) continue;
-    const checked = speech.values[name];
-    if (checked?.expected === 'absent') return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the ${name === 'licence' ? 'licence number' : 'name'} said is not the insurer’s record`, evidence };
-    if (checked?.expected === 'near') return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: the ${name === 'licence' ? 'licence number' : 'name'} said is close to the record but not clearly the same`, evidence };
-  }
+  const value = valueOutcome(rule, speech, evidence);
+  if (value) return value;
   if (rule.faces) {
     const seen = facesDuring(ev, found, rule.faces, `${rule.says} (“${rule.label}” ${span(found.from, found.to)})`);
     if (seen) return { ruleId: rule.id, ...seen, evidence };
   }
   return { ruleId: rule.id, verdict: 'PASS', reason: `“${rule.label}” ${found.how} at ${span(found.from, found.to)}`, evidence };
+}
+
+/**
+ * Not found. FAIL needs evidence of absence: good audio, every stretch of speech transcribed (none long
+ * enough to hide the statement), no wording even partly heard, and no wording verified against the audio.
+ * A value statement whose cue was heard is judged on its value instead.
+ */
+function absentOutcome(rule: CheckOf<'statement_said'>, speech: SpeechEvidence, values: Record<string, string | undefined>): RuleOutcome {
+  const stream = streamOf(speech);
+  const best = bestPhrase(stream, [...rule.insurerPhrases, ...rule.phrases], 0, values);
+  const near = best ? `; closest heard “${best.heard}” at ${best.from.toFixed(1)} s (read-rate ${best.readRate.toFixed(2)})` : '';
+  const item: EvidenceItem[] = best ? [{ from: best.from, to: best.to, kind: 'speech:closest', text: best.heard }] : [];
+  const value = valueOutcome(rule, speech, item);
+  if (value && Object.values(speech.values).some((v) => v?.cueHeard)) return value;
+  if (speech.quality.status === 'poor') {
+    return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: “${rule.label}” not found, but the audio is too poor to be sure (${speech.quality.reason})${near}`, evidence: item };
+  }
+  const v = verifiedScore(speech, [...rule.insurerPhrases, ...rule.phrases].flatMap((p) => concreteTexts(p, values)));
+  const scored = v ? `best forced-alignment score ${v.score.toFixed(3)} < ${rule.minScore}` : 'not verified against the audio';
+  if ((best?.readRate ?? 0) >= rule.failBelowReadRate) {
+    return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: “${rule.label}” only partly heard (${scored})${near}`, evidence: item };
+  }
+  const hidden = untranscribedSpeech(speech);
+  if (hidden.length) {
+    const where = hidden.slice(0, 3).map((h) => span(h.from, h.to)).join(', ');
+    const total = hidden.reduce((t, h) => t + h.to - h.from, 0);
+    return {
+      ruleId: rule.id,
+      verdict: 'CANNOT_JUDGE',
+      reason: `${rule.says}: “${rule.label}” not found, but ${total.toFixed(1)} s of speech could not be transcribed (${where}${hidden.length > 3 ? ', …' : ''}): it may be there${near}`,
+      evidence: [...item, ...hidden.slice(0, 3).map((h) => ({ from: h.from, to: h.to, kind: 'speech:untranscribed' }))],
+    };
+  }
+  return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: “${rule.label}” was not said (the whole speech transcribed, no wording or key terms found; ${scored})${near}`, evidence: item };
 }
 
 export function checkNoMisleadingTalk(rule: CheckOf<'no_misleading_talk'>, ev: EvidenceSet): RuleOutcome {

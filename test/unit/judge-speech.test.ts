@@ -32,11 +32,11 @@ describe('statement_said', () => {
   it('FAILs a statement absent from good audio, citing the closest words and the alignment score', () => {
     const out = checkStatementSaid(cooling, { speech: said('犹豫期', { verification: [{ text: '犹豫期为十五天', from: 49.9, score: 0.012 }] }) });
     assert.equal(out.verdict, 'FAIL');
-    assert.equal(out.reason, '告知犹豫期: “犹豫期” was not said (not in the transcript; best forced-alignment score 0.012 < 0.05); closest heard “犹豫期” at 50.0 s (read-rate 0.50)');
+    assert.equal(out.reason, '告知犹豫期: “犹豫期” was not said (the whole speech transcribed, no wording or key terms found; best forced-alignment score 0.012 < 0.05); closest heard “犹豫期” at 50.0 s (read-rate 0.50)');
     assert.deepEqual(out.evidence, [{ from: 50, to: 53, kind: 'speech:closest', text: '犹豫期' }]);
     const silent = checkStatementSaid(cooling, { speech: speechEvidence([]) });
     assert.equal(silent.verdict, 'FAIL');
-    assert.equal(silent.reason, '告知犹豫期: “犹豫期” was not said (not in the transcript; not verified against the audio)');
+    assert.equal(silent.reason, '告知犹豫期: “犹豫期” was not said (the whole speech transcribed, no wording or key terms found; not verified against the audio)');
     assert.deepEqual(silent.evidence, []);
   });
 
@@ -83,6 +83,49 @@ describe('statement_said', () => {
     });
   });
 
+  describe('other wordings (rulebook 1.5.0 concepts, an insurer’s script library)', () => {
+    const surrender = rule({
+      check: 'statement_said',
+      says: '说明退保损失',
+      label: '退保损失',
+      phrases: ['退保有损失'],
+      concept: { all: [['退保', '解除合同'], ['损失', '退还现金价值']] },
+    });
+
+    it('PASSes a statement said in other words by its key terms', () => {
+      const out = checkStatementSaid(surrender, { speech: said('提前解除合同的话只能退还现金价值') });
+      assert.equal(out.verdict, 'PASS', out.reason);
+      assert.match(out.reason, /heard in other words “解除合同的话只能退还现金价值” \(key terms “解除合同” \+ “退还现金价值”/);
+    });
+
+    it('does not take a negated statement for the statement', () => {
+      const out = checkStatementSaid(surrender, { speech: said('退保不会有任何损失') });
+      assert.notEqual(out.verdict, 'PASS');
+    });
+
+    it('says when the statement was heard in the insurer’s own words', () => {
+      const own = rule({ check: 'statement_said', says: '说明退保损失', label: '退保损失', phrases: ['退保有损失'], insurerPhrases: ['中途退保您会拿不回全部本金'] });
+      const out = checkStatementSaid(own, { speech: said('中途退保您会拿不回全部本金') });
+      assert.equal(out.verdict, 'PASS');
+      assert.match(out.reason, /insurer’s own words/);
+    });
+  });
+
+  describe('FAIL needs evidence of absence', () => {
+    it('is CANNOT_JUDGE when speech the recogniser could not transcribe could hold the statement', () => {
+      const speech = said('这是投保提示书', { vad: [{ from: 49.9, to: 53.1 }, { from: 60, to: 66 }] });
+      const out = checkStatementSaid(cooling, { speech });
+      assert.equal(out.verdict, 'CANNOT_JUDGE');
+      assert.match(out.reason, /6\.0 s of speech could not be transcribed \(60\.0–66\.0 s\): it may be there/);
+      assert.ok(out.evidence.some((e) => e.kind === 'speech:untranscribed' && e.from === 60 && e.to === 66));
+    });
+
+    it('still FAILs when every stretch of speech was transcribed (short untranscribed bits cannot hide it)', () => {
+      const speech = said('这是投保提示书', { vad: [{ from: 49.9, to: 53.1 }, { from: 60, to: 61 }] });
+      assert.equal(checkStatementSaid(cooling, { speech }).verdict, 'FAIL');
+    });
+  });
+
   describe('values only the sidecar knows', () => {
     const licence = rule({ check: 'statement_said', says: '告知执业证号', label: '执业证号', phrases: ['执业证编号{licence}'] });
     const name = rule({ check: 'statement_said', says: '自我介绍', label: '姓名', phrases: ['我是{agentName}'] });
@@ -94,21 +137,36 @@ describe('statement_said', () => {
       assert.equal(nameSaid({}).verdict, 'PASS');
     });
 
-    it('FAILs a value said that is not the record', () => {
-      const out = licenceSaid({ licence: { expected: 'absent' } });
+    it('FAILs a value said that is not the record: cue heard, 3+ syllables differ, the record does not verify', () => {
+      const out = licenceSaid({ licence: { expected: 'absent', cueHeard: true, differs: 7, verifyScore: 0.004 } });
       assert.equal(out.verdict, 'FAIL');
-      assert.equal(out.reason, '告知执业证号: the licence number said is not the insurer’s record');
+      assert.equal(out.reason, '告知执业证号: another licence number was said, not the insurer’s record (7 syllables differ; the recorded licence number scores 0.004 against the audio < 0.05)');
       assert.equal(out.evidence[0]?.kind, 'speech:statement');
-      const wrongName = nameSaid({ agentName: { expected: 'absent' } });
+      const wrongName = nameSaid({ agentName: { expected: 'absent', cueHeard: true, differs: 3, verifyScore: 0.01 } });
       assert.equal(wrongName.verdict, 'FAIL');
-      assert.equal(wrongName.reason, '自我介绍: the name said is not the insurer’s record');
+      assert.match(wrongName.reason, /another name was said/);
+    });
+
+    it('is CANNOT_JUDGE, never FAIL, for a value that may be a recogniser’s slip or was not verified', () => {
+      // The old evidence shape (absent, nothing more) and each missing condition.
+      for (const values of [
+        { expected: 'absent' as const },
+        { expected: 'absent' as const, cueHeard: true, differs: 2, verifyScore: 0.001 },
+        { expected: 'absent' as const, cueHeard: true, differs: 9 },
+        { expected: 'absent' as const, cueHeard: true, differs: 9, verifyScore: 0.08 },
+        { expected: 'absent' as const, cueHeard: false, differs: 9, verifyScore: 0.001 },
+      ]) {
+        const out = licenceSaid({ licence: values });
+        assert.equal(out.verdict, 'CANNOT_JUDGE', JSON.stringify(values));
+        assert.match(out.reason, /could not be confirmed as the insurer’s record/);
+      }
     });
 
     it('is CANNOT_JUDGE for a value close to the record but not clearly the same', () => {
       const out = licenceSaid({ licence: { expected: 'near' } });
       assert.equal(out.verdict, 'CANNOT_JUDGE');
-      assert.equal(out.reason, '告知执业证号: the licence number said is close to the record but not clearly the same');
-      assert.equal(nameSaid({ agentName: { expected: 'near' } }).reason, '自我介绍: the name said is close to the record but not clearly the same');
+      assert.equal(out.reason, '告知执业证号: the licence number said is close to the record but not clearly the same (a recogniser’s slip is likely)');
+      assert.equal(nameSaid({ agentName: { expected: 'near' } }).reason, '自我介绍: the name said is close to the record but not clearly the same (a recogniser’s slip is likely)');
     });
 
     it('ignores a value the rule’s phrases do not name', () => {

@@ -119,7 +119,7 @@ describe('speech rule checks', () => {
 
   it('fails a spoken licence number that is not the record', () => {
     const licence = rule({ check: 'statement_said', label: '执业证号', phrases: ['执业证编号{licence}'] });
-    const ev = speechEvidence([[10, 14, '执业证编号零二零一*********零二一']], { values: { licence: { expected: 'absent' } } });
+    const ev = speechEvidence([[10, 14, '执业证编号零二零一*********零二一']], { values: { licence: { expected: 'absent', cueHeard: true, differs: 8, verifyScore: 0.003 } } });
     assert.equal(checkStatementSaid(licence, { speech: ev }).verdict, 'FAIL');
     const ok = speechEvidence([[10, 14, '执业证编号零二零一*********零二一']], { values: { licence: { expected: 'exact', from: 10, to: 14 } } });
     assert.equal(checkStatementSaid(licence, { speech: ok }).verdict, 'PASS');
