@@ -131,6 +131,11 @@ export const ruleSchema = z.discriminatedUnion('check', [
     advisory: z.boolean().default(false),
     /** A re-ask of the same question this soon after an unclear reply supersedes it (the agent did right to ask again). */
     reaskWithinS: z.number().min(0).default(30),
+    /**
+     * `first` (rulebooks before 1.5.0): the best-heard asking decides. `any`: one asking answered is enough,
+     * unless a reply refuses (identity: confirmed once). `every`: each asking needs its answer (clear answers).
+     */
+    askings: z.enum(['first', 'any', 'every']).default('first'),
   }),
   /** CANNOT_JUDGE until the named analyser's evidence exists: a step is never passed on evidence not collected. */
   z.object({ ...base, check: z.literal('analyser_required'), analyser: z.enum(ANALYSER_NAMES) }),

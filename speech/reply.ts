@@ -40,9 +40,12 @@ export function replySyllables(stream: Syllable[], questionEndIndex: number, reg
   return stream.slice(questionEndIndex).filter((s) => (s.from + s.to) / 2 >= region.from - 0.5 && s.from < region.to);
 }
 
+const PARTICLE_DE = new Set(['的', '地', '得']);
+
 /** The first phrase of `list` heard in the syllables (compared in pinyin, so 请处 is 清楚). */
 export function heardAny(reply: Syllable[], list: string[]): string | undefined {
-  const heard = ` ${reply.map((s) => s.syl).join(' ')} `;
+  // 的/地/得 are one spoken particle that Whisper writes either way ("好地" is 好的).
+  const heard = ` ${reply.map((s) => (PARTICLE_DE.has(s.char) ? 'de' : s.syl)).join(' ')} `;
   return list.find((w) => {
     const syls = pinyinOf(normalizeForMatch(w));
     return syls.length > 0 && heard.includes(` ${syls.join(' ')} `);

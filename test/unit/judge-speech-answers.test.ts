@@ -165,3 +165,56 @@ describe('customer_answers on poor audio', () => {
     assert.equal(checkCustomerAnswers(ask, { speech: replied('清楚', { quality: poor }) }).verdict, 'PASS');
   });
 });
+
+describe('customer_answers: several askings (rulebook 1.5.0)', () => {
+  const clear = rule({
+    check: 'customer_answers',
+    says: '客户明确答复',
+    label: '是否清楚',
+    question: ['您是否清楚', '清楚了吗', '您明白吗'],
+    affirmative: ['清楚', '明白', '好的', '是的'],
+    askings: 'every',
+  });
+  const identity = rule({ check: 'customer_answers', says: '确认本人', label: '是否本人', question: ['请出示您的身份证', '您是本人吗'], affirmative: ['是的', '本人', '这是我的身份证', '好的'], askings: 'any' });
+  const dialog = (lines: [number, number, string][]): SpeechEvidence => speechEvidence(lines);
+
+  it('reads 好地 as 好的 (one spoken particle written either way)', () => {
+    const out = checkCustomerAnswers(clear, { speech: dialog([[60, 62, '您是否清楚'], [62.6, 63.1, '好地']]) });
+    assert.equal(out.verdict, 'PASS', out.reason);
+  });
+
+  it('every: a bare 嗯 to one question FAILs even when another question is answered', () => {
+    const out = checkCustomerAnswers(clear, { speech: dialog([[60, 62, '您是否清楚'], [62.6, 63.0, '嗯'], [66, 68, '退保损失您明白吗'], [68.6, 69.1, '明白']]) });
+    assert.equal(out.verdict, 'FAIL');
+    assert.match(out.reason, /only “嗯”/);
+  });
+
+  it('every: a re-ask of the same question after an unclear reply supersedes it', () => {
+    const out = checkCustomerAnswers(clear, { speech: dialog([[60, 62, '您是否清楚'], [62.6, 63.0, '嗯'], [66, 67.5, '清楚了吗'], [68, 68.5, '清楚']]) });
+    assert.equal(out.verdict, 'PASS', out.reason);
+    assert.match(out.reason, /every one of 2 askings answered/);
+  });
+
+  it('any: one confirmation is enough (no reply to the ID request, then 是的 to 本人吗)', () => {
+    const out = checkCustomerAnswers(identity, { speech: dialog([[40, 42, '请出示您的身份证'], [52, 53.5, '您是本人吗'], [54, 54.5, '是的']]) });
+    assert.equal(out.verdict, 'PASS', out.reason);
+  });
+
+  it('any: a reply that confirms by content confirms (“好的，这是我的身份证”)', () => {
+    const out = checkCustomerAnswers(identity, { speech: dialog([[40, 42, '请出示您的身份证'], [42.6, 44.5, '这是我的身份证']]) });
+    assert.equal(out.verdict, 'PASS', out.reason);
+  });
+
+  it('any: a refusal FAILs even when another asking was answered', () => {
+    const out = checkCustomerAnswers(identity, { speech: dialog([[40, 42, '请出示您的身份证'], [42.6, 43.5, '好的'], [52, 53.5, '您是本人吗'], [54, 54.5, '不是']]) });
+    assert.equal(out.verdict, 'FAIL');
+    assert.match(out.reason, /negation/);
+  });
+
+  it('an advisory question not asked does not apply', () => {
+    const advisory = rule({ check: 'customer_answers', says: '宜确认', label: '是否明白退保损失', question: ['退保损失您明白吗'], advisory: true, askings: 'every' });
+    const out = checkCustomerAnswers(advisory, { speech: dialog([[60, 62, '您是否清楚'], [62.6, 63.0, '清楚']]) });
+    assert.equal(out.applies, false);
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+  });
+});
