@@ -1,5 +1,5 @@
 // The rulebook format: declarative, schema-validated, versioned. Each step lists rules; each rule is a
-// check kind with parameters and an id that reports cite. Code implements check kinds (judge/checks.ts);
+// check kind with parameters and an id that reports cite. Code implements check kinds (judge/checks/, one file per evidence kind);
 // rulebooks only choose and parametrise them.
 import { z } from 'zod';
 import { DEFECT_TYPES, STEP_IDS } from '../lib/labelled';
