@@ -65,7 +65,7 @@ export const RETRY = {
   maximumInterval: '1 minute',
   // Transient failures are mostly outages (S3 or a worker's network). 8 attempts rode out only ~2 min
   // (the faults test's 30 s S3 outage already took 7); 20 rides out ~14 min, after which the workflow
-  // fails and the next start of that recording runs it afresh (lib/inspections.ts).
+  // fails and the next start of that recording runs it afresh (intake/inspections.ts).
   maximumAttempts: 20,
   /** Errors that no retry can fix; activities also mark their own failures non-retryable. */
   nonRetryableErrorTypes: [ERROR_TYPES.badMedia, ERROR_TYPES.badInput, ERROR_TYPES.modelUnavailable, ERROR_TYPES.rulebook, ERROR_TYPES.invalidReport],

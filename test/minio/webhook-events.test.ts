@@ -1,6 +1,6 @@
 // MinIO as a real sender of S3 event notifications: a throwaway MinIO server configured with a webhook
 // target (bearer token) posts its events for uploads to a local receiver, and what it posts is what
-// lib/s3-events.ts reads (keys with '/', spaces and CJK decoded; deletes ignored) and lib/webhook.ts
+// intake/s3-events.ts reads (keys with '/', spaces and CJK decoded; deletes ignored) and intake/webhook.ts
 // authorises. Runs with scripts/test-minio.sh (or alone) when .tools/bin/minio exists; skipped otherwise.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
