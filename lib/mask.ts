@@ -1,21 +1,67 @@
 // Personal numbers never leave the system whole: ID numbers, licence numbers, phone and card numbers are
-// masked in reports, pages and logs. Masking keeps enough to recognise a number, not to use it.
+// masked in reports, pages, logs and ids. Masking keeps enough to recognise a number, not to use it.
+// Numbers are found whatever form their digits take: full-width (１２３, from Chinese input methods),
+// spaced or dashed in groups ("138 1234 5678", "138-1234-5678"), as Unicode normalisation (NFKC) reads
+// them; the separators stay, every masked digit becomes '*'. Hashes (hex of 16+ characters with a letter:
+// sha256 fields, ids built from hashes) are not numbers and stay whole.
 
-/** 18-character resident ID (GB 11643): keep the region prefix and the last four, e.g. 1101**********002X. */
-const ID_NUMBER = /(?<![0-9A-Za-z])(\d{4})\d{10}(\d{3}[\dXx])(?![0-9A-Za-z])/g;
-/** Any other run of 8+ digits (licence, phone, bank card): keep the first 2 and last 2. */
-const LONG_DIGITS = /(?<![0-9])(\d{2})\d{4,}(\d{2})(?![0-9])/g;
+const DIGIT = '[0-9\\uFF10-\\uFF19]';
+const SEPARATOR = '[ \\u3000\\-\\uFF0D\\u2010]';
+const CHECK_CHAR = '[Xx\\uFF38\\uFF58]';
+/** A run of digits with at most one separator between two digits, perhaps ending in an ID's check character X. */
+const NUMBER_RUN = new RegExp(`(?<![0-9\\uFF10-\\uFF19])${DIGIT}(?:${SEPARATOR}?${DIGIT})*(?:${SEPARATOR}?${CHECK_CHAR})?(?![0-9\\uFF10-\\uFF19])`, 'g');
+/** Hex tokens that are hashes, not numbers: 16+ hex characters with at least one letter a–f. */
+const HASH = /(?<![0-9A-Za-z])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{16,}(?![0-9A-Za-z])/g;
+/** Date-like groups (2026-11-25): a 4-2-2 grouping is a date, not a number to mask. */
+const DATE_GROUPS = /^\d{4}[-\uFF0D\u2010]\d{1,2}[-\uFF0D\u2010]\d{1,2}$/;
+
+/** The run as plain ASCII digits (and X), separators dropped. */
+function digitsOf(run: string): string {
+  return run.normalize('NFKC').replace(/[\s\-\u2010]/g, '').toUpperCase();
+}
+
+/** Masks the digit characters of `run` outside the first `head` and last `tail` digits (an X counts as a digit). */
+function maskRun(run: string, head: number, tail: number): string {
+  const total = digitsOf(run).length;
+  let seen = 0;
+  return [...run]
+    .map((c) => {
+      if (!/[0-9\uFF10-\uFF19Xx\uFF38\uFF58]/.test(c)) return c;
+      const i = seen++;
+      return i >= head && i < total - tail ? '*' : c;
+    })
+    .join('');
+}
+
+function maskNumbers(text: string): string {
+  return text.replace(NUMBER_RUN, (run: string) => {
+    const digits = digitsOf(run);
+    const endsInX = digits.endsWith('X');
+    // 18-character resident ID (GB 11643): keep the region prefix and the last four, e.g. 1101**********002X.
+    if (digits.length === 18 && /^\d{17}[\dX]$/.test(digits)) return maskRun(run, 4, 4);
+    if (endsInX) {
+      // An X that is not an ID's check character is not part of the number.
+      const body = run.replace(/[Xx\uFF38\uFF58]$/, '').replace(/[ \u3000\-\uFF0D\u2010]$/, '');
+      return maskNumbers(body) + run.slice(body.length);
+    }
+    if (DATE_GROUPS.test(run.normalize('NFKC'))) return run;
+    // Any other run of 8+ digits (licence, phone, bank card): keep the first 2 and last 2.
+    return digits.length >= 8 ? maskRun(run, 2, 2) : run;
+  });
+}
 
 export function maskText(text: string): string {
-  return text
-    .replace(ID_NUMBER, (_m, head: string, tail: string) => `${head}${'*'.repeat(10)}${tail}`)
-    .replace(LONG_DIGITS, (m: string, head: string, tail: string) => `${head}${'*'.repeat(m.length - 4)}${tail}`);
+  // Hashes are set aside first (a digit run inside a sha256 is not a number), then put back.
+  const hashes: string[] = [];
+  const held = text.replace(HASH, (h) => `\u0000${hashes.push(h) - 1}\u0000`);
+  return maskNumbers(held).replace(/\u0000(\d+)\u0000/g, (_m, i: string) => hashes[Number(i)] ?? '');
 }
 
 /** Masks an identifier entirely chosen by a person (licence number): keep 2 first and 2 last characters. */
 export function maskIdentifier(value: string): string {
-  if (value.length <= 4) return '*'.repeat(value.length);
-  return `${value.slice(0, 2)}${'*'.repeat(value.length - 4)}${value.slice(-2)}`;
+  const v = value.normalize('NFKC');
+  if (v.length <= 4) return '*'.repeat(v.length);
+  return `${v.slice(0, 2)}${'*'.repeat(v.length - 4)}${v.slice(-2)}`;
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();
