@@ -2,7 +2,7 @@
 // only these, so rules can change and re-judge without running a model again.
 import type { IntegrityBody } from '../media/integrity/body';
 
-export type { DefectSource, EvidenceDefect, EvidenceNote } from '../media/defects';
+export type { DefectSource, EvidenceDefect, EvidenceFlag, EvidenceNote } from '../media/defects';
 export type { IntegrityBody, MediaProblemCode } from '../media/integrity/body';
 
 export const EVIDENCE_SCHEMA_VERSION = 1 as const;

@@ -6,6 +6,7 @@ import { STEP_IDS, type Verdict } from '../lib/labelled';
 import type { EvidenceDefect } from '../evidence/types';
 import { runCheck } from './checks/run';
 import { defectSpanS } from './checks/shared';
+import { outstandingFlags } from './checks/streams';
 import type { EvidenceSet, Judgement, RuleOutcome, StepJudgement } from './types';
 
 /** FAIL beats CANNOT_JUDGE beats PASS (labelled-recordings.md); nothing checked is not a PASS. */
@@ -43,6 +44,7 @@ export function judge(evidence: EvidenceSet, rulebook: LoadedRulebook & { overla
     verdict: combine(steps.map((s) => s.verdict)),
     steps,
     defects: countedDefects(evidence, rulebook),
+    flags: outstandingFlags(evidence),
   };
 }
 

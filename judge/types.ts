@@ -1,5 +1,5 @@
 // What the judge reads and writes. Pure data: no I/O anywhere under judge/.
-import type { EvidenceDefect } from '../evidence/types';
+import type { EvidenceDefect, EvidenceFlag } from '../evidence/types';
 import type { StepId, Verdict } from '../lib/labelled';
 
 export type { EvidenceSet } from '../evidence/types';
@@ -40,4 +40,6 @@ export interface Judgement {
   steps: StepJudgement[];
   /** Defects that the rulebook counts (above its thresholds), in the labelled shape. */
   defects: EvidenceDefect[];
+  /** For a reviewer, not defects: suspicions on one signal that no other evidence settled (labelled `flags[]`). */
+  flags: EvidenceFlag[];
 }

@@ -19,3 +19,17 @@ export interface EvidenceNote {
   to?: number;
   text: string;
 }
+
+/**
+ * Something a reviewer should look at that is not an established defect: one signal only (a picture that
+ * changes at once with nothing else agreeing), or a span the sound alone cannot settle. The judge may
+ * confirm a flag with evidence from another pass (the recorder clock) or set it aside (a document showing
+ * that starts at that instant); report.json carries the rest as `flags`.
+ */
+export interface EvidenceFlag {
+  type: 'suspected_splice' | 'long_silence';
+  from: number;
+  to?: number;
+  reason: string;
+  detail?: Record<string, number | string | boolean>;
+}

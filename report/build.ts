@@ -95,6 +95,7 @@ export function buildReport(input: ReportInputs): Report {
     documents: (documents?.documents ?? []).map((d) => ({ type: d.type, from: d.from, to: d.to })),
     speech: speechTimeline(input.speech, judgement),
     defects: judgement.defects,
+    flags: (judgement.flags ?? []).map((f) => ({ type: f.type, from: f.from, ...(f.to !== undefined ? { to: f.to } : {}), reason: f.reason })),
     notes: [
       ...(integrity?.notes ?? []),
       ...(faces?.documentPhotos ?? []).map((p) => ({

@@ -42,6 +42,10 @@ function timeline(report: Report): string {
         return { from, to, title: `${d.type} ${span(from, d.to)}: ${d.reason}`, colour: COLOURS.FAIL };
       }),
     },
+    {
+      label: 'to look at',
+      marks: (report.flags ?? []).map((f) => ({ from: f.from, to: f.to ?? f.from, title: `${f.type} ${span(f.from, f.to)}: ${f.reason}`, colour: COLOURS.CANNOT_JUDGE })),
+    },
     { label: 'faces', marks: report.faces.map((f) => ({ from: f.from, to: f.to, title: `${span(f.from, f.to)}: ${f.count} face(s)`, colour: FACE_COLOURS[Math.min(f.count, 3)]! })) },
     { label: 'documents', marks: report.documents.map((d) => ({ from: d.from, to: d.to, title: d.type, colour: '#8250df' })) },
     { label: 'speech', marks: report.speech.map((s) => ({ from: s.from, to: s.to, title: s.text, colour: '#1a7f37' })) },
@@ -84,6 +88,9 @@ export function renderReportHtml(report: Report, images: Record<string, string> 
   const defects = report.defects.length
     ? `<ul>${report.defects.map((d) => `<li><b>${span(d.at ?? d.from ?? 0, d.to)}</b> <code>${d.type}</code> ${escapeHtml(d.reason)}</li>`).join('')}</ul>`
     : '<p class="muted">No defect above the rulebook thresholds.</p>';
+  const flags = report.flags?.length
+    ? `<h2>To look at · 待复核</h2><p class="muted">Not defects: one signal only, for a reviewer to settle.</p><ul id="flags">${report.flags.map((f) => `<li><b>${span(f.from, f.to)}</b> <code>${escapeHtml(f.type)}</code> ${escapeHtml(f.reason)}</li>`).join('')}</ul>`
+    : '';
   const notes = report.notes.length ? `<h2>Notes</h2><ul>${report.notes.map((n) => `<li>${n.at !== undefined ? `<b>${clock(n.at)}</b> ` : ''}${escapeHtml(n.text)}</li>`).join('')}</ul>` : '';
   const problems = report.problems.length ? `<div class="problem"><h2>Could not inspect fully</h2><ul>${report.problems.map((p) => `<li><b>${escapeHtml(p.stage)}</b>: ${escapeHtml(p.message)}</li>`).join('')}</ul></div>` : '';
   const sidecar = report.sidecar.summary
@@ -126,6 +133,7 @@ ${timeline(report)}
 <table><tr><th>step</th><th>verdict</th><th>why</th></tr>${stepRows}</table>
 <h2>Defects</h2>
 ${defects}
+${flags}
 ${notes}
 <p class="muted">engines: dualqa ${escapeHtml(report.engines.dualqa)} · ${escapeHtml(report.engines.ffmpeg)} · ${report.engines.analysers.map((a) => `${escapeHtml(a.name)} ${escapeHtml(a.version)}`).join(', ')}<br>timings: ${timings}</p>
 </body></html>

@@ -11,6 +11,13 @@ export interface ReportTiming {
   ms: number;
 }
 
+export interface ReportFlag {
+  type: string;
+  from: number;
+  to?: number;
+  reason: string;
+}
+
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   recordingId: string;
@@ -38,6 +45,11 @@ export interface Report {
   documents: DocumentSpan[];
   speech: SpeechSpan[];
   defects: EvidenceDefect[];
+  /**
+   * To look at: suspicions on one signal that are not established defects (labelled `flags[]`). Optional:
+   * reports written before flags existed have none.
+   */
+  flags?: ReportFlag[];
   notes: EvidenceNote[];
   problems: { stage: string; message: string }[];
   media: null | {

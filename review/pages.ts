@@ -76,9 +76,10 @@ interface Flag {
   label: string;
 }
 
-/** Where a reviewer should look: defects, and the evidence of steps that did not pass. */
+/** Where a reviewer should look: defects, the report's "to look at" flags, and the evidence of steps that did not pass. */
 export function flagsOf(report: ReviewedReport): Flag[] {
   const flags: Flag[] = [];
+  for (const f of report.flags ?? []) flags.push({ at: f.from, label: `to look at · ${f.type}: ${f.reason}` });
   for (const d of report.defects) {
     const at = d.at ?? d.from;
     if (at !== undefined) flags.push({ at, label: `${d.type}${d.reason ? `: ${d.reason}` : ''}` });

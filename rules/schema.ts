@@ -63,6 +63,13 @@ export const ruleSchema = z.discriminatedUnion('check', [
   }),
   /** The licence number read from the 执业证 agrees with the sidecar's; without a sidecar number the rule does not apply. */
   z.object({ ...base, check: z.literal('licence_matches_sidecar') }),
+  /**
+   * A splice suspected from one signal (the integrity pass's `suspected_splice` flags) is settled by a
+   * second: a burned-in clock jump or a timestamp cut within `withinS` confirms it (FAIL); a document
+   * showing that starts within `withinS` explains it (a document card or screen share); otherwise it is
+   * CANNOT_JUDGE for a reviewer — never a PASS, never a FAIL on one signal.
+   */
+  z.object({ ...base, check: z.literal('no_suspected_splice'), withinS: z.number().min(0).default(1) }),
   /** The recorder's burned-in clock runs with the media: a jump FAILs; no readable clock leaves the rule unapplied. */
   z.object({ ...base, check: z.literal('clock_continuous') }),
   /** FAIL when more than `maxPeople` faces are in frame for `minSeconds` or longer. */

@@ -7,7 +7,7 @@ import { checkClockContinuous, checkDocumentShown, checkLicenceMatchesSidecar } 
 import { checkEnrolledFaceMatch, checkMaxPeople, checkPartiesInFrame } from './faces';
 import { checkNoMisleadingTalk, checkStatementSaid } from './speech';
 import { checkCustomerAnswers } from './speech-answers';
-import { checkDecodable, checkNoDefect, checkStreamsPresent } from './streams';
+import { checkDecodable, checkNoDefect, checkNoSuspectedSplice, checkStreamsPresent } from './streams';
 
 export function runCheck(rule: Rule, ev: EvidenceSet): RuleOutcome {
   switch (rule.check) {
@@ -29,6 +29,8 @@ export function runCheck(rule: Rule, ev: EvidenceSet): RuleOutcome {
       return checkDocumentShown(rule, ev);
     case 'licence_matches_sidecar':
       return checkLicenceMatchesSidecar(rule, ev);
+    case 'no_suspected_splice':
+      return checkNoSuspectedSplice(rule, ev);
     case 'clock_continuous':
       return checkClockContinuous(rule, ev);
     case 'statement_said':

@@ -1,7 +1,8 @@
 // Checks on the integrity evidence: the streams are there, the file decodes, no defect of a kind. Each
 // PASSes only on integrity facts actually collected; an unreadable file is CANNOT_JUDGE with the reason.
-import type { EvidenceSet, RuleOutcome } from '../types';
-import { defectItem, defectSpanS, type CheckOf } from './shared';
+import type { EvidenceDefect, EvidenceFlag } from '../../evidence/types';
+import type { EvidenceItem, EvidenceSet, RuleOutcome } from '../types';
+import { defectItem, defectSpanS, span, type CheckOf } from './shared';
 
 const STREAM_NAMES = { video: '画面 (video)', audio: '声音 (audio)' } as const;
 
@@ -57,4 +58,68 @@ export function checkNoDefect(rule: CheckOf<'no_defect'>, ev: EvidenceSet): Rule
     return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `the decoder stopped early at ${integrity.decode.videoDecodedS} s: the rest cannot be checked for ${rule.defect}`, evidence: [] };
   }
   return { ruleId: rule.id, verdict: 'PASS', reason: `no ${rule.defect}${rule.minS ? ` of ${rule.minS} s or more` : ''} found`, evidence: [] };
+}
+
+/** A suspected splice and what the other passes say about it. */
+export interface SettledFlag {
+  flag: EvidenceFlag;
+  /** A clock jump or timestamp cut at the same instant: the second signal. */
+  confirmedBy?: EvidenceDefect;
+  /** A document showing that starts at that instant: the recording's own content explains the change. */
+  explainedBy?: { from: number; to: number; type: string };
+}
+
+export function settleSplices(ev: EvidenceSet, withinS = 1): SettledFlag[] {
+  const flags = (ev.integrity?.flags ?? []).filter((f) => f.type === 'suspected_splice');
+  const seconds = [...(ev.documents?.defects ?? []).filter((d) => d.type === 'clock_jump'), ...(ev.integrity?.defects ?? []).filter((d) => d.type === 'cut' && d.source === 'container')];
+  return flags.map((flag) => {
+    const confirmedBy = seconds.find((d) => Math.abs((d.at ?? d.from ?? -Infinity) - flag.from) <= withinS);
+    if (confirmedBy) return { flag, confirmedBy };
+    const showing = (ev.documents?.showings ?? []).find((s) => Math.abs(s.from - flag.from) <= withinS);
+    return showing ? { flag, explainedBy: { from: showing.from, to: showing.to, type: showing.label ?? showing.type } } : { flag };
+  });
+}
+
+/** The flags a reviewer should look at: neither confirmed (then a defect says it) nor explained. */
+export function outstandingFlags(ev: EvidenceSet): EvidenceFlag[] {
+  const settled = settleSplices(ev);
+  const open = settled.filter((s) => !s.confirmedBy && !s.explainedBy).map((s) => s.flag);
+  return [...open, ...(ev.integrity?.flags ?? []).filter((f) => f.type !== 'suspected_splice')].sort((a, b) => a.from - b.from);
+}
+
+function flagItem(f: EvidenceFlag): EvidenceItem {
+  return { from: f.from, to: f.to ?? f.from, kind: `flag:${f.type}`, text: f.reason };
+}
+
+export function checkNoSuspectedSplice(rule: CheckOf<'no_suspected_splice'>, ev: EvidenceSet): RuleOutcome {
+  const problem = unreadableReason(ev);
+  if (problem) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: problem, evidence: [] };
+  const settled = settleSplices(ev, rule.withinS);
+  const confirmed = settled.filter((s) => s.confirmedBy);
+  if (confirmed.length) {
+    return {
+      ruleId: rule.id,
+      verdict: 'FAIL',
+      reason: `${rule.says}: ${confirmed.map((s) => `${s.flag.reason}; at the same time ${s.confirmedBy!.reason}`).join('; ')}`,
+      evidence: confirmed.flatMap((s) => [flagItem(s.flag), defectItem(s.confirmedBy!)]),
+    };
+  }
+  const open = settled.filter((s) => !s.explainedBy);
+  if (open.length) {
+    return {
+      ruleId: rule.id,
+      verdict: 'CANNOT_JUDGE',
+      reason: `${rule.says}: a reviewer should look — ${open.map((s) => `${s.flag.from.toFixed(1)} s: ${s.flag.reason}`).join('; ')}`,
+      evidence: open.map((s) => flagItem(s.flag)),
+    };
+  }
+  const explained = settled.filter((s) => s.explainedBy);
+  return {
+    ruleId: rule.id,
+    verdict: 'PASS',
+    reason: explained.length
+      ? `no unexplained picture change: ${explained.map((s) => `${s.flag.from.toFixed(1)} s is where ${s.explainedBy!.type} is shown (${span(s.explainedBy!.from, s.explainedBy!.to)})`).join('; ')}`
+      : 'no suspected splice',
+    evidence: [],
+  };
 }

@@ -2,7 +2,7 @@
 // analysers add theirs to the same decodeOnce call) and `finish` turns the detectors' findings into
 // defects in the labelled shape. Everything here is an observation; the rulebook decides what fails.
 import { round } from '../../lib/numbers';
-import type { EvidenceDefect, EvidenceNote } from '../defects';
+import type { EvidenceDefect, EvidenceFlag, EvidenceNote } from '../defects';
 import type { IntegrityBody } from './body';
 import type { AudioTap, DecodeSummary, VideoTap } from '../decode';
 import type { MediaFacts } from '../probe';
@@ -23,10 +23,16 @@ export interface IntegrityConfig {
   /** Audio and video lengths may differ by this much. */
   avToleranceS: number;
   /**
-   * An abrupt picture change is a cut when the room's noise floor also jumps by this much. Clicks are kept
-   * as evidence only: a word starting at the same instant looks like one.
+   * An abrupt whole-frame picture change is a cut when the room's noise floor also jumps by this much,
+   * measured where both sides carry room noise (a noise gate's digital zeros are not room tone). Clicks
+   * are kept as evidence only: a word starting at the same instant looks like one.
    */
   cutLevelJumpDb: number;
+  /**
+   * A whole-frame change whose structure correlation (mean and contrast removed) is at least this is the
+   * same scene lit differently (a light switched): a note, not a suspicion.
+   */
+  relitStructure: number;
 }
 
 export const DEFAULT_INTEGRITY_CONFIG: IntegrityConfig = {
@@ -37,9 +43,11 @@ export const DEFAULT_INTEGRITY_CONFIG: IntegrityConfig = {
   durationToleranceS: 1,
   avToleranceS: 1,
   cutLevelJumpDb: 6,
+  relitStructure: 0.9,
 };
 
-export const INTEGRITY_ANALYSER = { name: 'integrity', version: '1.0.0' };
+// 1.1.0: a cut needs two independent signals; one signal alone is a flag; gate silence is not a dead channel.
+export const INTEGRITY_ANALYSER = { name: 'integrity', version: '1.1.0' };
 const AUDIO_RATE = 16000;
 
 interface IntegrityPass {
@@ -62,6 +70,7 @@ export function integrityPass(facts: MediaFacts, config: IntegrityConfig = DEFAU
     finish(decode, timestamps) {
       const defects: EvidenceDefect[] = [];
       const notes: EvidenceNote[] = [];
+      const flags: EvidenceFlag[] = [];
       const measurements: Record<string, number> = {};
       if (!facts.video) defects.push({ type: 'no_video', reason: 'the recording has no video stream', source: 'streams' });
       if (!facts.audio) defects.push({ type: 'no_audio', reason: 'the recording has no audio stream', source: 'streams' });
@@ -97,19 +106,47 @@ export function integrityPass(facts: MediaFacts, config: IntegrityConfig = DEFAU
           defects.push({ type: 'frozen', from: run.from, to: run.to, reason: `picture frozen for ${(run.to - run.from).toFixed(1)} s`, source: 'picture' });
         }
         for (const change of pictureFindings.abruptChanges) {
+          // Picture + timestamps: the container's gap is already the cut.
           if (gapCuts.some((c) => Math.abs((c.at ?? 0) - change.at) < 1)) continue;
           const sd = sound?.discontinuityNear(change.at);
-          const soundBreaks = sd !== undefined && sd.levelJumpDb >= config.cutLevelJumpDb;
-          if (soundBreaks) {
+          const whole = change.changedShare >= config.picture.wholeFrameShare;
+          const roomBreak = sd !== undefined && sd.roomTone && sd.levelJumpDb >= config.cutLevelJumpDb;
+          const area = `${Math.round(change.changedShare * 100)} % of the frame`;
+          const soundSays = !sd
+            ? 'no sound to compare'
+            : sd.roomTone
+              ? `room noise floor ${roomBreak ? 'jumps' : 'moves'} ${sd.levelJumpDb} dB`
+              : `the sound around it is noise-gated (${Math.round(sd.zeroShareBefore * 100)} % / ${Math.round(sd.zeroShareAfter * 100)} % digital zero before / after), so its level says nothing about the room`;
+          const detail = {
+            pictureDiff: change.diff,
+            contextDiff: change.contextDiff,
+            structure: change.structure,
+            changedShare: change.changedShare,
+            ...(sd ? { clickRatio: sd.clickRatio, levelJumpDb: sd.levelJumpDb, roomTone: sd.roomTone, zeroShareBefore: sd.zeroShareBefore, zeroShareAfter: sd.zeroShareAfter } : {}),
+          };
+          if (whole && roomBreak) {
+            // Picture + room tone: two independent signals.
             defects.push({
               type: 'cut',
               at: change.at,
-              reason: `the whole picture changes at once (difference ${change.diff} vs ${change.contextDiff} around it) and the room sound changes with it (noise floor jumps ${sd.levelJumpDb} dB): a splice`,
+              reason: `the whole picture changes at once (difference ${change.diff} vs ${change.contextDiff} around it, ${area}) and the room sound changes with it (${soundSays}): a splice`,
               source: 'picture',
-              detail: { pictureDiff: change.diff, contextDiff: change.contextDiff, structure: change.structure, clickRatio: sd.clickRatio, levelJumpDb: sd.levelJumpDb },
+              detail,
+            });
+          } else if (whole && change.structure >= config.relitStructure && !roomBreak) {
+            notes.push({ at: change.at, text: `the whole picture changes brightness at once (difference ${change.diff}, structure ${change.structure}) with ${soundSays}: the same scene lit differently, not a cut` });
+          } else if (whole || roomBreak) {
+            // One signal (a whole-frame change, or a room-tone break under a change of part of the frame).
+            flags.push({
+              type: 'suspected_splice',
+              from: change.at,
+              reason: whole
+                ? `the whole picture changes at once (difference ${change.diff}, ${area}) but nothing else agrees (${soundSays}, timestamps continuous): a splice or a screen share — check the recorder clock and the scene`
+                : `part of the picture changes at once (${area}) and the room noise floor jumps ${sd?.levelJumpDb} dB: a card or tile over the picture, or a splice — look`,
+              detail,
             });
           } else {
-            notes.push({ at: change.at, text: `abrupt picture change (difference ${change.diff}) without a change of room sound${sd ? ` (noise floor ${sd.levelJumpDb} dB)` : ''}: not counted as a cut (a light switched, or a splice of two takes in the same room — the recorder clock check would tell)` });
+            notes.push({ at: change.at, text: `part of the picture changes at once (difference ${change.diff}, ${area}; ${soundSays}): a card, tile or shared screen over the picture, not a splice` });
           }
         }
       }
@@ -118,10 +155,28 @@ export function integrityPass(facts: MediaFacts, config: IntegrityConfig = DEFAU
         measurements.audioPeakDb = soundFindings.peakDb;
         if (soundFindings.noiseFloorDb !== null) measurements.noiseFloorDb = soundFindings.noiseFloorDb;
         measurements.silenceThresholdDb = soundFindings.silenceThresholdDb;
+        if (soundFindings.gate) {
+          measurements.gateGaps = soundFindings.gate.runs;
+          measurements.gateGapMedianS = soundFindings.gate.medianS;
+        }
         for (const run of soundFindings.silence) {
           // The decoder fills a timestamp gap with silence; that gap is already a cut.
           if (gapSpans.some((g) => overlaps(g, run) && run.to - run.from <= g.to - g.from + 0.5)) continue;
-          defects.push({ type: 'silence', from: run.from, to: run.to, reason: `no sound for ${(run.to - run.from).toFixed(1)} s (level ≤ ${run.levelDb} dBFS)`, source: 'sound', detail: { levelDb: run.levelDb } });
+          const how = run.digitalZero
+            ? soundFindings.gate
+              ? `digital zero far longer than this channel's noise-gate gaps (median ${soundFindings.gate.medianS} s)`
+              : 'digital zero in a channel that carries room noise everywhere else'
+            : `level ≤ ${run.levelDb} dBFS, far under the room's floor`;
+          defects.push({ type: 'silence', from: run.from, to: run.to, reason: `the sound channel is dead for ${(run.to - run.from).toFixed(1)} s (${how})`, source: 'sound', detail: { levelDb: run.levelDb, digitalZero: run.digitalZero } });
+        }
+        for (const run of soundFindings.longGateSilences) {
+          if (gapSpans.some((g) => overlaps(g, run))) continue;
+          flags.push({
+            type: 'long_silence',
+            from: run.from,
+            to: run.to,
+            reason: `${(run.to - run.from).toFixed(1)} s of digital silence in a noise-gated channel (its gaps: median ${soundFindings.gate?.medianS} s): a long pause, or a microphone that stopped — listen around it`,
+          });
         }
       }
 
@@ -172,6 +227,7 @@ export function integrityPass(facts: MediaFacts, config: IntegrityConfig = DEFAU
         },
         defects: defects.sort((a, b) => (a.at ?? a.from ?? 0) - (b.at ?? b.from ?? 0)),
         notes,
+        flags: flags.sort((a, b) => a.from - b.from),
         measurements,
       };
     },

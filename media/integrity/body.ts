@@ -1,6 +1,6 @@
 // What the integrity pass reports about one recording: whether it could be read at all, its streams, how
 // much of it decoded, and its defects. The evidence document wraps this body with its header.
-import type { EvidenceDefect, EvidenceNote } from '../defects';
+import type { EvidenceDefect, EvidenceFlag, EvidenceNote } from '../defects';
 import type { MediaFacts } from '../probe';
 
 export type MediaProblemCode = 'empty' | 'truncated' | 'not_media' | 'undecodable';
@@ -21,6 +21,8 @@ export interface IntegrityBody {
   };
   defects: EvidenceDefect[];
   notes: EvidenceNote[];
+  /** Things for a reviewer that are not defects (one signal only). Absent in evidence written before 1.1.0. */
+  flags?: EvidenceFlag[];
   measurements: Record<string, number>;
 }
 

@@ -1,5 +1,5 @@
 // Picture defects measured on small grey frames from the shared decode: black runs, frozen runs, and
-// abrupt whole-frame changes (candidate cuts, confirmed later against the audio).
+// abrupt changes with the share of the frame they cover (candidate cuts, confirmed later by a second signal).
 import type { VideoFrame } from '../decode';
 import { median, round } from '../../lib/numbers';
 import { RunCollector, type Run } from './runs';
@@ -26,6 +26,14 @@ export interface PictureThresholds {
   cutMinDiff: number;
   /** …and at least this many times the median difference around it. */
   cutRatio: number;
+  /**
+   * A change covering at least this share of the frame's blocks is a whole-frame change. Measured on the
+   * unit clips: another take (testsrc2 mirrored and recoloured) moves 0.94 of the blocks (the rest are flat
+   * areas alike in both); a card over 25 / 40 / 60 % of the picture's area moves 0.38 / 0.52 / 0.67 (its
+   * edges touch more blocks than it covers). A screen share filling most of the frame is whole-frame and
+   * still needs a second signal to be a cut.
+   */
+  wholeFrameShare: number;
 }
 
 export const DEFAULT_PICTURE_THRESHOLDS: PictureThresholds = {
@@ -38,6 +46,7 @@ export const DEFAULT_PICTURE_THRESHOLDS: PictureThresholds = {
   minRunS: 1,
   cutMinDiff: 18,
   cutRatio: 6,
+  wholeFrameShare: 0.8,
 };
 
 interface AbruptChange {
@@ -50,6 +59,12 @@ interface AbruptChange {
   structure: number;
   /** Median frame difference in the second around the change. */
   contextDiff: number;
+  /**
+   * Share of the frame that changed: of a 16×9 grid of blocks, those whose mean difference is at least
+   * `cutMinDiff`. A whole-frame change (another take, another camera) moves nearly every block; a card,
+   * a screen-shared document or an app tile appearing over part of the picture moves only its own blocks.
+   */
+  changedShare: number;
 }
 
 interface PictureFindings {
@@ -65,7 +80,7 @@ export class PictureDetector {
   private readonly black: RunCollector;
   private readonly frozen: RunCollector;
   private previous: Buffer | null = null;
-  private readonly diffs: { t: number; diff: number; structure?: number }[] = [];
+  private readonly diffs: { t: number; diff: number; structure?: number; changedShare?: number }[] = [];
   private readonly lumaByFrame: number[] = [];
   private lumaSum = 0;
   private frames = 0;
@@ -114,7 +129,11 @@ export class PictureDetector {
       }
       const diff = diffSum / data.length;
       // Only large changes are candidates: their structure correlation is worth computing.
-      this.diffs.push(diff >= this.thresholds.cutMinDiff ? { t: frame.t, diff, structure: structureCorrelation(prev, data) } : { t: frame.t, diff });
+      this.diffs.push(
+        diff >= this.thresholds.cutMinDiff
+          ? { t: frame.t, diff, structure: structureCorrelation(prev, data), changedShare: changedBlockShare(prev, data, frame.width, frame.height, th.cutMinDiff) }
+          : { t: frame.t, diff },
+      );
       const unchanged = diff < th.frozenMeanDiff && changed / data.length <= th.frozenChangedShare;
       const codecRefresh = largest <= th.frozenCodecNoiseMax && diff < 1;
       // A black picture is also static: black takes precedence, so it is not reported twice.
@@ -156,10 +175,35 @@ export class PictureDetector {
       const before = this.lumaByFrame[i] ?? 0;
       const after = this.lumaByFrame[i + 1] ?? 0;
       if (before < th.blackMeanLuma || after < th.blackMeanLuma) continue;
-      out.push({ at: round(cur.t), diff: round(cur.diff, 1), contextDiff: round(context, 2), structure: round(cur.structure ?? 0, 3) });
+      out.push({ at: round(cur.t), diff: round(cur.diff, 1), contextDiff: round(context, 2), structure: round(cur.structure ?? 0, 3), changedShare: round(cur.changedShare ?? 0, 3) });
     }
     return out;
   }
+}
+
+/** Share of a 16×9 grid of blocks whose mean absolute difference is at least `minDiff` (grey frames). */
+function changedBlockShare(a: Buffer, b: Buffer, width: number, height: number, minDiff: number): number {
+  const cols = 16;
+  const rows = 9;
+  const sums = new Float64Array(cols * rows);
+  const counts = new Uint32Array(cols * rows);
+  for (let y = 0; y < height; y++) {
+    const r = Math.min(rows - 1, Math.floor((y * rows) / height));
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const k = r * cols + Math.min(cols - 1, Math.floor((x * cols) / width));
+      sums[k]! += Math.abs(a[i]! - b[i]!);
+      counts[k]!++;
+    }
+  }
+  let changed = 0;
+  let blocks = 0;
+  for (let k = 0; k < sums.length; k++) {
+    if (counts[k] === 0) continue;
+    blocks++;
+    if (sums[k]! / counts[k]! >= minDiff) changed++;
+  }
+  return blocks ? changed / blocks : 0;
 }
 
 /** Pearson correlation of two equally sized grey frames. */

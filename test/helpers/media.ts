@@ -16,6 +16,13 @@ export interface ClipSpec {
   freezeTo?: number;
   /** A re-encoded splice: a different scene and sound from this time on, timestamps continuous. */
   spliceAt?: number;
+  /** With `spliceAt`: false keeps the sound as it is (a change of picture only). */
+  spliceSound?: boolean;
+  /** A flat card (a shown or screen-shared document) over `cardShare` of the picture from this time on. */
+  cardAt?: number;
+  cardShare?: number;
+  /** Spans of digital silence (exact zeros), e.g. a noise gate closed between utterances. */
+  zeroSpans?: [number, number][];
   /** A container timestamp jump of `gapS` at `gapAt`. */
   gapAt?: number;
   gapS?: number;
@@ -56,12 +63,18 @@ export async function makeClip(file: string, spec: ClipSpec): Promise<string> {
       graph.push(`${v}split[s1][s2];[s2]hflip,hue=h=120,eq=brightness=-0.1[s3];[s1][s3]overlay=enable='gte(t,${spec.spliceAt})'[vs]`);
       v = '[vs]';
     }
+    if (spec.cardAt !== undefined) {
+      // A light card in the middle of the picture, centred, covering `cardShare` of its area.
+      const side = Math.sqrt(spec.cardShare ?? 0.4);
+      vf.push(`drawbox=x=iw*${(1 - side) / 2}:y=ih*${(1 - side) / 2}:w=iw*${side}:h=ih*${side}:color=white@1:t=fill:enable='gte(t,${spec.cardAt})'`);
+    }
     if (spec.blackFrom !== undefined) vf.push(`drawbox=color=black:t=fill:enable='between(t,${spec.blackFrom},${spec.blackTo})'`);
     graph.push(`${v}${vf.length ? vf.join(',') : 'null'}[vout]`);
   }
   if (!spec.noAudio) {
-    if (spec.spliceAt !== undefined) af.push(`volume=enable='gte(t,${spec.spliceAt})':volume=4`);
+    if (spec.spliceAt !== undefined && spec.spliceSound !== false) af.push(`volume=enable='gte(t,${spec.spliceAt})':volume=4`);
     if (spec.silenceFrom !== undefined) af.push(`volume=enable='between(t,${spec.silenceFrom},${spec.silenceTo})':volume=0`);
+    for (const [from, to] of spec.zeroSpans ?? []) af.push(`volume=enable='between(t,${from},${to})':volume=0`);
     graph.push(`[${audioIn}:a][${audioIn + 1}:a]amix=inputs=2:normalize=0${af.length ? `,${af.join(',')}` : ''}[aout]`);
   }
   args.push('-filter_complex', graph.join(';'));

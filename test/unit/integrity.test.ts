@@ -18,6 +18,16 @@ const cases: Record<string, ClipSpec> = {
   gap: { durationS: 10, gapAt: 4, gapS: 3 },
   noAudio: { durationS: 5, noAudio: true },
   noVideo: { durationS: 5, noVideo: true },
+  // Remote recording through an app: noise-gated sound (zeros until the speaker starts at 6 s) and a card over part of the picture at 6 s.
+  gatedCard: { durationS: 10, cardAt: 6, cardShare: 0.4, zeroSpans: [[0.5, 1.5], [2.2, 3], [3.6, 6]] },
+  // The same with a screen share replacing the whole picture: one signal only.
+  gatedShare: { durationS: 10, spliceAt: 6, spliceSound: false, zeroSpans: [[0.5, 1.5], [2.2, 3], [3.6, 6]] },
+  // Another scene from 6 s, the room's sound continuous: picture only.
+  pictureOnly: { durationS: 10, spliceAt: 6, spliceSound: false },
+  // Noise gate: digital zeros between utterances, each gap 1–4 s.
+  gated: { durationS: 20, zeroSpans: [[2, 3.5], [5, 9], [10.5, 12], [14, 16.5]] },
+  // A dead channel for 10 s in a recording with room tone everywhere else.
+  dead: { durationS: 20, silenceFrom: 5, silenceTo: 15 },
 };
 const results: Record<string, IntegrityEvidence> = {};
 
@@ -67,6 +77,45 @@ describe('integrity detectors on generated media', () => {
     assert.equal(cuts.length, 1, JSON.stringify(results.splice!.defects));
     assert.ok(Math.abs(cuts[0]!.at! - 6) <= 0.5);
     assert.equal(cuts[0]!.source, 'picture');
+    assert.equal(results.splice!.flags?.length ?? 0, 0, 'a confirmed cut is not also a flag');
+  });
+
+  it('does not call a card over part of the picture with the gate opening at the same instant a cut (old: cut from an 80 dB "jump" out of digital zeros)', () => {
+    const ev = results.gatedCard!;
+    assert.deepEqual(ofType(ev, 'cut'), [], JSON.stringify(ev.defects));
+    assert.deepEqual(ofType(ev, 'silence'), [], 'gate gaps are not a dead channel');
+    assert.equal((ev.flags ?? []).filter((f) => f.type === 'suspected_splice').length, 0, JSON.stringify(ev.flags));
+    assert.ok(ev.notes.some((n) => n.at !== undefined && Math.abs(n.at - 6) <= 0.5 && /part of the picture/.test(n.text)), JSON.stringify(ev.notes));
+  });
+
+  it('flags a whole-frame change over gated sound, and does not call it a cut (old: cut)', () => {
+    const ev = results.gatedShare!;
+    assert.deepEqual(ofType(ev, 'cut'), [], JSON.stringify(ev.defects));
+    const [flag, ...rest] = (ev.flags ?? []).filter((f) => f.type === 'suspected_splice');
+    assert.equal(rest.length, 0);
+    assert.ok(flag && Math.abs(flag.from - 6) <= 0.5, JSON.stringify(ev.flags));
+    assert.match(flag.reason, /noise-gated/);
+  });
+
+  it('flags a whole-frame change with continuous room sound (old: a note only, nothing for a reviewer)', () => {
+    const ev = results.pictureOnly!;
+    assert.deepEqual(ofType(ev, 'cut'), []);
+    const flags = (ev.flags ?? []).filter((f) => f.type === 'suspected_splice');
+    assert.equal(flags.length, 1, JSON.stringify(ev.flags));
+    assert.ok(Math.abs(flags[0]!.from - 6) <= 0.5);
+  });
+
+  it('reports no silence in noise-gated sound with 1–4 s gaps (old: one silence defect per gap)', () => {
+    const ev = results.gated!;
+    assert.deepEqual(ofType(ev, 'silence'), [], JSON.stringify(ev.defects));
+    assert.equal(ev.measurements.gateGaps, 4, JSON.stringify(ev.measurements));
+  });
+
+  it('still finds a dead channel of 10 s in a recording with room tone elsewhere', () => {
+    const [run, ...rest] = ofType(results.dead, 'silence');
+    assert.equal(rest.length, 0);
+    assert.ok(Math.abs(run!.from! - 5) <= 0.5 && Math.abs(run!.to! - 15) <= 0.5, JSON.stringify(run));
+    assert.match(run!.reason, /dead/);
   });
 
   it('finds a timestamp gap as a cut, without also reporting the filled gap as frozen or silent', () => {

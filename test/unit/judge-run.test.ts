@@ -8,7 +8,7 @@ import { checkEnrolledFaceMatch, checkMaxPeople, checkPartiesInFrame } from '../
 import { runCheck } from '../../judge/checks/run';
 import { checkNoMisleadingTalk, checkStatementSaid } from '../../judge/checks/speech';
 import { checkCustomerAnswers } from '../../judge/checks/speech-answers';
-import { checkDecodable, checkNoDefect, checkStreamsPresent } from '../../judge/checks/streams';
+import { checkDecodable, checkNoDefect, checkNoSuspectedSplice, checkStreamsPresent } from '../../judge/checks/streams';
 import type { EvidenceSet, RuleOutcome } from '../../judge/types';
 import type { Rule } from '../../rules/schema';
 import { documentsEvidence, facesEvidence, ingest, integrity, showing } from '../helpers/judge-evidence';
@@ -20,6 +20,7 @@ const cases: { [K in Rule['check']]: Case<K> } = {
   streams_present: [{ streams: ['video', 'audio'] }, checkStreamsPresent],
   decodable: [{}, checkDecodable],
   no_defect: [{ defect: 'cut' }, checkNoDefect],
+  no_suspected_splice: [{ withinS: 1 }, checkNoSuspectedSplice],
   analyser_required: [{ analyser: 'speech' }, checkAnalyserRequired],
   parties_in_frame: [{}, checkPartiesInFrame],
   enrolled_face_match: [{ minSimilarity: 0.5 }, checkEnrolledFaceMatch],

@@ -2,9 +2,9 @@
 // decodes, no defect of a kind. Missing or unreadable integrity evidence is never a PASS.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkDecodable, checkNoDefect, checkStreamsPresent } from '../../judge/checks/streams';
-import type { EvidenceDefect, IntegrityEvidence } from '../../evidence/types';
-import { facts, integrity } from '../helpers/judge-evidence';
+import { checkDecodable, checkNoDefect, checkNoSuspectedSplice, checkStreamsPresent, outstandingFlags } from '../../judge/checks/streams';
+import type { EvidenceDefect, EvidenceFlag, IntegrityEvidence } from '../../evidence/types';
+import { documentsEvidence, facts, integrity, showing } from '../helpers/judge-evidence';
 import { rule } from '../helpers/speech-evidence';
 
 const cut: EvidenceDefect = { type: 'cut', at: 31.2, reason: 'timestamps jump by 4.00 s', source: 'container' };
@@ -130,5 +130,52 @@ describe('no_defect', () => {
     assert.equal(out.reason, 'the decoder stopped early at 42.5 s: the rest cannot be checked for cut');
     const truncated = rule({ check: 'no_defect', defect: 'truncated' });
     assert.equal(checkNoDefect(truncated, { integrity: early }).verdict, 'PASS');
+  });
+});
+
+describe('no_suspected_splice', () => {
+  const suspect = rule({ check: 'no_suspected_splice', says: '疑似拼接须由人工复核', withinS: 1 });
+  const flag: EvidenceFlag = { type: 'suspected_splice', from: 42, reason: 'the whole picture changes at once but nothing else agrees' };
+  const flagged = (defects: EvidenceDefect[] = []): IntegrityEvidence => ({ ...integrity(defects), flags: [flag] });
+  const jump: EvidenceDefect = { type: 'clock_jump', at: 42.6, reason: 'the recorder clock jumps 95 s', source: 'picture' };
+
+  it('PASSes without flags, and on old evidence that has no flags field', () => {
+    assert.equal(checkNoSuspectedSplice(suspect, { integrity: integrity([]) }).verdict, 'PASS');
+    assert.equal(checkNoSuspectedSplice(suspect, { integrity: { ...integrity([]), flags: [] } }).reason, 'no suspected splice');
+  });
+
+  it('is CANNOT_JUDGE for a reviewer on a flag no other evidence settles, with the flag as reason and evidence (old rulebook: continuity PASSed)', () => {
+    const out = checkNoSuspectedSplice(suspect, { integrity: flagged(), documents: documentsEvidence() });
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+    assert.match(out.reason, /a reviewer should look — 42\.0 s: the whole picture changes at once but nothing else agrees/);
+    assert.deepEqual(out.evidence, [{ from: 42, to: 42, kind: 'flag:suspected_splice', text: flag.reason }]);
+    assert.deepEqual(outstandingFlags({ integrity: flagged() }), [flag]);
+  });
+
+  it('FAILs when the recorder clock jumps within 1 s of the flag, citing both', () => {
+    const out = checkNoSuspectedSplice(suspect, { integrity: flagged(), documents: documentsEvidence({ defects: [jump] }) });
+    assert.equal(out.verdict, 'FAIL');
+    assert.match(out.reason, /nothing else agrees; at the same time the recorder clock jumps 95 s/);
+    assert.deepEqual(out.evidence.map((e) => e.kind), ['flag:suspected_splice', 'defect:clock_jump']);
+    assert.deepEqual(outstandingFlags({ integrity: flagged(), documents: documentsEvidence({ defects: [jump] }) }), [], 'a confirmed flag is a defect, not a flag');
+  });
+
+  it('FAILs on a timestamp cut at the same instant, not on a clock jump 5 s away', () => {
+    const gap: EvidenceDefect = { type: 'cut', at: 41.5, reason: 'timestamps jump by 2.00 s', source: 'container' };
+    assert.equal(checkNoSuspectedSplice(suspect, { integrity: flagged([gap]) }).verdict, 'FAIL');
+    const far = { ...jump, at: 47 };
+    assert.equal(checkNoSuspectedSplice(suspect, { integrity: flagged(), documents: documentsEvidence({ defects: [far] }) }).verdict, 'CANNOT_JUDGE');
+  });
+
+  it('PASSes a flag that a document showing starting at that instant explains, saying so', () => {
+    const docs = documentsEvidence({ showings: [showing(1, 'risk_notice', 42.3, 60)] });
+    const out = checkNoSuspectedSplice(suspect, { integrity: flagged(), documents: docs });
+    assert.equal(out.verdict, 'PASS');
+    assert.match(out.reason, /42\.0 s is where risk_notice is shown \(42\.3–60\.0 s\)/);
+    assert.deepEqual(outstandingFlags({ integrity: flagged(), documents: docs }), []);
+  });
+
+  it('is CANNOT_JUDGE when the file cannot be read', () => {
+    assert.equal(checkNoSuspectedSplice(suspect, {}).verdict, 'CANNOT_JUDGE');
   });
 });

@@ -62,6 +62,16 @@ describe('judge', () => {
     assert.equal(j.verdict, 'FAIL');
   });
 
+  it('makes continuity CANNOT_JUDGE on a suspected splice, with the flag as reason and in the judgement (old rulebook: PASS)', () => {
+    const flag = { type: 'suspected_splice' as const, from: 42, reason: 'the whole picture changes at once but nothing else agrees' };
+    const j = judge({ ingest, integrity: { ...integrity([]), flags: [flag] } }, book);
+    const c = step(j, 'continuity');
+    assert.equal(c.verdict, 'CANNOT_JUDGE');
+    assert.match(c.reasons.join(), /CONT-SPLICE-SUSPECT: .*42\.0 s: the whole picture changes at once but nothing else agrees/);
+    assert.deepEqual(j.flags, [flag]);
+    assert.deepEqual(j.defects, [], 'a flag is not a defect');
+  });
+
   it('applies duration thresholds from the rulebook: a 1 s black flash passes, a 5 s black run fails', () => {
     const short = judge({ ingest, integrity: integrity([{ type: 'black', from: 10, to: 11, reason: 'b', source: 'picture' }]) }, book);
     assert.equal(step(short, 'continuity').verdict, 'PASS');
@@ -193,6 +203,19 @@ describe('report', () => {
     assert.ok(json.includes('1101**********002X'));
     assert.equal(report.verdict, 'FAIL');
     assert.match(html, /不合格 FAIL/);
+  });
+
+  it('carries flags as "to look at" items: in report.json (schema-valid) and in report.html', () => {
+    const flagged = judge({ ingest, integrity: { ...ev, flags: [{ type: 'suspected_splice', from: 42, reason: 'picture changes at once, nothing else agrees', detail: { changedShare: 0.94 } }] } }, book);
+    const withFlags = reportOf(flagged);
+    assert.deepEqual(withFlags.flags, [{ type: 'suspected_splice', from: 42, reason: 'picture changes at once, nothing else agrees' }]);
+    assert.deepEqual(validateReport(withFlags), []);
+    assert.notDeepEqual(validateReport({ ...withFlags, flags: [{ type: 'suspected_splice', reason: 'no time' }] }), []);
+    const html = renderReportHtml(withFlags);
+    assert.match(html, /To look at · 待复核[\s\S]*suspected_splice<\/code> picture changes at once, nothing else agrees/);
+    const { flags: _none, ...old } = withFlags;
+    assert.deepEqual(validateReport(old), [], 'reports written before flags stay valid');
+    assert.doesNotMatch(renderReportHtml(old), /To look at/);
   });
 
   it('keeps evidence frame keys whole (a hash with a digit run is not a number to mask), masking the text beside them', () => {

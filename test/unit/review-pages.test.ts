@@ -75,5 +75,9 @@ describe('review server parts', () => {
     assert.equal(prior.steps[0]!.verdict, 'FAIL', 'the prior revision object is not changed');
     assert.doesNotMatch(JSON.stringify(next.review), /199003070012/);
     assert.deepEqual(flagsOf(prior).map((f) => f.at), [3, 12]);
+    const flagged = { ...prior, flags: [{ type: 'suspected_splice', from: 7.5, reason: 'the whole picture changes at once' }] } as ReviewedReport;
+    const items = flagsOf(flagged);
+    assert.deepEqual(items.map((f) => f.at), [3, 7.5, 12]);
+    assert.equal(items[1]!.label, 'to look at · suspected_splice: the whole picture changes at once');
   });
 });
