@@ -50,11 +50,15 @@ function maskNumbers(text: string): string {
   });
 }
 
+/** A private-use character marks where a hash was set aside (it never occurs in our texts). */
+const HELD = '\uE000';
+const HELD_BACK = new RegExp(`${HELD}(\\d+)${HELD}`, 'g');
+
 export function maskText(text: string): string {
   // Hashes are set aside first (a digit run inside a sha256 is not a number), then put back.
   const hashes: string[] = [];
-  const held = text.replace(HASH, (h) => `\u0000${hashes.push(h) - 1}\u0000`);
-  return maskNumbers(held).replace(/\u0000(\d+)\u0000/g, (_m, i: string) => hashes[Number(i)] ?? '');
+  const held = text.replace(HASH, (h) => `${HELD}${hashes.push(h) - 1}${HELD}`);
+  return maskNumbers(held).replace(HELD_BACK, (_m, i: string) => hashes[Number(i)] ?? '');
 }
 
 /** Masks an identifier entirely chosen by a person (licence number): keep 2 first and 2 last characters. */
