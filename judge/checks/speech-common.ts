@@ -70,23 +70,15 @@ export function facesDuring(ev: EvidenceSet, s: Span, need: number, what: string
   return null;
 }
 
-/** Speech the recogniser heard but could not transcribe (voice activity without kept words, dropped segments) at least this long could hide a statement. */
+/** A stretch of voice activity this long with no transcript at all could hide a statement. */
 export const HIDING_SPEECH_S = 1.5;
 
 /**
- * Where the transcript cannot vouch for the audio: voice-activity stretches with no kept transcript (never
- * transcribed, or set aside as unreliable), each at least `HIDING_SPEECH_S` long. A statement not found may be there.
+ * Where the transcript cannot vouch for the audio: voice-activity regions at least `HIDING_SPEECH_S` long
+ * with no kept transcript anywhere in them (never transcribed, or set aside as unreliable). A region with
+ * some words counts as transcribed: Whisper's segment times are loose at the edges. A statement not found
+ * may be in such a region.
  */
 export function untranscribedSpeech(speech: SpeechEvidence): Span[] {
-  const covered = speech.segments.map((s) => ({ from: s.from, to: s.to }));
-  const gaps: Span[] = [];
-  for (const r of speech.vad) {
-    let cursor = r.from;
-    for (const c of covered.filter((c) => c.to > r.from && c.from < r.to).sort((a, b) => a.from - b.from)) {
-      if (c.from - cursor >= HIDING_SPEECH_S) gaps.push({ from: cursor, to: c.from });
-      cursor = Math.max(cursor, c.to);
-    }
-    if (r.to - cursor >= HIDING_SPEECH_S) gaps.push({ from: cursor, to: r.to });
-  }
-  return gaps;
+  return speech.vad.filter((r) => r.to - r.from >= HIDING_SPEECH_S && !speech.segments.some((s) => s.to > r.from && s.from < r.to));
 }
