@@ -20,7 +20,7 @@ import { formatFigures } from '../eval/format';
 import { belowFloors, type Floors } from '../eval/metrics';
 import { CASES, generateCase, type CaseName } from '../fixtures/generate';
 import { VARIED_SETS, casesOfSets, ciSample, generateVariedCase, variedCases } from '../fixtures/varied';
-import { figuresBySet, figuresByStyle, formatVariety, ruleCalibration } from '../eval/variety';
+import { figuresBySet, figuresByStyle, formatVariety, ruleCalibration, varietyCaseRows } from '../eval/variety';
 import { registerWebhookCommand } from './webhook';
 import { registerReviewCommands } from './review';
 
@@ -68,7 +68,7 @@ program
       process.stdout.write(`\n${formatVariety(cases)}\n`);
       if (opts.out) {
         fs.writeFileSync(opts.out, `${JSON.stringify(figures, null, 2)}\n`);
-        const variety = { bySet: figuresBySet(cases), byStyle: figuresByStyle(cases), rules: ruleCalibration(cases) };
+        const variety = { bySet: figuresBySet(cases), byStyle: figuresByStyle(cases), rules: ruleCalibration(cases), cases: varietyCaseRows(cases) };
         fs.writeFileSync(opts.out.replace(/(\.json)?$/, '.variety.json'), `${JSON.stringify(variety, null, 2)}\n`);
       }
       if (opts.floors) {

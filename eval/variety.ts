@@ -224,6 +224,33 @@ export function formatCalibration(rows: RuleCalibration[], sets: string[]): stri
   return lines;
 }
 
+/** Per case: its set, tags and fault, the verdicts labelled and reported per step, and the rules that did not PASS (for re-grouping any subset). */
+export function varietyCaseRows(cases: EvalCase[]): {
+  name: string;
+  set: string;
+  styles: string[];
+  fault: string | null;
+  expected: Verdict | null;
+  verdict: Verdict;
+  steps: Record<string, { labelled: Verdict | null; reported: Verdict | null; rules: string[] }>;
+}[] {
+  return cases.map((c) => ({
+    name: c.name,
+    set: setOf(c),
+    styles: c.variety?.styles ?? [],
+    fault: c.variety?.fault ?? null,
+    expected: combineLabelled(c.labels.steps),
+    verdict: c.report.verdict,
+    steps: Object.fromEntries(
+      STEP_IDS.map((id) => {
+        const step = c.report.steps.find((s) => s.id === id);
+        const rules = (step?.rules ?? []).filter((r) => r.applies !== false && r.verdict !== 'PASS').map((r) => `${r.ruleId} ${r.verdict}: ${r.reason}`);
+        return [id, { labelled: c.labels.steps[id] ?? null, reported: step?.verdict ?? null, rules }];
+      }),
+    ),
+  }));
+}
+
 /** Everything a variety evaluation prints: per set, per style, per-step accuracy by set, rule calibration. */
 export function formatVariety(cases: EvalCase[]): string {
   const bySet = figuresBySet(cases);
