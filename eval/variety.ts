@@ -133,7 +133,7 @@ export interface RuleCalibration {
   cannotJudgeRate: number | null;
   /** The same counts per set. */
   bySet: Record<string, { judged: number; fail: number; cannotJudge: number }>;
-  /** A few of the cases it FAILed, with its reason (the first). */
+  /** A few of the cases it FAILed, with its reason (never a sealed case: reasons quote what was heard). */
   examples: string[];
 }
 
@@ -160,7 +160,8 @@ export function ruleCalibration(cases: EvalCase[]): RuleCalibration[] {
         if (r.verdict === 'FAIL') {
           row.fail++;
           s.fail++;
-          if (row.examples.length < 3) row.examples.push(`${c.name}: ${r.reason}`);
+          // Reasons quote what was heard: never from the sealed set, whose sentences nobody may tune on.
+          if (row.examples.length < 3 && set !== 'sealed') row.examples.push(`${c.name}: ${r.reason}`);
         }
         if (r.verdict === 'CANNOT_JUDGE') {
           row.cannotJudge++;
@@ -244,7 +245,9 @@ export function varietyCaseRows(cases: EvalCase[]): {
     steps: Object.fromEntries(
       STEP_IDS.map((id) => {
         const step = c.report.steps.find((s) => s.id === id);
-        const rules = (step?.rules ?? []).filter((r) => r.applies !== false && r.verdict !== 'PASS').map((r) => `${r.ruleId} ${r.verdict}: ${r.reason}`);
+        // The sealed set's reasons quote its sentences as heard: rule and verdict only.
+        const sealed = setOf(c) === 'sealed';
+        const rules = (step?.rules ?? []).filter((r) => r.applies !== false && r.verdict !== 'PASS').map((r) => `${r.ruleId} ${r.verdict}${sealed ? '' : `: ${r.reason}`}`);
         return [id, { labelled: c.labels.steps[id] ?? null, reported: step?.verdict ?? null, rules }];
       }),
     ),

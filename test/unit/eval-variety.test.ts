@@ -127,6 +127,10 @@ describe('figures per variety', () => {
     assert.deepEqual(row('EXPL-COOLING')!.bySet, { other: { judged: 1, fail: 1, cannotJudge: 0 } });
     assert.match(row('EXPL-COOLING')!.examples[0]!, /^o1: 犹豫期 not said/);
     assert.deepEqual([row('ANSWER-CLEAR')!.judged, row('ANSWER-CLEAR')!.cannotJudge], [1, 1]); // o2 only: s1's clear_answer is a fault
+    // A sealed case's false alarm is counted, but its reason (what was heard) is never quoted.
+    const sealedAlarm = evalCase('s2', { set: 'sealed', got: { disclosure: 'FAIL' }, rules: { disclosure: [['DISC-ASKED', 'FAIL', 'closest heard “某句话”']] } });
+    const disc = ruleCalibration([...CASES, sealedAlarm]).find((r) => r.ruleId === 'DISC-ASKED')!;
+    assert.deepEqual([disc.fail, disc.examples], [1, []]);
     assert.equal(row('AGENT-FACE'), undefined);
     assert.equal(row('AGENT-LICENCE-SHOWN')!.judged, 1);
     // Rules that never raised anything come after those that did.
