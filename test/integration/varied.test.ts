@@ -2,7 +2,8 @@
 // of the varied cases (fixtures/varied.ts ciSample) — other insurers' wordings and the sealed check set,
 // noise-gated audio, screen-shared documents, remote tiles, moved statements, planted faults — generated at
 // 360p and inspected through `dualqa eval`. Prints the figures per set and per style tag and the per-rule
-// calibration table (eval/variety.ts), and holds each set to eval/floors-varied.json.
+// calibration table (eval/variety.ts), and holds each set to eval/floors-varied.json. Measured 2026-12-07 on
+// the loaded 2-core machine: 8.5 min (generating the six cases 77 s, inspecting each 61–79 s).
 //
 // The floors are what the judge measured when this test was written (before the matcher work of issue #17),
 // not what it should reach: they only stop things getting worse. EXPECTED TO TIGHTEN once the matcher lands:
