@@ -19,6 +19,8 @@ import { TASK_QUEUES } from '../temporal.config';
 import { formatFigures } from '../eval/format';
 import { belowFloors, type Floors } from '../eval/metrics';
 import { CASES, generateCase, type CaseName } from '../fixtures/generate';
+import { VARIED_SETS, casesOfSets, ciSample, generateVariedCase, variedCases } from '../fixtures/varied';
+import { figuresBySet, figuresByStyle, formatVariety, ruleCalibration, varietyCaseRows } from '../eval/variety';
 import { registerWebhookCommand } from './webhook';
 import { registerReviewCommands } from './review';
 
@@ -60,9 +62,15 @@ program
   .action(async (dir: string, opts: { out?: string; floors?: string; rulebook?: string }) => {
     const session = await openSession({ inlineWorkers: 'auto' });
     try {
-      const { figures } = await evaluateFolder(session, dir, { rulebook: opts.rulebook, onCase: (name, i, n) => process.stderr.write(`[${i + 1}/${n}] ${name}\n`) });
+      const { figures, cases } = await evaluateFolder(session, dir, { rulebook: opts.rulebook, onCase: (name, i, n) => process.stderr.write(`[${i + 1}/${n}] ${name}\n`) });
       process.stdout.write(`${formatFigures(figures)}\n`);
-      if (opts.out) fs.writeFileSync(opts.out, `${JSON.stringify(figures, null, 2)}\n`);
+      // Per set (our script / other scripts / sealed), per style tag, and per rule (eval/variety.ts).
+      process.stdout.write(`\n${formatVariety(cases)}\n`);
+      if (opts.out) {
+        fs.writeFileSync(opts.out, `${JSON.stringify(figures, null, 2)}\n`);
+        const variety = { bySet: figuresBySet(cases), byStyle: figuresByStyle(cases), rules: ruleCalibration(cases), cases: varietyCaseRows(cases) };
+        fs.writeFileSync(opts.out.replace(/(\.json)?$/, '.variety.json'), `${JSON.stringify(variety, null, 2)}\n`);
+      }
       if (opts.floors) {
         const below = belowFloors(figures, JSON.parse(fs.readFileSync(opts.floors, 'utf8')) as Floors);
         for (const b of below) process.stderr.write(`below floor: ${b}\n`);
@@ -144,7 +152,23 @@ program
   .description('generate the labelled fixture recordings (NAME.mp4 + NAME.meta.json + NAME.labels.json)')
   .option('--height <h>', '720 or 360', '720')
   .option('--case <names...>', 'only these cases')
-  .action(async (dir: string, opts: { height: string; case?: string[] }) => {
+  .option('--set <set>', `varied cases from the script bank instead (fixtures/varied.ts): ${Object.keys(VARIED_SETS).join(' | ')} | ci-sample`)
+  .action(async (dir: string, opts: { height: string; case?: string[]; set?: string }) => {
+    if (opts.set) {
+      const specs =
+        opts.set === 'ci-sample'
+          ? ciSample()
+          : opts.case
+            ? variedCases().filter((s) => opts.case!.includes(s.name))
+            : casesOfSets([opts.set as keyof typeof VARIED_SETS]);
+      if (opts.set !== 'ci-sample' && !(opts.set in VARIED_SETS)) throw new Error(`--set must be one of ${Object.keys(VARIED_SETS).join(', ')}, ci-sample`);
+      for (const spec of specs) {
+        const started = Date.now();
+        const g = await generateVariedCase(spec, dir, { height: opts.height === '360' ? 360 : 720 });
+        process.stdout.write(`${spec.name.padEnd(34)} ${((Date.now() - started) / 1000).toFixed(1)} s  ${g.media}\n`);
+      }
+      return;
+    }
     const names = (opts.case ?? [...CASES]) as CaseName[];
     for (const name of names) {
       const started = Date.now();

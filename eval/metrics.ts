@@ -17,6 +17,8 @@ export interface EvalCase {
   speechEngine?: string;
   /** For robustness cases (NAME.robustness.json): the audio condition, e.g. noisy_20db. */
   condition?: string;
+  /** For varied cases (NAME.variety.json, eval/variety.ts): the wording set (ours / other / sealed) and style tags. */
+  variety?: { set: string; styles: string[]; insurer?: string; fault?: string | null };
 }
 
 export interface StepFigures {

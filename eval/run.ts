@@ -8,6 +8,7 @@ import { getJson } from '../lib/object-store';
 import type { DocumentsEvidence, SpeechEvidence } from '../evidence/types';
 import { inspect, type InspectContext } from '../intake/inspect';
 import { evaluate, type EvalCase, type EvalFigures } from './metrics';
+import { readVariety } from './variety';
 
 const MEDIA = /\.(mp4|webm|mkv|flv|mov|avi|ts)$/i;
 
@@ -18,9 +19,11 @@ export interface LabelledCase {
   labels: string;
   /** NAME.robustness.json: the case is a robustness case (fixtures/robustness.ts). */
   robustness?: string;
+  /** NAME.variety.json: the case is a varied case (fixtures/varied.ts): its set and style tags. */
+  variety?: string;
 }
 
-/** Cases of a labelled folder: NAME.<media> + NAME.labels.json (+ NAME.meta.json, NAME.robustness.json). */
+/** Cases of a labelled folder: NAME.<media> + NAME.labels.json (+ NAME.meta.json, NAME.robustness.json, NAME.variety.json). */
 export function listCases(dir: string): LabelledCase[] {
   const files = fs.readdirSync(dir);
   return files
@@ -29,12 +32,14 @@ export function listCases(dir: string): LabelledCase[] {
       const name = f.replace(MEDIA, '');
       const meta = path.join(dir, `${name}.meta.json`);
       const robustness = path.join(dir, `${name}.robustness.json`);
+      const variety = path.join(dir, `${name}.variety.json`);
       return {
         name,
         media: path.join(dir, f),
         labels: path.join(dir, `${name}.labels.json`),
         ...(fs.existsSync(meta) ? { meta } : {}),
         ...(fs.existsSync(robustness) ? { robustness } : {}),
+        ...(fs.existsSync(variety) ? { variety } : {}),
       };
     })
     .filter((c) => fs.existsSync(c.labels))
@@ -76,6 +81,7 @@ export async function evaluateFolder(
       ...(documents ? { documentShowings: documents.showings } : {}),
       ...(speech ? { speechEngine: `${speech.engine} ${speech.model.name}@${speech.model.version}` } : {}),
       ...(condition ? { condition } : {}),
+      ...(c.variety ? { variety: readVariety(c.variety) } : {}),
     });
   }
   return { figures: evaluate(evaluated, 1, process.env.DUALQA_HASH_KEY ? { hashKey: process.env.DUALQA_HASH_KEY } : {}), cases: evaluated };
