@@ -16,6 +16,10 @@ export interface ClipSpec {
   freezeTo?: number;
   /** A re-encoded splice: a different scene and sound from this time on, timestamps continuous. */
   spliceAt?: number;
+  /** The picture alone switches to the splice's other scene from this time on; the sound goes on unchanged. */
+  pictureChangeAt?: number;
+  /** The sound alone changes as at a splice (room tone ×4) from this time on; the picture goes on unchanged. */
+  soundChangeAt?: number;
   /** A container timestamp jump of `gapS` at `gapAt`. */
   gapAt?: number;
   gapS?: number;
@@ -51,16 +55,18 @@ export async function makeClip(file: string, spec: ClipSpec): Promise<string> {
       graph.push(`${v}split[va][vb];[va][vb]freezeframes=first=${first}:last=${last}:replace=${first}[vf]`);
       v = '[vf]';
     }
-    if (spec.spliceAt !== undefined) {
+    const pictureAt = spec.spliceAt ?? spec.pictureChangeAt;
+    if (pictureAt !== undefined) {
       // After the splice: mirrored, shifted, recoloured picture — a different take of the scene.
-      graph.push(`${v}split[s1][s2];[s2]hflip,hue=h=120,eq=brightness=-0.1[s3];[s1][s3]overlay=enable='gte(t,${spec.spliceAt})'[vs]`);
+      graph.push(`${v}split[s1][s2];[s2]hflip,hue=h=120,eq=brightness=-0.1[s3];[s1][s3]overlay=enable='gte(t,${pictureAt})'[vs]`);
       v = '[vs]';
     }
     if (spec.blackFrom !== undefined) vf.push(`drawbox=color=black:t=fill:enable='between(t,${spec.blackFrom},${spec.blackTo})'`);
     graph.push(`${v}${vf.length ? vf.join(',') : 'null'}[vout]`);
   }
   if (!spec.noAudio) {
-    if (spec.spliceAt !== undefined) af.push(`volume=enable='gte(t,${spec.spliceAt})':volume=4`);
+    const soundAt = spec.spliceAt ?? spec.soundChangeAt;
+    if (soundAt !== undefined) af.push(`volume=enable='gte(t,${soundAt})':volume=4`);
     if (spec.silenceFrom !== undefined) af.push(`volume=enable='between(t,${spec.silenceFrom},${spec.silenceTo})':volume=0`);
     graph.push(`[${audioIn}:a][${audioIn + 1}:a]amix=inputs=2:normalize=0${af.length ? `,${af.join(',')}` : ''}[aout]`);
   }

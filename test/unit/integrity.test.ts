@@ -15,6 +15,8 @@ const cases: Record<string, ClipSpec> = {
   silence: { durationS: 12, silenceFrom: 3, silenceTo: 9 },
   frozen: { durationS: 12, freezeFrom: 5, freezeTo: 9 },
   splice: { durationS: 10, spliceAt: 6 },
+  pictureOnly: { durationS: 10, pictureChangeAt: 6 },
+  soundOnly: { durationS: 10, soundChangeAt: 6 },
   gap: { durationS: 10, gapAt: 4, gapS: 3 },
   noAudio: { durationS: 5, noAudio: true },
   noVideo: { durationS: 5, noVideo: true },
@@ -67,6 +69,21 @@ describe('integrity detectors on generated media', () => {
     assert.equal(cuts.length, 1, JSON.stringify(results.splice!.defects));
     assert.ok(Math.abs(cuts[0]!.at! - 6) <= 0.5);
     assert.equal(cuts[0]!.source, 'picture');
+    assert.match(cuts[0]!.reason, /whole picture changes at once .* room sound changes with it .*: a splice/);
+    assert.deepEqual(results.splice!.defects.map((d) => d.type), ['cut'], 'nothing else');
+  });
+
+  it('an abrupt picture change while the sound goes on unchanged is not a cut (only a note)', () => {
+    const ev = results.pictureOnly!;
+    assert.deepEqual(ev.defects, [], 'no defect at all');
+    // The change was seen (not a detector that missed it): a note at the change says why it is not a cut.
+    const seen = ev.notes.filter((n) => n.at !== undefined && Math.abs(n.at - 6) <= 0.5);
+    assert.equal(seen.length, 1, JSON.stringify(ev.notes));
+    assert.match(seen[0]!.text, /^abrupt picture change .* without a change of room sound.*: not counted as a cut/);
+  });
+
+  it('a jump of the room sound while the picture goes on unchanged is not a cut', () => {
+    assert.deepEqual(results.soundOnly!.defects, [], JSON.stringify(results.soundOnly!.defects));
   });
 
   it('finds a timestamp gap as a cut, without also reporting the filled gap as frozen or silent', () => {
