@@ -258,7 +258,7 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 4
       const photoKey = `it/photos/${photo}.jpg`;
       await uploader.fPutObject(stack.info.buckets.recordings, photoKey, path.join(PROJECT_ROOT, 'fixtures', 'faces', `${photo}.jpg`), {});
       const metaFile = path.join(root, `${name}.meta.json`);
-      fs.writeFileSync(metaFile, JSON.stringify({ ...meta, agent: { ...meta.agent, photoKey } }));
+      fs.writeFileSync(metaFile, JSON.stringify({ ...meta, recordingId: `identity-${name}`, agent: { ...meta.agent, photoKey } }));
       await upload(g.media, `it/identity-${name}.mp4`, metaFile);
       const { report } = await inspectKey(`it/identity-${name}.mp4`);
       const rule = stepOf(report, 'agent_identity').rules.find((r) => r.ruleId === 'AGENT-FACE')!;
