@@ -7,8 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# python3-skimage: the face model tests' astronaut.png, text.png and page.png (test/unit/models.test.ts).
-DEBIAN_PACKAGES=(ffmpeg fonts-wqy-zenhei python3 python3-pip chromium tesseract-ocr-chi-sim tesseract-ocr-eng python3-skimage)
+# python3-skimage: the face model tests' astronaut.png, text.png and page.png (test/unit/models.test.ts);
+# espeak-ng: the robotic voice of the speech robustness fixtures (test/integration/speech-robustness.test.ts).
+DEBIAN_PACKAGES=(ffmpeg fonts-wqy-zenhei python3 python3-pip chromium tesseract-ocr-chi-sim tesseract-ocr-eng python3-skimage espeak-ng)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
