@@ -20,6 +20,8 @@ export interface ClipSpec {
   pictureChangeAt?: number;
   /** The sound alone changes as at a splice (room tone ×4) from this time on; the picture goes on unchanged. */
   soundChangeAt?: number;
+  /** The sound's gain after a splice or sound change (default 4, +12 dB). */
+  soundChangeGain?: number;
   /** A container timestamp jump of `gapS` at `gapAt`. */
   gapAt?: number;
   gapS?: number;
@@ -66,7 +68,7 @@ export async function makeClip(file: string, spec: ClipSpec): Promise<string> {
   }
   if (!spec.noAudio) {
     const soundAt = spec.spliceAt ?? spec.soundChangeAt;
-    if (soundAt !== undefined) af.push(`volume=enable='gte(t,${soundAt})':volume=4`);
+    if (soundAt !== undefined) af.push(`volume=enable='gte(t,${soundAt})':volume=${spec.soundChangeGain ?? 4}`);
     if (spec.silenceFrom !== undefined) af.push(`volume=enable='between(t,${spec.silenceFrom},${spec.silenceTo})':volume=0`);
     graph.push(`[${audioIn}:a][${audioIn + 1}:a]amix=inputs=2:normalize=0${af.length ? `,${af.join(',')}` : ''}[aout]`);
   }

@@ -16,6 +16,10 @@ const cases: Record<string, ClipSpec> = {
   frozen: { durationS: 12, freezeFrom: 5, freezeTo: 9 },
   splice: { durationS: 10, spliceAt: 6 },
   pictureOnly: { durationS: 10, pictureChangeAt: 6 },
+  // The picture changes at once while the room sound steps by +3.5 dB (×1.5) or +8 dB (×2.5): either side of
+  // the 6 dB a splice's sound must change by (DEFAULT_INTEGRITY_CONFIG.cutLevelJumpDb).
+  spliceSoundSmall: { durationS: 10, spliceAt: 6, soundChangeGain: 1.5 },
+  spliceSoundLarge: { durationS: 10, spliceAt: 6, soundChangeGain: 2.5 },
   soundOnly: { durationS: 10, soundChangeAt: 6 },
   gap: { durationS: 10, gapAt: 4, gapS: 3 },
   noAudio: { durationS: 5, noAudio: true },
@@ -80,6 +84,14 @@ describe('integrity detectors on generated media', () => {
     const seen = ev.notes.filter((n) => n.at !== undefined && Math.abs(n.at - 6) <= 0.5);
     assert.equal(seen.length, 1, JSON.stringify(ev.notes));
     assert.match(seen[0]!.text, /^abrupt picture change .* without a change of room sound.*: not counted as a cut/);
+  });
+
+  it('a picture change is a cut when the room sound steps by 8 dB with it, not when it steps by 3.5 dB', () => {
+    const large = ofType(results.spliceSoundLarge, 'cut');
+    assert.equal(large.length, 1, JSON.stringify(results.spliceSoundLarge!.defects));
+    assert.ok(Math.abs(large[0]!.at! - 6) <= 0.5 && (large[0]!.detail?.levelJumpDb as number) >= 6, JSON.stringify(large[0]));
+    assert.deepEqual(ofType(results.spliceSoundSmall, 'cut'), [], 'a 3.5 dB step is not a change of room');
+    assert.ok(results.spliceSoundSmall!.notes.some((n) => n.at !== undefined && Math.abs(n.at - 6) <= 0.5 && /not counted as a cut/.test(n.text)), JSON.stringify(results.spliceSoundSmall!.notes));
   });
 
   it('a jump of the room sound while the picture goes on unchanged is not a cut', () => {
