@@ -185,7 +185,7 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 4
     const recall = new Map<string, { labelled: number; found: number; missed: string[] }>();
     for (const [name, { labels, verdicts, reasons }] of seen) {
       const differing = Object.entries(labels.steps).filter(([step, want]) => verdicts[step] !== want);
-      table.push(`${name.padEnd(20)} ${differing.length === 0 ? 'all as labelled' : differing.map(([step, want]) => `${step} ${verdicts[step]} (label ${want}${CANNOT_JUDGE_ACCEPTED[`${name}/${step}`] ? ', allow-listed' : `: ${reasons[step]}`})`).join('; ')}`);
+      table.push(`${name.padEnd(20)} ${differing.length === 0 ? 'all as labelled' : differing.map(([step, want]) => `${step} ${verdicts[step]} (label ${want}${CANNOT_JUDGE_ACCEPTED[`${name}/${step}`] ? `, allow-listed: ${CANNOT_JUDGE_ACCEPTED[`${name}/${step}`]!.why}` : `: ${reasons[step]}`})`).join('; ')}`);
       for (const [step, want] of Object.entries(labels.steps)) {
         // A planted fault: a FAIL label, except the truncation's consequences an unreadable file cannot show.
         if (want !== 'FAIL' || acceptedCannotJudge(name, step, verdicts[step], reasons[step])) continue;
