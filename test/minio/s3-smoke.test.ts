@@ -63,7 +63,8 @@ describe('S3 smoke test through lib/s3.ts', { skip, timeout: 120_000 }, () => {
     assert.equal(res.status, 206);
     assert.deepEqual(Buffer.from(await res.arrayBuffer()), body.subarray(0, 100));
     const wrong = makeS3Client(endpoint, { accessKey: process.env.S3_ACCESS_KEY ?? '', secretKey: 'wrong-secret-wrong-secret' });
-    await assert.rejects(wrong.statObject(bucket, key));
+    // A HEAD answer has no body: the client names a 403 AccessDenied (a wrong signature, not a missing object).
+    await assert.rejects(wrong.statObject(bucket, key), { code: 'AccessDenied' });
   });
 
   it('versioning keeps the original under an overwrite and a delete', async () => {
@@ -74,7 +75,7 @@ describe('S3 smoke test through lib/s3.ts', { skip, timeout: 120_000 }, () => {
     assert.ok(v1);
     await client.putObject(bucket, key, Buffer.from('second'));
     await client.removeObject(bucket, key);
-    await assert.rejects(client.getObject(bucket, key));
+    await assert.rejects(client.getObject(bucket, key), { code: 'NoSuchKey' });
     assert.deepEqual(await readAll(await client.getObject(bucket, key, { versionId: v1 })), original);
     const versions = (await listVersions(client, bucket)).filter((v) => v.name === key);
     assert.equal(versions.length, 3, 'two versions and a delete marker');
@@ -91,7 +92,7 @@ describe('S3 smoke test through lib/s3.ts', { skip, timeout: 120_000 }, () => {
     const v1 = (await client.putObject(buckets.recordings, key, original)).versionId;
     assert.ok(v1);
     await client.putObject(buckets.recordings, key, Buffer.from('tampered'));
-    await assert.rejects(client.removeObject(buckets.recordings, key, { versionId: v1 }));
+    await assert.rejects(client.removeObject(buckets.recordings, key, { versionId: v1 }), { code: 'AccessDenied' });
     assert.deepEqual(await readAll(await client.getObject(buckets.recordings, key, { versionId: v1 })), original);
   });
 });

@@ -13,7 +13,7 @@ import { inkRuns, otsu } from '../../media/documents/clock-glyphs';
 import type { OcrEngineLike, RgbImage } from '../../media/documents/types';
 import { runFfmpeg, runFfmpegToBuffer } from '../../media/ffmpeg';
 import { loadOcrEngine } from '../../models/ocr';
-import { ModelUnavailable } from '../../models/registry';
+import { ensureModels } from '../helpers/models';
 
 const FPS = 4;
 const EPOCH = Date.UTC(2026, 2, 18, 9, 2, 0) / 1000;
@@ -103,22 +103,16 @@ describe('clock glyphs: finding the print', () => {
 
 describe('clock glyphs: a recorder clock read by PP-OCR', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dualqa-glyphs-'));
-  let ocr: OcrEngineLike | undefined;
-  let skip: string | undefined;
+  let ocr: OcrEngineLike;
   before(async () => {
-    try {
-      ocr = await loadOcrEngine();
-    } catch (err) {
-      if (!(err instanceof ModelUnavailable)) throw err;
-      skip = err.message;
-    }
+    await ensureModels();
+    ocr = await loadOcrEngine();
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   // 26 px: the fixture recorder's clock at 720p; 13 px: at 360p.
   for (const fontPx of [26, 13]) {
     it(`at ${fontPx} px: the same readings and jumps as the OCR alone, with far fewer OCR calls`, async (t) => {
-      if (skip || !ocr) return t.skip(skip);
       const jumps = [
         { at: 50, jumpS: 197 },
         { at: 90, jumpS: -30 },
@@ -142,7 +136,6 @@ describe('clock glyphs: a recorder clock read by PP-OCR', () => {
   }
 
   it('a clock with a Chinese date (年月日): the same readings and jump as the OCR alone', async (t) => {
-    if (skip || !ocr) return t.skip(skip);
     const clip = await clockClip(dir, 'clock-cjk', { seconds: 60, fontPx: 26, widthEm: 16, format: '%Y年%m月%d日 %H\\:%M\\:%S', jumps: [{ at: 30, jumpS: 64 }] });
     const plain = await readClip(ocr, clip, false);
     const fast = await readClip(ocr, clip, true);

@@ -14,7 +14,7 @@ import { labelsSchema, type Labels } from '../../lib/labelled';
 import { decodeOnce } from '../../media/decode';
 import { probeMedia } from '../../media/probe';
 import { loadOcrEngine } from '../../models/ocr';
-import { ModelUnavailable } from '../../models/registry';
+import { ensureModels } from '../helpers/models';
 import { ClockReader, clockDefects, DEFAULT_CLOCK_CONFIG, findClockLine, locateClock, parseClock, type ClockConfig } from '../../media/documents/clock';
 import { classifyText, keywordSimilarity, substringEdits } from '../../media/documents/classify';
 import { loadKeywordTable, type KeywordTable } from '../../rules/document-keywords';
@@ -292,7 +292,7 @@ describe('documents: fields', () => {
     assert.ok(isValidIdNumber('320106196205140177'));
     assert.ok(!isValidIdNumber('320106196205140178'));
     assert.ok(!isValidIdNumber('11010519491231002x'), 'lower-case x is normalised by the reader, not accepted here');
-    assert.throws(() => gb11643CheckChar('123'));
+    assert.throws(() => gb11643CheckChar('123'), { name: 'RangeError', message: /expected 17 digits, got 3 characters/ });
   });
 
   it('finds ID numbers in OCR text, repairing digit look-alikes and a lower-case x', () => {
@@ -728,23 +728,16 @@ describe('documents: the pass', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// The real thing: generated recordings (360p), one decode, PP-OCRv6 small. Skipped when the model files have
-// not been prepared (`python3 scripts/prepare-models.py`; the OCR tests prepare them).
+// The real thing: generated recordings (360p), one decode, PP-OCRv6 small. The model files are prepared first
+// when missing (`python3 scripts/prepare-models.py`, as setup does), so these never skip.
 
 describe('documents: generated recordings with PP-OCR', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dualqa-docs-'));
   const results = new Map<string, { labels: Labels; body: DocumentPassResult['body']; seconds: number }>();
-  let skip: string | undefined;
 
   before(async () => {
-    let ocr: OcrEngineLike;
-    try {
-      ocr = await loadOcrEngine();
-    } catch (err) {
-      if (!(err instanceof ModelUnavailable)) throw err;
-      skip = err.message;
-      return;
-    }
+    await ensureModels();
+    const ocr: OcrEngineLike = await loadOcrEngine();
     for (const name of ['compliant_onsite', 'spliced'] as const) {
       const made = await generateCase(name, dir, { height: 360 });
       const labels = labelsSchema.parse(JSON.parse(fs.readFileSync(made.labels, 'utf8')));
@@ -762,7 +755,6 @@ describe('documents: generated recordings with PP-OCR', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('finds every labelled document with its type, within ±1 s, and nothing else', (t) => {
-    if (skip) return t.skip(skip);
     for (const [name, { labels, body, seconds }] of results) {
       const overlap = (a: { from: number; to: number }, b: { from: number; to: number }): number => Math.min(a.to, b.to) - Math.max(a.from, b.from);
       const matched = labels.documents.filter((l) => body.documents.some((d) => d.type === l.type && overlap(l, d) > 0));
@@ -789,7 +781,6 @@ describe('documents: generated recordings with PP-OCR', () => {
   });
 
   it('reads the clock throughout, and finds the splice\'s clock jump at 50 s ±1 s (and none in the compliant recording)', (t) => {
-    if (skip) return t.skip(skip);
     const onsite = results.get('compliant_onsite')!.body;
     assert.equal(onsite.clock.status, 'ok', onsite.clock.reason);
     assert.deepEqual(onsite.defects, []);

@@ -19,6 +19,12 @@ import { FaceDetector, type DetectedFace } from '../../models/yunet';
 const FACES = path.join(PROJECT_ROOT, 'fixtures', 'faces');
 const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
 const ASTRONAUT = path.join(SKIMAGE, 'astronaut.png');
+
+/** A picture from Debian's python3-skimage (scripts/setup.sh installs it): required, never a reason to skip. */
+function skimagePicture(file: string): string {
+  assert.ok(fs.existsSync(file), `${file} missing: Debian python3-skimage is not installed (bash scripts/setup.sh installs it)`);
+  return file;
+}
 const PERSONS = ['agentA', 'agentB', 'custC', 'custD'] as const;
 
 /** Eye centres (the person's right eye, then left) marked by hand on 4× zooms of each picture. */
@@ -182,8 +188,8 @@ describe('YuNet face detection', () => {
     });
   }
 
-  it('finds the one face in skimage astronaut.png', { skip: !fs.existsSync(ASTRONAUT) && 'Debian python3-skimage not installed' }, async () => {
-    const frame = await readRgb(ASTRONAUT);
+  it('finds the one face in skimage astronaut.png', async () => {
+    const frame = await readRgb(skimagePicture(ASTRONAUT));
     const faces = await detector.detect(frame.rgb, frame.width, frame.height, { tiles: true });
     assert.equal(faces.length, 1, describeFaces(faces));
     assertPlausible(faces[0]!, frame, EYES.astronaut, 'astronaut');
@@ -206,8 +212,7 @@ describe('YuNet face detection', () => {
       ['document card 1280×720', await readRgb(docFile)],
     ];
     for (const name of ['text.png', 'page.png']) {
-      const file = path.join(SKIMAGE, name);
-      if (fs.existsSync(file)) pictures.push([`skimage ${name}`, await readRgb(file)]);
+      pictures.push([`skimage ${name}`, await readRgb(skimagePicture(path.join(SKIMAGE, name)))]);
     }
     for (const [label, frame] of pictures) {
       for (const tiles of [false, true]) {
@@ -347,8 +352,8 @@ describe('SFace embedding', () => {
     assert.ok(same[0]![0] >= SIMILARITY.measuredSameMin - 0.05 && different[0]![0] <= SIMILARITY.measuredDifferentMax + 0.05, 'the exported facts still hold');
   });
 
-  it('the astronaut photo and its fixture crop are the same person', { skip: !fs.existsSync(ASTRONAUT) && 'Debian python3-skimage not installed' }, async () => {
-    const full = await readRgb(ASTRONAUT);
+  it('the astronaut photo and its fixture crop are the same person', async () => {
+    const full = await readRgb(skimagePicture(ASTRONAUT));
     const crop = await readRgb(path.join(FACES, 'agentA.jpg'));
     const [f1] = await detector.detect(full.rgb, full.width, full.height);
     const [f2] = await detector.detect(crop.rgb, crop.width, crop.height);

@@ -486,6 +486,13 @@ describe('PP-OCRv6 small', () => {
       lines += engine.lastTimings!.lines;
     }
     t.diagnostic(`PP-OCRv6 small, 1280×720 → det input 960×544: det ${(det / runs).toFixed(0)} ms, rec ${(rec / lines).toFixed(0)} ms/line (${lines / runs} lines, batches of 6)`);
+    // What the title claims: the detector ran at a 960 px long side (multiples of 32), and every box it found
+    // went through recognition (one line per box, the same boxes on every run).
+    assert.deepEqual(engine.lastTimings!.detInput, { w: 960, h: 544 });
+    const boxes = await engine.detect(rgb, width, height);
+    assert.ok(boxes.length >= EXPECTED.length, `every line of the card was detected (${boxes.length} boxes for ${EXPECTED.length} lines)`);
+    assert.equal(lines, boxes.length * runs, 'one recognition per detected box');
+    assert.ok(det > 0 && rec > 0, `both stages were timed (det ${det} ms, rec ${rec} ms)`);
   });
 
   it('rejects a buffer that does not match the frame size, and honours an abort', async () => {

@@ -1,0 +1,79 @@
+// Ingest's sidecar handling on an in-memory stand-in for S3 (the activity in Temporal's mock activity
+// environment): a sidecar is used only when it is valid JSON of the format and, when it names a recording,
+// names this one (labelled-recordings.md: without a recordingId the id is the object key's).
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type * as Minio from 'minio';
+import { createIngestActivities, sidecarNamesRecording, type IngestResult } from '../../activities/ingest';
+import type { ActivityDeps } from '../../activities/deps';
+import type { IngestEvidence } from '../../evidence/types';
+import { createLogger } from '../../lib/logger';
+
+function memoryS3(objects: Map<string, Buffer>): Minio.Client {
+  const notFound = () => Object.assign(new Error('Not Found'), { code: 'NotFound' });
+  const fake = {
+    statObject(bucket: string, key: string) {
+      const body = objects.get(`${bucket}/${key}`);
+      if (!body) return Promise.reject(notFound());
+      return Promise.resolve({ size: body.length, etag: `"etag-${body.length}"`, versionId: null, lastModified: new Date(0), metaData: {} });
+    },
+    getObject(bucket: string, key: string) {
+      const body = objects.get(`${bucket}/${key}`);
+      if (!body) return Promise.reject(Object.assign(new Error('no such key'), { code: 'NoSuchKey' }));
+      return Promise.resolve(Readable.from([body]));
+    },
+    putObject(bucket: string, key: string, body: Buffer) {
+      objects.set(`${bucket}/${key}`, body);
+      return Promise.resolve({ etag: 'x', versionId: null });
+    },
+  };
+  return fake as unknown as Minio.Client;
+}
+
+async function ingestWith(key: string, sidecar: unknown): Promise<IngestEvidence> {
+  const objects = new Map<string, Buffer>([[`rec/${key}`, Buffer.from('not really a video')]]);
+  if (sidecar !== undefined) objects.set(`rec/${key.replace(/\.[^./]+$/, '')}.meta.json`, Buffer.from(typeof sidecar === 'string' ? sidecar : JSON.stringify(sidecar)));
+  const deps = { s3: memoryS3(objects), buckets: { recordings: 'rec', analyses: 'ana', reports: 'rep' }, logger: createLogger('ingest-test', 'silent') } as unknown as ActivityDeps;
+  const activities = createIngestActivities(deps);
+  const ingest = (input: { bucket: string; key: string }): Promise<IngestResult> => activities.ingestRecording(input);
+  const result: IngestResult = await new MockActivityEnvironment().run(ingest, { bucket: 'rec', key });
+  const stored = objects.get(`ana/${result.ingestKey}`);
+  assert.ok(stored, 'ingest evidence written');
+  const evidence = JSON.parse(stored.toString('utf8')) as IngestEvidence;
+  assert.equal(result.sidecarStatus, evidence.sidecar.status);
+  return evidence;
+}
+
+describe('ingest: which sidecar is trusted', () => {
+  it('a recordingId names the recording when the file name carries it or it carries the file name', () => {
+    assert.equal(sidecarNamesRecording('P2026112500017', 'in/P2026112500017.mp4'), true);
+    assert.equal(sidecarNamesRecording('P2026112500017', 'in/p2026112500017_cam1.MP4'), true);
+    assert.equal(sidecarNamesRecording('FX-spliced', 'it/spliced.mp4'), true);
+    assert.equal(sidecarNamesRecording('P-SOMETHING-ELSE', 'h/other-sidecar.mp4'), false);
+    assert.equal(sidecarNamesRecording('P2026112500018', 'in/P2026112500017.mp4'), false, 'the next policy is another recording');
+  });
+
+  it('a sidecar naming this recording, or none, is used', async () => {
+    const named = await ingestWith('in/P2026112500017.mp4', { recordingId: 'P2026112500017', channel: 'bank', agent: { name: '王丽华', photoKey: 'photos/a.jpg' } });
+    assert.equal(named.sidecar.status, 'ok');
+    const unnamed = await ingestWith('in/P2026112500017.mp4', { channel: 'bank' });
+    assert.equal(unnamed.sidecar.status, 'ok');
+    assert.equal((await ingestWith('in/P2026112500017.mp4', undefined)).sidecar.status, 'absent');
+  });
+
+  it('a sidecar naming another recording is not used, and says so', async () => {
+    const ev = await ingestWith('h/other-sidecar.mp4', { recordingId: 'P-SOMETHING-ELSE', policyNo: 'P-SOMETHING-ELSE', agent: { name: '别人', photoKey: 'photos/other.jpg' } });
+    assert.equal(ev.sidecar.status, 'invalid');
+    assert.ok(ev.sidecar.status === 'invalid' && /^sidecar names another recording: recordingId "P-SOMETHING-ELSE" is not other-sidecar\.mp4/.test(ev.sidecar.problem), JSON.stringify(ev.sidecar));
+    assert.equal('meta' in ev.sidecar, false, 'none of its facts kept');
+  });
+
+  it('broken or wrongly shaped sidecars are still refused with their reason', async () => {
+    const broken = await ingestWith('h/broken.mp4', '{ "policyNo": "P1", ');
+    assert.ok(broken.sidecar.status === 'invalid' && /not valid JSON/.test(broken.sidecar.problem));
+    const shape = await ingestWith('h/shape.mp4', { channel: 'carrier-pigeon' });
+    assert.ok(shape.sidecar.status === 'invalid' && /does not match the format/.test(shape.sidecar.problem));
+  });
+});
