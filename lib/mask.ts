@@ -14,6 +14,7 @@ const NUMBER_RUN = new RegExp(`(?<![0-9\\uFF10-\\uFF19])${DIGIT}(?:${SEPARATOR}?
 const HASH = /(?<![0-9A-Za-z])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{16,}(?![0-9A-Za-z])/g;
 /** Date-like groups (2026-11-25): a 4-2-2 grouping is a date, not a number to mask. */
 const DATE_GROUPS = /^\d{4}[-\uFF0D\u2010]\d{1,2}[-\uFF0D\u2010]\d{1,2}$/;
+const DATE_PREFIX = /^([0-9\uFF10-\uFF19]{4}[-\uFF0D\u2010][0-9\uFF10-\uFF19]{1,2}[-\uFF0D\u2010][0-9\uFF10-\uFF19]{1,2})(?=[ \u3000])/;
 
 /** The run as plain ASCII digits (and X), separators dropped. */
 function digitsOf(run: string): string {
@@ -45,6 +46,9 @@ function maskNumbers(text: string): string {
       return maskNumbers(body) + run.slice(body.length);
     }
     if (DATE_GROUPS.test(run.normalize('NFKC'))) return run;
+    // A date followed by more digits (2026-11-25 10): the date stays, the rest is looked at on its own.
+    const date = DATE_PREFIX.exec(run);
+    if (date) return date[1]! + maskNumbers(run.slice(date[1]!.length));
     // Any other run of 8+ digits (licence, phone, bank card): keep the first 2 and last 2.
     return digits.length >= 8 ? maskRun(run, 2, 2) : run;
   });
