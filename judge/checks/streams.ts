@@ -76,7 +76,14 @@ export function settleSplices(ev: EvidenceSet, withinS = 1): SettledFlag[] {
     const confirmedBy = seconds.find((d) => Math.abs((d.at ?? d.from ?? -Infinity) - flag.from) <= withinS);
     if (confirmedBy) return { flag, confirmedBy };
     const showing = (ev.documents?.showings ?? []).find((s) => Math.abs(s.from - flag.from) <= withinS);
-    return showing ? { flag, explainedBy: { from: showing.from, to: showing.to, type: showing.label ?? showing.type } } : { flag };
+    if (showing) return { flag, explainedBy: { from: showing.from, to: showing.to, type: showing.label ?? showing.type } };
+    // The picture going dark or black (lights off, lens covered) and coming back is the scene, not an edit;
+    // the black or dark span is judged by its own rules.
+    const near = (t: number) => Math.abs(t - flag.from) <= withinS;
+    const dark = [...(ev.faces?.unusable ?? []), ...(ev.integrity?.defects ?? []).filter((d) => d.type === 'black' && d.from !== undefined && d.to !== undefined)].find(
+      (d) => near(d.from!) || near(d.to!),
+    );
+    return dark ? { flag, explainedBy: { from: dark.from!, to: dark.to!, type: 'a dark or black picture' } } : { flag };
   });
 }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkDecodable, checkNoDefect, checkNoSuspectedSplice, checkStreamsPresent, outstandingFlags } from '../../judge/checks/streams';
 import type { EvidenceDefect, EvidenceFlag, IntegrityEvidence } from '../../evidence/types';
-import { documentsEvidence, facts, integrity, showing } from '../helpers/judge-evidence';
+import { documentsEvidence, facesEvidence, facts, integrity, showing } from '../helpers/judge-evidence';
 import { rule } from '../helpers/speech-evidence';
 
 const cut: EvidenceDefect = { type: 'cut', at: 31.2, reason: 'timestamps jump by 4.00 s', source: 'container' };
@@ -173,6 +173,17 @@ describe('no_suspected_splice', () => {
     assert.equal(out.verdict, 'PASS');
     assert.match(out.reason, /42\.0 s is where risk_notice is shown \(42\.3–60\.0 s\)/);
     assert.deepEqual(outstandingFlags({ integrity: flagged(), documents: docs }), []);
+  });
+
+  it('PASSes a flag where the picture goes dark or black or comes back (lights off, lens covered: the scene, judged by its own rules)', () => {
+    const dark = facesEvidence({ unusable: [{ from: 42.1, to: 52, reason: 'too dark to see faces' }] });
+    const out = checkNoSuspectedSplice(suspect, { integrity: flagged(), faces: dark });
+    assert.equal(out.verdict, 'PASS', out.reason);
+    assert.match(out.reason, /a dark or black picture/);
+    const black: EvidenceDefect = { type: 'black', from: 34, to: 42.4, reason: 'black for 8 s', source: 'picture' };
+    assert.equal(checkNoSuspectedSplice(suspect, { integrity: flagged([black]) }).verdict, 'PASS');
+    const elsewhere = facesEvidence({ unusable: [{ from: 10, to: 20, reason: 'too dark to see faces' }] });
+    assert.equal(checkNoSuspectedSplice(suspect, { integrity: flagged(), faces: elsewhere }).verdict, 'CANNOT_JUDGE');
   });
 
   it('is CANNOT_JUDGE when the file cannot be read', () => {
