@@ -61,10 +61,11 @@ function combineAskings(rule: CheckOf<'customer_answers'>, outcomes: { asked: As
   const passed = outcomes.filter((o) => o.outcome.verdict === 'PASS');
   const refused = outcomes.find((o) => o.outcome.verdict === 'FAIL' && /negation/.test(o.outcome.reason));
   if (rule.askings === 'any') {
-    if (refused) return { ...refused.outcome, evidence };
-    if (passed.length) return { ...passed[0]!.outcome, reason: `${passed[0]!.outcome.reason} (${passed.length} of ${outcomes.length} askings answered)`, evidence };
+    // The evidence is the asking that decided: other places the question's words occur are not questions the report should mark.
+    if (refused) return refused.outcome;
+    if (passed.length) return { ...passed[0]!.outcome, reason: `${passed[0]!.outcome.reason} (${passed.length} of ${outcomes.length} askings answered)` };
     const failed = outcomes.find((o) => o.outcome.verdict === 'FAIL');
-    return { ...(failed ?? outcomes[0]!).outcome, evidence };
+    return (failed ?? outcomes[0]!).outcome;
   }
   const standing = outcomes.filter((o, i) => {
     if (o.outcome.verdict === 'PASS') return false;
