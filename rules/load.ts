@@ -38,10 +38,15 @@ export function parseRulebook(text: string, file: string): LoadedRulebook {
 /** Loads `id` or `id@version`; without a version the newest file for that id wins. */
 export function loadRulebook(ref: string = DEFAULT_RULEBOOK, dir = rulebooksDir()): LoadedRulebook {
   const [id, version] = ref.split('@');
-  const candidates = fs
-    .readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .map((f) => parseRulebook(fs.readFileSync(path.join(dir, f), 'utf8'), f))
+  // Candidate versions (rules/rulebooks/candidates/) judge only when named with their version: a rulebook
+  // becomes the default once its figures on the varied and sealed sets are measured.
+  const candidateDir = path.join(dir, 'candidates');
+  const files = [
+    ...fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(dir, f)),
+    ...(version && fs.existsSync(candidateDir) ? fs.readdirSync(candidateDir).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(candidateDir, f)) : []),
+  ];
+  const candidates = files
+    .map((f) => parseRulebook(fs.readFileSync(f, 'utf8'), path.relative(dir, f)))
     .filter((l) => l.book.id === id && (!version || l.book.version === version))
     .sort((a, b) => compareVersions(b.book.version, a.book.version));
   const found = candidates[0];

@@ -64,7 +64,7 @@ describe('judge', () => {
 
   it('makes continuity CANNOT_JUDGE on a suspected splice, with the flag as reason and in the judgement (old rulebook: PASS)', () => {
     const flag = { type: 'suspected_splice' as const, from: 42, reason: 'the whole picture changes at once but nothing else agrees' };
-    const j = judge({ ingest, integrity: { ...integrity([]), flags: [flag] } }, book);
+    const j = judge({ ingest, integrity: { ...integrity([]), flags: [flag] } }, loadRulebook('cn-national@1.5.0'));
     const c = step(j, 'continuity');
     assert.equal(c.verdict, 'CANNOT_JUDGE');
     assert.match(c.reasons.join(), /CONT-SPLICE-SUSPECT: .*42\.0 s: the whole picture changes at once but nothing else agrees/);
