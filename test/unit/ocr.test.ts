@@ -4,14 +4,12 @@
 // character error rate of each case printed as a diagnostic. Runs `python3 scripts/prepare-models.py`
 // first when the model files are missing.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
+import { ensureModels } from '../helpers/models';
 
-import { PROJECT_ROOT } from '../../lib/config';
 import { runFfmpegToBuffer } from '../../media/ffmpeg';
 import { charsetFromMetadata, ctcGreedyDecode, type Charset } from '../../models/ocr/ctc';
 import { binarize, components, dbBoxes, unclipDistance } from '../../models/ocr/db';
@@ -20,7 +18,7 @@ import { onnxMetadata } from '../../models/ocr/onnx-metadata';
 import { PpOcrEngine, readingOrder } from '../../models/ocr/ppocr';
 import { detInputSize } from '../../models/ocr/resize';
 import type { OcrLine, Point } from '../../models/ocr/types';
-import { MODELS, ModelUnavailable, loadModelFile, type ModelName } from '../../models/registry';
+import { loadModelFile } from '../../models/registry';
 
 const FONT = '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc';
 
@@ -389,23 +387,6 @@ function cer(expected: string[], read: OcrLine[]): number {
   return edits / chars;
 }
 
-async function ensureModels(): Promise<void> {
-  const check = async (): Promise<void> => {
-    for (const name of Object.keys(MODELS) as ModelName[]) await loadModelFile(name);
-  };
-  try {
-    await check();
-    return;
-  } catch (err) {
-    if (!(err instanceof ModelUnavailable)) throw err;
-  }
-  await promisify(execFile)('python3', [path.join(PROJECT_ROOT, 'scripts', 'prepare-models.py')], {
-    cwd: PROJECT_ROOT,
-    timeout: 10 * 60_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  await check();
-}
 
 describe('PP-OCRv6 small', () => {
   let engine: PpOcrEngine;
