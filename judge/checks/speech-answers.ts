@@ -47,9 +47,40 @@ function answersOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet): Rul
     }
     return { ruleId: rule.id, verdict: 'FAIL', reason, evidence: [] };
   }
-  const outcomes = askings.map((asked) => ({ asked, outcome: replyOutcome(rule, ev, speech, stream, asked) }));
+  const placed = answerable(rule, askings, speech, stream);
+  const outcomes = (placed.length ? placed : askings).map((asked) => ({ asked, outcome: replyOutcome(rule, ev, speech, stream, asked) }));
   if (outcomes.length === 1) return outcomes[0]!.outcome;
   return combineAskings(rule, outcomes);
+}
+
+/** Whether a turn opens with one of the rule's short answers (是的, 好的, 不, 嗯…): the customer speaking. */
+function opensWithAnswer(rule: CheckOf<'customer_answers'>, stream: ReturnType<typeof streamOf>, region: { from: number; to: number }, after: number): boolean {
+  // Tighter than replySyllables' half second: the previous turn's last word must not open this one.
+  const opening = ` ${replySyllables(stream, after, region).filter((s) => (s.from + s.to) / 2 >= region.from - 0.25).map((s) => s.syl).join(' ')} `;
+  return [...rule.affirmative, ...rule.negative, ...rule.filler].some((w) => {
+    const syls = pinyinOf(normalizeForMatch(w));
+    return syls.length > 0 && syls.length <= 3 && opening.startsWith(` ${syls.join(' ')} `);
+  });
+}
+
+/**
+ * Askings the customer had a turn to answer. When the turn after an asking holds the next one, either the
+ * customer's reply echoes the question's words (是的，我是本人 after 您是本人吗: it opens with an answer, so
+ * it is a reply, not an asking), or the agent went on (请出示您的身份证, then 您是张建国本人吗 before any
+ * reply) and the later asking is the one answered.
+ */
+function answerable(rule: CheckOf<'customer_answers'>, askings: Asked[], speech: SpeechEvidence, stream: ReturnType<typeof streamOf>): Asked[] {
+  const kept: Asked[] = [];
+  for (const [i, asked] of askings.entries()) {
+    // The customer's words 是本人 in 是的，我是本人: an answer, not an asking.
+    const own = speech.vad.find((r) => r.from <= asked.from && asked.from < r.to);
+    if (own && own.from < asked.from - 0.3 && opensWithAnswer(rule, stream, own, 0)) continue;
+    const region = replyRegion(speech.vad, asked.to, rule.windowS, speech.parties);
+    const next = askings.slice(i + 1).find((b) => region && b.from < region.to && b.to > region.from);
+    if (region && next && !opensWithAnswer(rule, stream, region, asked.end)) continue;
+    kept.push(asked);
+  }
+  return kept;
 }
 
 /**

@@ -211,6 +211,21 @@ describe('customer_answers: several askings (rulebook 1.5.0)', () => {
     assert.match(out.reason, /negation/);
   });
 
+  it('any: the agent going on to a second asking before any reply is not answered by that asking (请出示 → 您是本人吗 → 是的)', () => {
+    const out = checkCustomerAnswers(identity, { speech: dialog([[15, 16.5, '请出示您的身份证'], [16.8, 18.3, '您是本人吗'], [18.9, 20, '是的我是本人']]) });
+    assert.equal(out.verdict, 'PASS', out.reason);
+    const reply = out.evidence.find((e) => e.kind === 'speech:reply');
+    assert.deepEqual([reply?.from.toFixed(1), reply?.text], ['18.8', '是的我是本人'], 'the reply is the customer\'s, not the agent\'s second question');
+  });
+
+  it('the question\'s words echoed in the customer\'s answer are not another asking (好的，我来签名 after 请亲笔签名)', () => {
+    const sign = rule({ check: 'customer_answers', says: '客户确认签名', label: '客户确认签名', question: ['亲笔签名', '签名'], affirmative: ['好的', '可以'], askings: 'any' });
+    const out = checkCustomerAnswers(sign, { speech: dialog([[71.8, 75.9, '请您在投保单上亲笔签名并抄录风险提示语句'], [76.2, 77.4, '好的我来签名']]) });
+    assert.equal(out.verdict, 'PASS', out.reason);
+    const silentAfterEcho = checkCustomerAnswers(sign, { speech: dialog([[71.8, 75.9, '请您在投保单上亲笔签名'], [76.2, 77.4, '嗯签名']]) });
+    assert.notEqual(silentAfterEcho.verdict, 'PASS', 'a reply that only echoes the words is no confirmation');
+  });
+
   it('an advisory question not asked does not apply', () => {
     const advisory = rule({ check: 'customer_answers', says: '宜确认', label: '是否明白退保损失', question: ['退保损失您明白吗'], advisory: true, askings: 'every' });
     const out = checkCustomerAnswers(advisory, { speech: dialog([[60, 62, '您是否清楚'], [62.6, 63.0, '清楚']]) });
