@@ -8,7 +8,7 @@ import { runFfmpeg } from '../media/ffmpeg';
 import type { SpeechEvidence } from './types';
 import { EVIDENCE_SCHEMA_VERSION } from './types';
 import type { ScoreRequest, SpeechEngine } from '../speech/engine';
-import { compilePhrase, concreteTexts, findPhrase } from '../speech/match';
+import { compilePhrase, concreteTexts, findPhrase, type PhraseMatch } from '../speech/match';
 import { normalizeForMatch } from '../speech/normalize';
 import { bestPhrase, replyRegion, replySyllables, type Span } from '../speech/reply';
 import type { ExpectedSpeech, ExpectedStatement } from '../speech/script';
@@ -68,21 +68,58 @@ function windowStarts(vad: Span[], near: number | null): number[] {
   return [...starts].sort((a, b) => Math.abs(a - near) - Math.abs(b - near)).slice(0, MAX_WINDOWS);
 }
 
-/**
- * Whether the sidecar value said after its cue (执业证号…) is the expected one. When it is not found, how
- * different what followed the cue was (`differs`: edit distance in syllables, a count only, never the
- * value), so the judge can tell a recogniser's slip from another number said.
- */
-function checkValue(stream: Syllable[], template: string, values: Record<string, string | undefined>, name: string): SpeechEvidence['values'][keyof SpeechEvidence['values']] {
-  const withValue = findPhrase(stream, compilePhrase(template, values));
-  if (withValue && withValue.readRate >= 0.85) return { expected: 'exact', from: withValue.from, to: withValue.to, readRate: round(withValue.readRate) };
-  if (withValue && withValue.readRate >= 0.6) return { expected: 'near', from: withValue.from, to: withValue.to, readRate: round(withValue.readRate) };
-  const cueOnly = findPhrase(stream, compilePhrase(template.replace(`{${name}}`, ''), {}));
-  if (!cueOnly || cueOnly.readRate < 0.85) return { expected: 'absent', cueHeard: false };
-  const want = compilePhrase(`{${name}}`, values).tokens.flatMap((t) => (t.kind === 'syl' ? [t.syl] : []));
-  const after = stream.slice(cueOnly.end, cueOnly.end + want.length + 2).map((s) => s.syl);
-  return { expected: 'absent', cueHeard: true, from: cueOnly.from, to: cueOnly.to, differs: editDistance(want, after.slice(0, want.length)) };
+/** What the value check found, with what only memory may hold: the record's and the heard wording, for verification. */
+interface ValueFinding {
+  checked: NonNullable<SpeechEvidence['values'][keyof SpeechEvidence['values']]>;
+  /** Where to verify, and the two texts to compare there (never stored: they hold the value). */
+  verify?: { from: number; record: string; heard: string };
 }
+
+/**
+ * Whether the sidecar value said after its cue (执业证号…, 我叫…) is the expected one, graded on the value
+ * alone: a misheard cue (职业政变后 for 执业证编号) says nothing about the number. `differs` is the edit
+ * distance in syllables between the record and what followed the cue (a count only, never the value), so
+ * the judge can tell a recogniser's slip from another number said. Every template naming the value is
+ * tried (我叫{agentName} as well as 我是{company}的{agentName}).
+ */
+export function checkValue(stream: Syllable[], templates: string[], values: Record<string, string | undefined>, name: string): ValueFinding | undefined {
+  const want = compilePhrase(`{${name}}`, values).tokens.flatMap((t) => (t.kind === 'syl' ? [t.syl] : []));
+  if (!want.length) return undefined;
+  let best: { whole: PhraseMatch | null; cue: PhraseMatch; template: string; differs: number; heardEnd: number } | undefined;
+  for (const template of templates) {
+    const [prefix = ''] = template.split(`{${name}}`);
+    const whole = findPhrase(stream, compilePhrase(template, values));
+    const cue = prefix.trim() ? findPhrase(stream, compilePhrase(prefix, values)) : null;
+    if (!cue || cue.readRate < CUE_READ_RATE) continue;
+    // The value is what follows the cue; its length may differ by a syllable or two when misheard.
+    let differs = Infinity;
+    let heardEnd = cue.end;
+    // A word or two may come between (执业证编号是…, 我叫小周，周晓岚); nearest lengths first: a tie keeps the value's own length.
+    for (const skip of [0, 1, 2]) {
+      for (const len of [0, -1, 1, -2, 2].map((d) => want.length + d).filter((l) => l >= 1)) {
+        const after = stream.slice(cue.end + skip, cue.end + skip + len).map((s) => s.syl);
+        const d = editDistance(want, after);
+        if (d < differs) [differs, heardEnd] = [d, cue.end + skip + after.length];
+      }
+    }
+    if (!best || differs < best.differs || (differs === best.differs && cue.readRate > best.cue.readRate)) best = { whole, cue, template, differs, heardEnd };
+  }
+  if (!best) return { checked: { expected: 'absent', cueHeard: false } };
+  const { whole, cue, template, differs, heardEnd } = best;
+  const to = stream[heardEnd - 1]?.to ?? cue.to;
+  const heard = stream.slice(cue.start, heardEnd).map((s) => s.char).join('');
+  const record = concreteTexts(template, values)[0];
+  const verify = record ? { from: Math.max(0, cue.from - 0.1), record, heard } : undefined;
+  // Exact means every syllable of the value (homophones are one syllable): a number two digits off is not.
+  if (differs === 0) return { checked: { expected: 'exact', from: cue.from, to, readRate: round(whole?.readRate ?? 1) } };
+  if (differs <= NEAR_SYLLABLES) return { checked: { expected: 'near', from: cue.from, to, readRate: round(whole?.readRate ?? 0), cueHeard: cue.readRate >= 0.85, differs }, ...(verify ? { verify } : {}) };
+  return { checked: { expected: 'absent', cueHeard: cue.readRate >= 0.85, from: cue.from, to: cue.to, differs }, ...(verify ? { verify } : {}) };
+}
+
+/** A cue heard at least this well places the value (职业政变后 for 执业证编号 is 0.6). */
+const CUE_READ_RATE = 0.6;
+/** Syllables a recogniser commonly gets wrong in one name or number (竹小兰 for 周晓岚). */
+const NEAR_SYLLABLES = 2;
 
 function editDistance(a: string[], b: string[]): number {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -166,9 +203,13 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
     const rawStream = syllableStream(raw.segments.map((s) => ({ words: s.words.length ? s.words : [{ from: s.from, to: s.to, text: s.text }] })));
     const stream = syllableStream(segments);
     const values: SpeechEvidence['values'] = {};
+    const valueChecks: { name: 'licence' | 'agentName'; verify: NonNullable<ValueFinding['verify']> }[] = [];
     for (const name of ['licence', 'agentName'] as const) {
-      const template = opts.expected.statements.flatMap((s) => s.phrases).find((s) => s.includes(`{${name}}`));
-      if (template && opts.values[name]) values[name] = checkValue(rawStream, template, opts.values, name);
+      const templates = opts.expected.statements.flatMap((s) => s.phrases).filter((s) => s.includes(`{${name}}`));
+      const found = templates.length && opts.values[name] ? checkValue(rawStream, templates, opts.values, name) : undefined;
+      if (!found) continue;
+      values[name] = found.checked;
+      if (found.verify) valueChecks.push({ name, verify: found.verify });
     }
 
     // How much of the known script the transcript holds: little, over plenty of speech, means the recognizer
@@ -193,6 +234,8 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
       const texts = alternatives.flatMap((t) => concreteTexts(t, opts.values)).filter((t) => normalizeForMatch(t).length >= 2).slice(0, MAX_TEXTS);
       for (const text of texts) for (const from of windowStarts(raw.speech, heard?.from ?? null)) requests.push({ text, from });
     }
+    // A value close to the record but not the same: the audio decides between the record and what the recogniser wrote.
+    for (const { verify } of valueChecks) for (const text of [verify.record, verify.heard]) requests.push({ text, from: verify.from });
     for (const q of opts.expected.questions) {
       const asked = bestPhrase(rawStream, q.phrases, 0.6, opts.values);
       const reply = asked ? replyRegion(raw.speech, asked.to, 6, parties) : null;
@@ -210,8 +253,13 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
       const spoken = spokenValue(opts.values[name]);
       const checked = values[name];
       if (!spoken || !checked) continue;
+      const at = valueChecks.find((c) => c.name === name)?.verify;
+      const scoreOf = (text: string): number | undefined => verification.find((v) => v.text === text && at && v.from === round(at.from, 2))?.score;
+      const record = at ? scoreOf(at.record) : undefined;
       const scored = verification.filter((v) => normalizeForMatch(v.text).includes(spoken)).map((v) => v.score);
-      if (scored.length) checked.verifyScore = Math.max(...scored);
+      if (record !== undefined || scored.length) checked.verifyScore = Math.max(record ?? 0, ...scored);
+      const heard = at && at.heard !== at.record ? scoreOf(at.heard) : undefined;
+      if (heard !== undefined) checked.heardScore = heard;
     }
     const verifyMs = Date.now() - t;
     void stream;
@@ -227,7 +275,7 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
       quality: { status: quality ? 'poor' : 'ok', ...(quality ? { reason: quality } : {}), meanLogProb, transcribedShare, snrDb, ...(coverage !== null ? { scriptCoverage: round(coverage) } : {}) },
       values,
       // Verification texts may carry a sidecar number: keep only texts without long digit runs.
-      verification: verification.filter((v) => !/[零一二三四五六七八九]{8,}/.test(normalizeForMatch(v.text))),
+      verification: verification.filter((v) => !/[零一二三四五六七八九]{8,}/.test(normalizeForMatch(v.text)) && !/\d{8,}/.test(v.text)),
       timing: { decodeMs, asrMs, verifyMs },
     };
   } finally {

@@ -105,6 +105,8 @@ export interface SpeechEvidence extends EvidenceHeader {
         differs?: number;
         /** Forced-alignment score of the statement with the recorded value (the text itself is not stored). */
         verifyScore?: number;
+        /** Near or differing: the score of what the recogniser wrote, at the same place (the audio's choice between the two). */
+        heardScore?: number;
       }
     >
   >;
