@@ -8,9 +8,9 @@ import { runFfmpeg } from '../media/ffmpeg';
 import type { SpeechEvidence } from './types';
 import { EVIDENCE_SCHEMA_VERSION } from './types';
 import type { ScoreRequest, SpeechEngine } from '../speech/engine';
-import { compilePhrase, concreteTexts, findPhrase, type PhraseMatch } from '../speech/match';
+import { compilePhrase, concreteTexts, findAll, findPhrase, type PhraseMatch } from '../speech/match';
 import { normalizeForMatch } from '../speech/normalize';
-import { bestPhrase, replyRegion, replySyllables, type Span } from '../speech/reply';
+import { bestPhrase, heardAffirmative, replyRegion, replySyllables, type Span } from '../speech/reply';
 import type { ExpectedSpeech, ExpectedStatement } from '../speech/script';
 import { findConcept } from '../speech/concept';
 import { syllableStream, type Syllable } from '../speech/syllables';
@@ -54,6 +54,8 @@ const MAX_WINDOWS = 24;
  * so windows start at speech onsets at least this far apart.
  */
 const WINDOW_SPACING_S = 8;
+/** Askings per question whose replies are verified: bounds the cost when a question's words recur. */
+const MAX_ASKINGS = 6;
 /** Concrete wordings verified per statement (alternatives × usual numbers). */
 const MAX_TEXTS = 4;
 
@@ -237,13 +239,19 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
     // A value close to the record but not the same: the audio decides between the record and what the recogniser wrote.
     for (const { verify } of valueChecks) for (const text of [verify.record, verify.heard]) requests.push({ text, from: verify.from });
     for (const q of opts.expected.questions) {
-      const asked = bestPhrase(rawStream, q.phrases, 0.6, opts.values);
-      const reply = asked ? replyRegion(raw.speech, asked.to, 6, parties) : null;
-      if (!reply || !asked) continue;
-      // A reply the transcript already caught needs no verification; an empty one (a short 清楚 that
-      // Whisper dropped) is scored against every reply text.
-      const caught = replySyllables(rawStream, asked.end, reply).length > 0;
-      if (!caught) for (const text of q.replies) requests.push({ text, from: Math.max(0, reply.from - 0.1) });
+      // Every place the question is asked (rules may take any or every asking), a few at most.
+      const askings = q.phrases
+        .flatMap((p) => findAll(rawStream, compilePhrase(p, opts.values), 0.6))
+        .sort((a, b) => b.readRate - a.readRate)
+        .slice(0, MAX_ASKINGS);
+      for (const asked of askings) {
+        const reply = replyRegion(raw.speech, asked.to, 6, parties);
+        if (!reply) continue;
+        // A reply the transcript caught as a reply word needs no verification; an empty one (a short 清楚
+        // Whisper dropped) or a garbled one (一线 for 行) is scored against every reply text.
+        const heard = replySyllables(rawStream, asked.end, reply);
+        if (!heard.length || !heardAffirmative(heard, q.replies)) for (const text of q.replies) requests.push({ text, from: Math.max(0, reply.from - 0.1) });
+      }
     }
     const unique = [...new Map(requests.map((r) => [`${r.text}@${r.from.toFixed(2)}`, r])).values()];
     const scores = await opts.engine.score(workFile, unique, opts.signal);

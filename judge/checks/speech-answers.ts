@@ -4,22 +4,28 @@
 import type { SpeechEvidence } from '../../evidence/types';
 import { normalizeForMatch } from '../../speech/normalize';
 import { compilePhrase, findAll, type PhraseMatch } from '../../speech/match';
-import { bestPhrase, heardAny, replyRegion, replySyllables } from '../../speech/reply';
+import { bestPhrase, heardAffirmative, heardAny, replyRegion, replySyllables } from '../../speech/reply';
 import { pinyinOf } from '../../speech/syllables';
 import type { EvidenceItem, EvidenceSet, RuleOutcome } from '../types';
 import { span, type CheckOf } from './shared';
 import { facesDuring, sidecarValues, speechProblem, streamOf, untranscribedSpeech, verifiedScore } from './speech-common';
 
 /** Where any of the rule's questions is heard, earliest first; overlapping matches keep the better one. */
-function askingsOf(rule: CheckOf<'customer_answers'>, stream: ReturnType<typeof streamOf>, values: Record<string, string | undefined>): Asked[] {
+function askingsOf(rule: CheckOf<'customer_answers'>, stream: ReturnType<typeof streamOf>, values: Record<string, string | undefined>, vad: { from: number; to: number }[]): Asked[] {
   const all: Asked[] = rule.question.flatMap((q) => findAll(stream, compilePhrase(q, values), rule.minReadRate).map((m) => ({ ...m, phrase: q })));
   all.sort((a, b) => b.readRate - a.readRate || a.start - b.start);
   const kept: Asked[] = [];
   for (const a of all) if (!kept.some((k) => a.start < k.end && k.start < a.end)) kept.push(a);
-  return kept.sort((a, b) => a.start - b.start);
+  return kept.filter((a) => !acrossTurns(a, vad)).sort((a, b) => a.start - b.start);
 }
 
 type Asked = PhraseMatch & { phrase: string };
+
+/** A question is asked in one breath: a match whose words lie in two voice-activity regions (明白。| 麻烦您…) is not one. */
+function acrossTurns(asked: Asked, vad: { from: number; to: number }[]): boolean {
+  const first = vad.find((r) => r.from - 0.3 <= asked.from && asked.from < r.to);
+  return first !== undefined && asked.to > first.to + 0.3;
+}
 
 /** What a question asks about: the rule's affirmative answers that the question itself names (清楚 in "您是否清楚"). */
 function topicOf(rule: CheckOf<'customer_answers'>, asked: Asked): Set<string> {
@@ -34,7 +40,7 @@ function answersOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet): Rul
   const stream = streamOf(speech);
   const values = sidecarValues(ev);
   const best = bestPhrase(stream, rule.question, rule.minReadRate, values);
-  const askings = rule.askings === 'first' ? (best ? [best] : []) : askingsOf(rule, stream, values);
+  const askings = rule.askings === 'first' ? (best ? [best] : []) : askingsOf(rule, stream, values, speech.vad);
   if (askings.length === 0) {
     if (rule.advisory) return { ruleId: rule.id, applies: false, verdict: 'CANNOT_JUDGE', reason: `not applied: the question “${rule.label}” was not asked (advisory)`, evidence: [] };
     const closest = bestPhrase(stream, rule.question, 0, values);
@@ -130,7 +136,7 @@ function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech
   }
   const negative = heardAny(replied, rule.negative.filter((n) => n.length > 1));
   if (negative) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply “${replyText}” is a negation (${negative})`, evidence };
-  const yes = heardAny(replied, rule.affirmative);
+  const yes = heardAffirmative(replied, rule.affirmative);
   if (yes && !(replied[0]?.syl === 'bu' && replied.length <= 3)) {
     reply.answered = true;
     return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `affirmative reply “${replyText}” (${yes}) ${span(region.from, region.to)} to “${asked.heard}”`, evidence };
@@ -147,7 +153,10 @@ function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech
     reply.answered = true;
     return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `a reply at ${span(region.from, region.to)} verified as affirmative against the audio (score ${yesScore.score.toFixed(3)})`, evidence };
   }
-  if (replyText) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply “${replyText}” is not an affirmative answer`, evidence };
+  if (replied[0]?.syl === 'bu' && replied.length <= 3) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply “${replyText}” is not an affirmative answer (led by 不)`, evidence };
+  // Words that are neither an answer, a refusal nor a filler are as likely a recogniser's garble (一线 for 行)
+  // as a wrong answer: a reviewer listens; FAIL is kept for a refusal, a bare filler or no reply.
+  if (replyText) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: the reply “${replyText}” ${span(region.from, region.to)} is not recognisably an answer (not affirmative, not a refusal): to be listened to`, evidence };
   if (noScore && noScore.score >= rule.minScore) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply at ${span(region.from, region.to)} fits a negation or filler, not an affirmative (score ${noScore.score.toFixed(3)})`, evidence };
   return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: the reply at ${span(region.from, region.to)} could not be understood`, evidence };
 }

@@ -82,11 +82,25 @@ describe('customer_answers: the reply', () => {
     assert.equal(out.reason, '客户确认: the reply is only “嗯”, not a clear answer');
   });
 
-  it('FAILs a short reply led by 不 (不对) and an unrelated one as not affirmative', () => {
+  it('FAILs a short reply led by 不 (不对); an unrelated one is for a reviewer (a garble as likely as a wrong answer)', () => {
     const bu = checkCustomerAnswers(ask, { speech: replied('不对') });
     assert.equal(bu.verdict, 'FAIL');
-    assert.equal(bu.reason, '客户确认: the reply “不对” is not an affirmative answer');
-    assert.equal(checkCustomerAnswers(ask, { speech: replied('下雨了') }).reason, '客户确认: the reply “下雨了” is not an affirmative answer');
+    assert.equal(bu.reason, '客户确认: the reply “不对” is not an affirmative answer (led by 不)');
+    const other = checkCustomerAnswers(ask, { speech: replied('下雨了') });
+    assert.equal(other.verdict, 'CANNOT_JUDGE');
+    assert.equal(other.reason, '客户确认: the reply “下雨了” 62.5–63.2 s is not recognisably an answer (not affirmative, not a refusal): to be listened to');
+  });
+
+  it('reads an affirmative through a recogniser’s slip (喊得我惊出来 for 好的我清楚了), but not a refusal', () => {
+    const clear = rule({ check: 'customer_answers', says: '客户确认', label: '是否清楚', question: ['以上内容您是否清楚'], affirmative: ['好的', '清楚', '我清楚了'], negative: ['不清楚'] });
+    assert.equal(checkCustomerAnswers(clear, { speech: replied('喊得我惊出来') }).verdict, 'PASS');
+    assert.equal(checkCustomerAnswers(clear, { speech: replied('不清楚') }).verdict, 'FAIL');
+  });
+
+  it('a garbled reply verified as affirmative against the audio PASSes (一线 for 行)', () => {
+    const verified = speechEvidence([QUESTION, [62.6, 63.1, '一线']], { verification: [{ text: '可以', from: 62.4, score: 0.3 }, { text: '嗯', from: 62.4, score: 0.01 }] });
+    const sign = rule({ check: 'customer_answers', says: '客户确认', label: '是否清楚', question: ['以上内容您是否清楚'], affirmative: ['可以', '行'], filler: ['嗯'] });
+    assert.equal(checkCustomerAnswers(sign, { speech: verified }).verdict, 'PASS');
   });
 
   it('PASSes any reply where any will do', () => {
@@ -224,6 +238,11 @@ describe('customer_answers: several askings (rulebook 1.5.0)', () => {
     assert.equal(out.verdict, 'PASS', out.reason);
     const silentAfterEcho = checkCustomerAnswers(sign, { speech: dialog([[71.8, 75.9, '请您在投保单上亲笔签名'], [76.2, 77.4, '嗯签名']]) });
     assert.notEqual(silentAfterEcho.verdict, 'PASS', 'a reply that only echoes the words is no confirmation');
+  });
+
+  it('a question’s words across two turns are not an asking (…都明白。| 麻烦您… is not 明白吗)', () => {
+    const out = checkCustomerAnswers(clear, { speech: dialog([[60, 62, '您明白吗'], [62.6, 63.6, '没有都明白'], [64.4, 67, '麻烦您在投保单上签名'], [67.6, 68.2, '我自己签']]) });
+    assert.equal(out.verdict, 'PASS', out.reason);
   });
 
   it('an advisory question not asked does not apply', () => {
