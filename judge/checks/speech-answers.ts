@@ -16,15 +16,22 @@ function askingsOf(rule: CheckOf<'customer_answers'>, stream: ReturnType<typeof 
   all.sort((a, b) => b.readRate - a.readRate || a.start - b.start);
   const kept: Asked[] = [];
   for (const a of all) if (!kept.some((k) => a.start < k.end && k.start < a.end)) kept.push(a);
-  return kept.filter((a) => !acrossTurns(a, vad)).sort((a, b) => a.start - b.start);
+  return kept.filter((a) => !acrossTurns(a, stream, vad)).sort((a, b) => a.start - b.start);
 }
 
 type Asked = PhraseMatch & { phrase: string };
 
-/** A question is asked in one breath: a match whose words lie in two voice-activity regions (明白。| 麻烦您…) is not one. */
-function acrossTurns(asked: Asked, vad: { from: number; to: number }[]): boolean {
-  const first = vad.find((r) => r.from - 0.3 <= asked.from && asked.from < r.to);
-  return first !== undefined && asked.to > first.to + 0.3;
+/**
+ * A question ends in one breath: a match whose last word lies in another voice-activity region than the
+ * word before it (…都明白。| 麻烦您… read as 明白吗) is not one. (Its first word may bleed into the previous
+ * region: Whisper times a segment's first word loosely.)
+ */
+function acrossTurns(asked: Asked, stream: ReturnType<typeof streamOf>, vad: { from: number; to: number }[]): boolean {
+  const regionOf = (t: number): number => vad.findIndex((r) => r.from <= t && t < r.to);
+  const [prev, last] = [stream[asked.end - 2], stream[asked.end - 1]];
+  if (!prev || !last) return false;
+  const [a, b] = [regionOf((prev.from + prev.to) / 2), regionOf((last.from + last.to) / 2)];
+  return a >= 0 && b >= 0 && a !== b;
 }
 
 /** What a question asks about: the rule's affirmative answers that the question itself names (清楚 in "您是否清楚"). */
@@ -58,6 +65,9 @@ function answersOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet): Rul
   if (outcomes.length === 1) return outcomes[0]!.outcome;
   return combineAskings(rule, outcomes);
 }
+
+/** How far into a reply its answer may come (没有，都明白 has 明白 at the 4th syllable). */
+const ANSWER_OPENING_SYLLABLES = 6;
 
 /** Whether a turn opens with one of the rule's short answers (是的, 好的, 不, 嗯…): the customer speaking. */
 function opensWithAnswer(rule: CheckOf<'customer_answers'>, stream: ReturnType<typeof streamOf>, region: { from: number; to: number }, after: number): boolean {
@@ -136,7 +146,8 @@ function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech
   }
   const negative = heardAny(replied, rule.negative.filter((n) => n.length > 1));
   if (negative) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply “${replyText}” is a negation (${negative})`, evidence };
-  const yes = heardAffirmative(replied, rule.affirmative);
+  // An answer comes first (好的，我清楚了; 没有，都明白): a 好 at the end of a long turn is the agent going on (请您…签名…好).
+  const yes = heardAffirmative(replied.slice(0, ANSWER_OPENING_SYLLABLES), rule.affirmative);
   if (yes && !(replied[0]?.syl === 'bu' && replied.length <= 3)) {
     reply.answered = true;
     return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `affirmative reply “${replyText}” (${yes}) ${span(region.from, region.to)} to “${asked.heard}”`, evidence };
@@ -152,6 +163,9 @@ function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech
   if (yesScore && yesScore.score >= rule.minScore && (!noScore || yesScore.score > 2 * noScore.score)) {
     reply.answered = true;
     return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `a reply at ${span(region.from, region.to)} verified as affirmative against the audio (score ${yesScore.score.toFixed(3)})`, evidence };
+  }
+  if (noScore && noScore.score >= rule.minScore && (!yesScore || noScore.score > yesScore.score)) {
+    return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply${replyText ? ` “${replyText}”` : ''} at ${span(region.from, region.to)} fits a negation or filler, not an affirmative (score ${noScore.score.toFixed(3)}${yesScore ? ` against ${yesScore.score.toFixed(3)}` : ''})`, evidence };
   }
   if (replied[0]?.syl === 'bu' && replied.length <= 3) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply “${replyText}” is not an affirmative answer (led by 不)`, evidence };
   // Words that are neither an answer, a refusal nor a filler are as likely a recogniser's garble (一线 for 行)

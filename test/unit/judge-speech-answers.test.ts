@@ -91,6 +91,12 @@ describe('customer_answers: the reply', () => {
     assert.equal(other.reason, '客户确认: the reply “下雨了” 62.5–63.2 s is not recognisably an answer (not affirmative, not a refusal): to be listened to');
   });
 
+  it('a 好 at the end of the agent’s next long line is no answer (the customer said nothing; the agent went on)', () => {
+    const out = checkCustomerAnswers(ask, { speech: replied('请您亲笔在投保单上签名并抄录风险提示语好') });
+    assert.notEqual(out.verdict, 'PASS', out.reason);
+    assert.equal(checkCustomerAnswers(ask, { speech: replied('没有，都清楚') }).verdict, 'PASS', 'an answer within its first syllables');
+  });
+
   it('reads an affirmative through a recogniser’s slip (喊得我惊出来 for 好的我清楚了), but not a refusal', () => {
     const clear = rule({ check: 'customer_answers', says: '客户确认', label: '是否清楚', question: ['以上内容您是否清楚'], affirmative: ['好的', '清楚', '我清楚了'], negative: ['不清楚'] });
     assert.equal(checkCustomerAnswers(clear, { speech: replied('喊得我惊出来') }).verdict, 'PASS');
