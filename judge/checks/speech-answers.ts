@@ -87,16 +87,30 @@ function opensWithAnswer(rule: CheckOf<'customer_answers'>, stream: ReturnType<t
  */
 function answerable(rule: CheckOf<'customer_answers'>, askings: Asked[], speech: SpeechEvidence, stream: ReturnType<typeof streamOf>): Asked[] {
   const kept: Asked[] = [];
+  let echoesUntil = -Infinity;
   for (const [i, asked] of askings.entries()) {
+    // The question's words inside the previous asking's reply (我都清楚 after 您是否都清楚了): an answer.
+    if (asked.from < echoesUntil) continue;
     // The customer's words 是本人 in 是的，我是本人: an answer, not an asking.
     const own = speech.vad.find((r) => r.from <= asked.from && asked.from < r.to);
     if (own && own.from < asked.from - 0.3 && opensWithAnswer(rule, stream, own, 0)) continue;
     const region = replyRegion(speech.vad, asked.to, rule.windowS, speech.parties);
     const next = askings.slice(i + 1).find((b) => region && b.from < region.to && b.to > region.from);
-    if (region && next && !opensWithAnswer(rule, stream, region, asked.end)) continue;
+    if (region && next) {
+      // A turn that ends as a question (…本人吗) is the agent asking again; otherwise it is the reply.
+      if (endsAsQuestion(stream, region)) continue;
+      echoesUntil = region.to;
+    }
     kept.push(asked);
   }
   return kept;
+}
+
+/** Whether a turn's last word is a question particle (吗, 呢; Whisper also writes 吗 as 嘛, 麻, 骂). */
+function endsAsQuestion(stream: ReturnType<typeof streamOf>, region: { from: number; to: number }): boolean {
+  const inside = stream.filter((s) => (s.from + s.to) / 2 >= region.from && (s.from + s.to) / 2 < region.to);
+  const last = inside[inside.length - 1];
+  return last !== undefined && (last.syl === 'ma' || last.syl === 'ne');
 }
 
 /**
@@ -153,7 +167,8 @@ function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech
     return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `affirmative reply “${replyText}” (${yes}) ${span(region.from, region.to)} to “${asked.heard}”`, evidence };
   }
   const fillers = new Set(rule.filler.flatMap((f) => pinyinOf(normalizeForMatch(f))));
-  if (replied.length && replied.every((s) => fillers.has(s.syl))) {
+  // A filler and one more syllable is the filler and the next turn's first word bleeding in (嗯弄 = 嗯 + 冷静期…).
+  if (replied.length && (replied.every((s) => fillers.has(s.syl)) || (fillers.has(replied[0]!.syl) && replied.length <= 2))) {
     return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply is only “${replyText}”, not a clear answer`, evidence };
   }
   // Nothing (or nothing clear) transcribed: the forced-alignment scores at the reply decide.

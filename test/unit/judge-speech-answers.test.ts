@@ -246,6 +246,12 @@ describe('customer_answers: several askings (rulebook 1.5.0)', () => {
     assert.notEqual(silentAfterEcho.verdict, 'PASS', 'a reply that only echoes the words is no confirmation');
   });
 
+  it('every: the question’s words in the customer’s answer (我都清楚 after 您是否都清楚了) are the answer, not another asking', () => {
+    const everyClear = rule({ check: 'customer_answers', says: '客户明确答复', label: '是否清楚', question: ['您是否都清楚了', '都清楚'], affirmative: ['清楚', '好的'], askings: 'every' });
+    const out = checkCustomerAnswers(everyClear, { speech: dialog([[99.3, 102.4, '我刚才讲的内容您是否都清楚了'], [102.9, 103.7, '我都清楚'], [104.5, 109, '请您亲笔在投保单上签名']]) });
+    assert.equal(out.verdict, 'PASS', out.reason);
+  });
+
   it('a question’s words across two turns are not an asking (…都明白。| 麻烦您… is not 明白吗)', () => {
     const out = checkCustomerAnswers(clear, { speech: dialog([[60, 62, '您明白吗'], [62.6, 63.6, '没有都明白'], [64.4, 67, '麻烦您在投保单上签名'], [67.6, 68.2, '我自己签']]) });
     assert.equal(out.verdict, 'PASS', out.reason);
