@@ -5,7 +5,7 @@ import type { SpeechEvidence } from '../../evidence/types';
 import { normalizeForMatch } from '../../speech/normalize';
 import { compilePhrase, findAll, type PhraseMatch } from '../../speech/match';
 import { bestPhrase, heardAffirmative, heardAny, replyRegion, replySyllables } from '../../speech/reply';
-import { pinyinOf } from '../../speech/syllables';
+import { pinyinOf, type Syllable } from '../../speech/syllables';
 import type { EvidenceItem, EvidenceSet, RuleOutcome } from '../types';
 import { span, type CheckOf } from './shared';
 import { facesDuring, sidecarValues, speechProblem, streamOf, untranscribedSpeech, verifiedScore } from './speech-common';
@@ -68,6 +68,17 @@ function answersOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet): Rul
 
 /** How far into a reply its answer may come (没有，都明白 has 明白 at the 4th syllable). */
 const ANSWER_OPENING_SYLLABLES = 6;
+
+/**
+ * A long turn that opens as the agent's next instruction (请您…签名, 接下来…) is no reply: the customer said
+ * nothing. A customer's 请问… (asking back) is not one of these openings.
+ */
+function agentGoesOn(replied: Syllable[], region: { from: number; to: number }): boolean {
+  if (region.to - region.from < 2.5 || replied.length < 8) return false;
+  const opening = replied.slice(0, 3).map((s) => s.char).join('');
+  return AGENT_OPENINGS.some((w) => opening.startsWith(w)) && !opening.startsWith('请问');
+}
+const AGENT_OPENINGS = ['请您', '麻烦您', '接下来', '下面', '现在请', '现在给', '那我们'];
 
 /** Whether a turn opens with one of the rule's short answers (是的, 好的, 不, 嗯…): the customer speaking. */
 function opensWithAnswer(rule: CheckOf<'customer_answers'>, stream: ReturnType<typeof streamOf>, region: { from: number; to: number }, after: number): boolean {
@@ -178,6 +189,9 @@ function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech
   if (yesScore && yesScore.score >= rule.minScore && (!noScore || yesScore.score > 2 * noScore.score)) {
     reply.answered = true;
     return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `a reply at ${span(region.from, region.to)} verified as affirmative against the audio (score ${yesScore.score.toFixed(3)})`, evidence };
+  }
+  if (agentGoesOn(replied, region)) {
+    return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: no reply after “${asked.heard}”: the next turn (${span(region.from, region.to)}) is the agent going on (“${replyText.slice(0, 16)}…”)`, evidence };
   }
   if (noScore && noScore.score >= rule.minScore && (!yesScore || noScore.score > yesScore.score)) {
     return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply${replyText ? ` “${replyText}”` : ''} at ${span(region.from, region.to)} fits a negation or filler, not an affirmative (score ${noScore.score.toFixed(3)}${yesScore ? ` against ${yesScore.score.toFixed(3)}` : ''})`, evidence };

@@ -92,8 +92,12 @@ describe('customer_answers: the reply', () => {
   });
 
   it('a 好 at the end of the agent’s next long line is no answer (the customer said nothing; the agent went on)', () => {
-    const out = checkCustomerAnswers(ask, { speech: replied('请您亲笔在投保单上签名并抄录风险提示语好') });
-    assert.notEqual(out.verdict, 'PASS', out.reason);
+    const goesOn = speechEvidence([QUESTION, [62.6, 66.8, '请您亲笔在投保单上签名并抄录风险提示语好']]);
+    const out = checkCustomerAnswers(ask, { speech: goesOn });
+    assert.equal(out.verdict, 'FAIL', out.reason);
+    assert.match(out.reason, /no reply after “以上内容您是否清楚”: the next turn \(62\.5–66\.9 s\) is the agent going on/);
+    const askingBack = checkCustomerAnswers(ask, { speech: speechEvidence([QUESTION, [62.6, 66.8, '请问这个退保的损失是怎么算的呢']]) });
+    assert.notEqual(askingBack.verdict, 'FAIL', 'a customer asking back (请问…) is not the agent going on');
     assert.equal(checkCustomerAnswers(ask, { speech: replied('没有，都清楚') }).verdict, 'PASS', 'an answer within its first syllables');
   });
 
