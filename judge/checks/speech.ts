@@ -48,6 +48,8 @@ function valueOutcome(rule: CheckOf<'statement_said'>, speech: SpeechEvidence, e
       const scores = checked.verifyScore !== undefined ? `; forced alignment: the record ${checked.verifyScore.toFixed(3)}${checked.heardScore !== undefined ? `, what the recogniser wrote ${checked.heardScore.toFixed(3)}` : ''}` : '';
       return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: the ${what} said is close to the record but not clearly the same (${checked.differs ?? '?'} syllables differ: a recogniser’s slip is likely${scores})`, evidence };
     }
+    // Far from the transcript but the audio fits the record much better than what was written: a garbled transcript.
+    if (confirmedByAudio(name, checked, rule.minScore)) continue;
     const verified = checked.verifyScore !== undefined ? `the recorded ${what} scores ${checked.verifyScore.toFixed(3)} against the audio` : `the recorded ${what} was not verified against the audio`;
     if (checked.cueHeard && (checked.differs ?? 0) >= MIN_DIFFERING_SYLLABLES && checked.verifyScore !== undefined && checked.verifyScore < rule.minScore) {
       return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: another ${what} was said, not the insurer’s record (${checked.differs} syllables differ; ${verified} < ${rule.minScore})`, evidence };

@@ -175,6 +175,13 @@ describe('statement_said', () => {
       }
     });
 
+    it('PASSes a number the transcript garbled when the audio fits the record far better than the transcript', () => {
+      const garbled = licenceSaid({ licence: { expected: 'absent', cueHeard: true, differs: 7, verifyScore: 0.597, heardScore: 0.164 } });
+      assert.equal(garbled.verdict, 'PASS', garbled.reason);
+      const other = licenceSaid({ licence: { expected: 'absent', cueHeard: true, differs: 7, verifyScore: 0.1, heardScore: 0.5 } });
+      assert.equal(other.verdict, 'CANNOT_JUDGE', 'the audio prefers what was written: another number may have been said');
+    });
+
     it('PASSes a value the transcript has a syllable off when the audio fits the record as well as the transcript', () => {
       const out = nameSaid({ agentName: { expected: 'near', differs: 1, verifyScore: 0.29, heardScore: 0.7 } });
       assert.equal(out.verdict, 'PASS');
