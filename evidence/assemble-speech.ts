@@ -91,8 +91,11 @@ export function checkValue(stream: Syllable[], templates: string[], values: Reco
   for (const template of templates) {
     const [prefix = ''] = template.split(`{${name}}`);
     const whole = findPhrase(stream, compilePhrase(template, values));
-    const cue = prefix.trim() ? findPhrase(stream, compilePhrase(prefix, values)) : null;
+    // Other placeholders in the cue match any words (明诚人寿 for the record's 明诚人寿保险股份有限公司), within a short reach.
+    const cuePhrase = compilePhrase(prefix, { [name]: values[name] });
+    const cue = prefix.trim() ? findPhrase(stream, cuePhrase) : null;
     if (!cue || cue.readRate < CUE_READ_RATE) continue;
+    if (cue.end - cue.start > cuePhrase.tokens.filter((t) => t.kind === 'syl').length + CUE_WILDCARD_SYLLABLES) continue;
     // The value is what follows the cue; its length may differ by a syllable or two when misheard.
     let differs = Infinity;
     let heardEnd = cue.end;
@@ -118,6 +121,8 @@ export function checkValue(stream: Syllable[], templates: string[], values: Reco
   return { checked: { expected: 'absent', cueHeard: cue.readRate >= 0.85, from: cue.from, to: cue.to, differs }, ...(verify ? { verify } : {}) };
 }
 
+/** Syllables a placeholder inside a cue may stand for (a company's short name; 明诚人寿保险股份有限公司 is 12). */
+const CUE_WILDCARD_SYLLABLES = 12;
 /** A cue heard at least this well places the value (职业政变后 for 执业证编号 is 0.6). */
 const CUE_READ_RATE = 0.6;
 /** Syllables a recogniser commonly gets wrong in one name or number (竹小兰 for 周晓岚). */

@@ -16,6 +16,12 @@ describe('checkValue', () => {
     assert.equal(checkValue(stream('我是安和人寿的周晓岚'), NAME, values, 'agentName')?.checked.expected, 'exact');
   });
 
+  it('finds the value after a cue naming the company in its own words (明诚人寿 for the record’s full name)', () => {
+    const full = { ...values, company: '明诚人寿保险股份有限公司', agentName: '王丽华' };
+    const found = checkValue(stream('我是名称人秀的王立华执业证编号'), NAME, full, 'agentName');
+    assert.equal(found?.checked.expected, 'exact', JSON.stringify(found?.checked));
+  });
+
   it('grades the number alone: a misheard cue (职业政变后) with the number right is exact', () => {
     const found = checkValue(stream('职业政变后是0201320102274815'), LICENCE, values, 'licence');
     assert.equal(found?.checked.expected, 'exact');
