@@ -19,7 +19,7 @@ function askingsOf(rule: CheckOf<'customer_answers'>, stream: ReturnType<typeof 
   return kept.filter((a) => !acrossTurns(a, stream, vad)).sort((a, b) => a.start - b.start);
 }
 
-type Asked = PhraseMatch & { phrase: string };
+type Asked = PhraseMatch & { phrase: string; /** The agent's next question came instead of a reply. */ unanswered?: { from: number; to: number } };
 
 /**
  * A question ends in one breath: a match whose last word lies in another voice-activity region than the
@@ -30,7 +30,8 @@ function acrossTurns(asked: Asked, stream: ReturnType<typeof streamOf>, vad: { f
   const regionOf = (t: number): number => vad.findIndex((r) => r.from <= t && t < r.to);
   const [prev, last] = [stream[asked.end - 2], stream[asked.end - 1]];
   if (!prev || !last) return false;
-  const [a, b] = [regionOf((prev.from + prev.to) / 2), regionOf((last.from + last.to) / 2)];
+  // By where each word ends: Whisper stretches a segment's first word back to the previous segment's end.
+  const [a, b] = [regionOf(prev.to - 0.05), regionOf(last.to - 0.05)];
   return a >= 0 && b >= 0 && a !== b;
 }
 
@@ -61,7 +62,13 @@ function answersOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet): Rul
     return { ruleId: rule.id, verdict: 'FAIL', reason, evidence: [] };
   }
   const placed = answerable(rule, askings, speech, stream);
-  const outcomes = (placed.length ? placed : askings).map((asked) => ({ asked, outcome: replyOutcome(rule, ev, speech, stream, asked) }));
+  const list: Asked[] = placed.length ? placed : askings;
+  const outcomes = list.map((asked) => ({
+    asked,
+    outcome: asked.unanswered
+      ? { ruleId: rule.id, verdict: 'FAIL' as const, reason: `${rule.says}: no reply after “${asked.heard}” (${span(asked.from, asked.to)}): the next turn is the agent’s next question (${span(asked.unanswered.from, asked.unanswered.to)})`, evidence: [{ from: asked.from, to: asked.to, kind: 'speech:question', text: asked.heard }] }
+      : replyOutcome(rule, ev, speech, stream, asked),
+  }));
   if (outcomes.length === 1) return outcomes[0]!.outcome;
   return combineAskings(rule, outcomes);
 }
@@ -109,7 +116,12 @@ function answerable(rule: CheckOf<'customer_answers'>, askings: Asked[], speech:
     const next = askings.slice(i + 1).find((b) => region && b.from < region.to && b.to > region.from);
     if (region && next) {
       // A turn that ends as a question (…本人吗) is the agent asking again; otherwise it is the reply.
-      if (endsAsQuestion(stream, region)) continue;
+      if (endsAsQuestion(stream, region)) {
+        // One answered asking is enough ('any'); where each needs its answer, this one got none, unless the
+        // agent asked twice in one breath (我讲清楚了吗？您听懂了吗？: one reply answers both).
+        if (rule.askings === 'every' && region.from - asked.to >= DOUBLE_QUESTION_GAP_S) kept.push({ ...asked, unanswered: region });
+        continue;
+      }
       echoesUntil = region.to;
     }
     kept.push(asked);
@@ -117,9 +129,12 @@ function answerable(rule: CheckOf<'customer_answers'>, askings: Asked[], speech:
   return kept;
 }
 
+/** A pause shorter than this between two askings is one breath (a double question), not a wait for a reply. */
+const DOUBLE_QUESTION_GAP_S = 1;
+
 /** Whether a turn's last word is a question particle (吗, 呢; Whisper also writes 吗 as 嘛, 麻, 骂). */
 function endsAsQuestion(stream: ReturnType<typeof streamOf>, region: { from: number; to: number }): boolean {
-  const inside = stream.filter((s) => (s.from + s.to) / 2 >= region.from && (s.from + s.to) / 2 < region.to);
+  const inside = stream.filter((s) => s.to - 0.05 >= region.from && s.to - 0.05 < region.to);
   const last = inside[inside.length - 1];
   return last !== undefined && (last.syl === 'ma' || last.syl === 'ne');
 }
@@ -169,7 +184,8 @@ function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech
     reply.answered = true;
     return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `replied “${replyText || '(speech)'}” ${span(region.from, region.to)} to “${asked.heard}”`, evidence };
   }
-  const negative = heardAny(replied, rule.negative.filter((n) => n.length > 1));
+  // A refusal read through slips too when it is long enough not to be confused (没请明白 for 没听明白).
+  const negative = heardAny(replied, rule.negative.filter((n) => n.length > 1)) ?? heardAffirmative(replied.slice(0, ANSWER_OPENING_SYLLABLES), rule.negative.filter((n) => [...n].length >= 3));
   if (negative) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply “${replyText}” is a negation (${negative})`, evidence };
   // An answer comes first (好的，我清楚了; 没有，都明白): a 好 at the end of a long turn is the agent going on (请您…签名…好).
   const yes = heardAffirmative(replied.slice(0, ANSWER_OPENING_SYLLABLES), rule.affirmative);

@@ -256,6 +256,21 @@ describe('customer_answers: several askings (rulebook 1.5.0)', () => {
     assert.equal(out.verdict, 'PASS', out.reason);
   });
 
+  it('every: a question left without a reply while the agent waits, then asks the next, FAILs; two questions in one breath take one reply', () => {
+    const waited = checkCustomerAnswers(clear, { speech: dialog([[68.9, 70.9, '以上内容您是否清楚'], [73.1, 75.7, '退保损失您明白吗'], [76.2, 77.0, '都明白了']]) });
+    assert.equal(waited.verdict, 'FAIL', waited.reason);
+    assert.match(waited.reason, /no reply after “您是否清楚” .*the next turn is the agent’s next question/);
+    const oneBreath = checkCustomerAnswers(clear, { speech: dialog([[86.5, 88.4, '我讲清楚了吗'], [88.7, 89.8, '您明白吗'], [90.3, 91.0, '明白']]) });
+    assert.equal(oneBreath.verdict, 'PASS', oneBreath.reason);
+  });
+
+  it('reads a refusal through a slip (没请明白 for 没听明白)', () => {
+    const withNegatives = rule({ ...clear, negative: ['没听明白', '不清楚'] });
+    const out = checkCustomerAnswers(withNegatives, { speech: dialog([[82.4, 85.1, '退保损失您明白吗'], [85.6, 86.4, '没请明白']]) });
+    assert.equal(out.verdict, 'FAIL', out.reason);
+    assert.match(out.reason, /negation/);
+  });
+
   it('a question’s words across two turns are not an asking (…都明白。| 麻烦您… is not 明白吗)', () => {
     const out = checkCustomerAnswers(clear, { speech: dialog([[60, 62, '您明白吗'], [62.6, 63.6, '没有都明白'], [64.4, 67, '麻烦您在投保单上签名'], [67.6, 68.2, '我自己签']]) });
     assert.equal(out.verdict, 'PASS', out.reason);
