@@ -30,6 +30,12 @@ interface SpawnOptions {
   onStderr?: (chunk: string) => void;
   /** Input to write to stdin; otherwise stdin is ignored. */
   stdin?: Buffer;
+  /**
+   * The inputs are files this program wrote or ships (fixture sources: photos, Opus clips, PNG cards; test
+   * clips): any demuxer may open them. The protocol list still applies. Never for a recording or anything
+   * else that came from outside (test/unit/media-inputs.test.ts keeps it out of the product's folders).
+   */
+  ownFiles?: boolean;
 }
 
 interface RunningTool {
@@ -70,10 +76,10 @@ const INPUT_PROTOCOLS = 'file,pipe';
  * its `-i`, or anywhere for ffprobe: a generator, raw frames on a pipe, a concat list we wrote) is the
  * untrusted file and gets the demuxer allow-list too. An input that sets its own lists keeps them.
  */
-export function guardInputs(tool: 'ffmpeg' | 'ffprobe', args: readonly string[]): string[] {
+export function guardInputs(tool: 'ffmpeg' | 'ffprobe', args: readonly string[], ownFiles = false): string[] {
   const guard = (inputOptions: readonly string[]): string[] => [
     ...(inputOptions.includes('-protocol_whitelist') ? [] : ['-protocol_whitelist', INPUT_PROTOCOLS]),
-    ...(inputOptions.includes('-f') || inputOptions.includes('-format_whitelist') ? [] : ['-format_whitelist', MEDIA_DEMUXERS.join(',')]),
+    ...(ownFiles || inputOptions.includes('-f') || inputOptions.includes('-format_whitelist') ? [] : ['-format_whitelist', MEDIA_DEMUXERS.join(',')]),
   ];
   if (tool === 'ffprobe') return [...guard(args), ...args];
   const out: string[] = [];
@@ -127,7 +133,7 @@ function start(binary: string, args: string[], options: SpawnOptions): RunningTo
 
 /** Starts ffmpeg with quiet defaults; the caller reads the pipes and awaits `done`. */
 export function spawnFfmpeg(args: string[], options: SpawnOptions = {}): RunningTool {
-  return start(FFMPEG, ['-hide_banner', '-nostdin', '-y', ...guardInputs('ffmpeg', args)], options);
+  return start(FFMPEG, ['-hide_banner', '-nostdin', '-y', ...guardInputs('ffmpeg', args, options.ownFiles)], options);
 }
 
 /** Runs ffmpeg to completion, throwing FfmpegError with the stderr tail when it fails. */
@@ -161,7 +167,7 @@ export async function encodeJpeg(rgb: Buffer, width: number, height: number, max
 
 /** Runs ffprobe and returns stdout; throws FfmpegError with stderr when it fails. */
 export async function runFfprobe(args: string[], options: SpawnOptions = {}): Promise<string> {
-  const tool = start(FFPROBE, ['-hide_banner', ...guardInputs('ffprobe', args)], options);
+  const tool = start(FFPROBE, ['-hide_banner', ...guardInputs('ffprobe', args, options.ownFiles)], options);
   const chunks: Buffer[] = [];
   tool.stdout.on('data', (c: Buffer) => chunks.push(c));
   const { code, signal, stderr } = await tool.done;
@@ -172,7 +178,7 @@ export async function runFfprobe(args: string[], options: SpawnOptions = {}): Pr
 
 /** Starts ffprobe for streaming output (e.g. a packet listing of a long file). */
 export function spawnFfprobe(args: string[], options: SpawnOptions = {}): RunningTool {
-  return start(FFPROBE, ['-hide_banner', ...guardInputs('ffprobe', args)], options);
+  return start(FFPROBE, ['-hide_banner', ...guardInputs('ffprobe', args, options.ownFiles)], options);
 }
 
 export function lastLines(text: string, n: number): string {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { analyseMediaFile } from '../../evidence/assemble-media';
@@ -80,6 +81,23 @@ describe('media inputs: only the file itself is read', () => {
       assert.deepEqual(requests, [], 'no address was fetched');
     });
   }
+
+  it('only fixtures, benches and tests open their own files with any demuxer: nothing that reads a recording does', () => {
+    const root = path.resolve(__dirname, '..', '..', '..');
+    const product = ['lib', 'models', 'rules', 'stack', 'media', 'speech', 'evidence', 'judge', 'report', 'catalogue', 'signing', 'decisions', 'activities', 'workflows', 'intake', 'workers', 'review', 'cli', 'eval'];
+    const offenders: string[] = [];
+    let scanned = 0;
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name.endsWith('.ts') && ++scanned > 0 && full !== path.join(root, 'media', 'ffmpeg.ts') && /\bownFiles\b/.test(fs.readFileSync(full, 'utf8'))) offenders.push(path.relative(root, full));
+      }
+    };
+    for (const folder of product) if (fs.existsSync(path.join(root, folder))) walk(path.join(root, folder));
+    assert.ok(scanned > 100, `scanned ${scanned} files`);
+    assert.deepEqual(offenders, []);
+  });
 
   it('the media the product takes still opens', async () => {
     const probe = await probeMedia(files.marker);
