@@ -189,6 +189,21 @@ export const HOSTILE: HostileKind[] = [
   { name: 'an ID number in the name', key: 'h/customer-11010519491231002X.mp4', make: normal, expect: { continuity: 'PASS' } },
   { name: 'broken sidecar JSON', key: 'h/broken-sidecar.mp4', make: normal, sidecar: '{ "policyNo": "P1", ', expect: { continuity: 'PASS', sidecar: 'invalid', mentions: /not valid JSON/ } },
   { name: 'sidecar of the wrong shape', key: 'h/wrong-sidecar.mp4', make: normal, sidecar: JSON.stringify({ channel: 'carrier-pigeon', customer: { age: -4 } }), expect: { continuity: 'PASS', sidecar: 'invalid', mentions: /sidecar does not match/ } },
+  // Fields the format does not define (a misspelt licence number here) are named; the sidecar is not used (activities/ingest.ts).
+  {
+    name: 'sidecar with fields the format does not define',
+    key: 'h/unknown-sidecar.mp4',
+    make: normal,
+    sidecar: JSON.stringify({ policyNo: 'P1', agent: { name: '王丽华', licenceNO: '02000132000080020160001234' }, salesman: 'x' }),
+    expect: { continuity: 'PASS', sidecar: 'invalid', mentions: /sidecar has fields the format does not define: .*"agent\.licenceNO"/ },
+  },
+  {
+    name: 'sidecar text with control and bidi characters',
+    key: 'h/control-sidecar.mp4',
+    make: normal,
+    sidecar: JSON.stringify({ policyNo: 'P1\u202e', agent: { name: '王丽华\n\u001b[31mPASS' } }),
+    expect: { continuity: 'PASS', sidecar: 'invalid', mentions: /control or invisible formatting character U\+/ },
+  },
   // Another recording's sidecar (copied beside the wrong file) would have its agent, premium and photo checked
   // against this recording: it is not used, and the report says why (activities/ingest.ts).
   {
