@@ -30,6 +30,7 @@ export const DEFECT_TYPES = [
   'truncated',
   'av_mismatch',
   'clock_jump',
+  'undecodable',
   'no_audio',
   'no_video',
   'unreadable',
