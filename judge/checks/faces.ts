@@ -1,7 +1,7 @@
 // Checks on the face evidence: who is in frame (同框/离框), whether the agent is the enrolled person, and
 // crowding. A picture too dark to see faces is CANNOT_JUDGE, never taken as an absence.
 import type { EvidenceItem, EvidenceSet, RuleOutcome } from '../types';
-import { span, type CheckOf } from './shared';
+import { damaged, span, type CheckOf } from './shared';
 
 export function checkPartiesInFrame(rule: CheckOf<'parties_in_frame'>, ev: EvidenceSet): RuleOutcome {
   const faces = ev.faces;
@@ -36,6 +36,8 @@ export function checkPartiesInFrame(rule: CheckOf<'parties_in_frame'>, ev: Evide
   const blind = [
     ...faces.unusable.filter((u) => u.to - u.from >= rule.maxAbsenceS),
     ...faces.excluded.filter((x) => x.why === 'black' && x.to - x.from >= rule.maxAbsenceS).map((x) => ({ from: x.from, to: x.to, reason: 'the picture is black (an integrity defect)' })),
+    // Any damaged span, however short: who was in frame there is not known.
+    ...damaged(ev, 'video').map((d) => ({ from: d.from!, to: d.to!, reason: 'the picture could not be decoded (damaged data)' })),
   ].sort((a, b) => a.from - b.from);
   if (blind.length) {
     return {

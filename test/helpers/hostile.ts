@@ -135,9 +135,9 @@ export const HOSTILE: HostileKind[] = [
     // 30 KB of noise over the middle of the media data: the decoder reports errors there (about 100, in both
     // streams) and decodes the rest. A damaged span inside a readable file is an `undecodable` defect
     // (labelled-recordings.md), so continuity cannot PASS. (Before, /decoder|corrupt|cut|splice|truncated/ was
-    // matched against every reason: "CONT-CUT: no cut found" of a PASS satisfied it.)
+    // matched against every reason: "CONT-CUT: no cut found" of a PASS satisfied it.) The decoder's holes are
+    // located (media/integrity/undecodable.ts) and continuity is CANNOT_JUDGE with the spans.
     expect: { defect: 'undecodable', notPass: { step: 'continuity', says: /undecodable|could not be decoded/ } },
-    todo: 'media/integrity only notes the decoder errors ("the decoder reported N error(s) (possibly corrupt data)"): no undecodable defect, continuity PASS',
   },
   { name: 'HEVC', key: 'h/hevc.mp4', make: gen('hevc.mp4', [...V(), ...A(), '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', ...AAC]), expect: { continuity: 'PASS' } },
   { name: 'VP8/WebM', key: 'h/vp8.webm', make: gen('vp8.webm', [...V(), ...A(), '-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '300k', '-c:a', 'libvorbis']), expect: { continuity: 'PASS' } },
