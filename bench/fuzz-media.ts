@@ -9,7 +9,7 @@
 //   hang      — no answer within the limit (the case is cancelled; "stuck" if it does not stop when cancelled)
 // The product must never crash or hang. Inputs that did are kept in the output folder for replay.
 //
-//   npm run build && node dist/bench/fuzz-media.js [--minutes 3] [--seed 1] [--timeout 30] [--out DIR] [FILE…]
+//   npm run build && node dist/bench/fuzz-media.js [--minutes 3] [--seed 1] [--timeout 120] [--out DIR] [FILE…]
 //   node dist/bench/fuzz-media.js --replay FILE…      (each file once, unmutated)
 // Without FILEs it makes its own seeds with ffmpeg's generators: MP4 (index at the end and at the start),
 // fragmented MP4, Matroska, WebM, FLV, MPEG-TS, AVI (MJPEG + PCM), MP3; 4 s, 160×90.
@@ -31,7 +31,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { minutes: 3, seed: 1, timeoutS: 30, out: path.join(os.tmpdir(), 'dualqa-fuzz'), files: [], replay: false };
+  const a: Args = { minutes: 3, seed: 1, timeoutS: 120, out: path.join(os.tmpdir(), 'dualqa-fuzz'), files: [], replay: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
     if (v === '--minutes') a.minutes = Number(argv[++i]);

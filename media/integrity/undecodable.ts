@@ -111,7 +111,9 @@ export function spansOf(kind: 'video' | 'audio', packets: Packet[], frames: numb
       }
     }
   }
-  return { spans: spans.map((s) => ({ ...s, from: round(Math.max(0, s.from), 3), to: round(s.to, 3) })), holes: holes.length };
+  // Packets stamped before the first frame (a damaged start) are clamped to it; a span needs a length.
+  const clamped = spans.map((s) => ({ ...s, from: round(Math.max(0, s.from), 3), to: round(Math.max(0, s.to, s.from + typical), 3) })).filter((s) => s.to > s.from);
+  return { spans: clamped, holes: holes.length };
 }
 
 function median(values: number[]): number | undefined {

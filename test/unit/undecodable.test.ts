@@ -42,6 +42,9 @@ describe('undecodable spans: located', () => {
     // Damage after the last keyframe: to the end of the stream.
     const late = spansOf('video', packets, packets.map((p) => p.t).filter((t) => t < 3.5));
     assert.deepEqual(late.spans, [{ stream: 'video', from: 3.52, to: 4, packets: 12, keyframeAt: null }]);
+    // A damaged start: packets before the first frame make a span from zero with a length (never a negative one).
+    const start = spansOf('audio', [{ t: 0, duration: 0, key: true }, ...packets.slice(1).map((p) => ({ ...p, t: p.t + 0.001 }))], packets.slice(1).map((p) => p.t + 0.001));
+    assert.ok(start.spans.every((sp) => sp.to > sp.from && sp.from >= 0), JSON.stringify(start.spans));
   });
 });
 
