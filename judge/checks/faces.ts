@@ -1,7 +1,7 @@
 // Checks on the face evidence: who is in frame (同框/离框), whether the agent is the enrolled person, and
 // crowding. A picture too dark to see faces is CANNOT_JUDGE, never taken as an absence.
 import type { EvidenceItem, EvidenceSet, RuleOutcome } from '../types';
-import { damaged, span, type CheckOf } from './shared';
+import { damaged, damagedText, defectItem, span, type CheckOf } from './shared';
 
 export function checkPartiesInFrame(rule: CheckOf<'parties_in_frame'>, ev: EvidenceSet): RuleOutcome {
   const faces = ev.faces;
@@ -17,6 +17,16 @@ export function checkPartiesInFrame(rule: CheckOf<'parties_in_frame'>, ev: Evide
   }
   const failures: string[] = [];
   const evidence: EvidenceItem[] = [];
+  // Too few people seen is not "nobody else was there" when part of the picture could not be decoded.
+  const holes = damaged(ev, 'video');
+  if (faces.parties < rule.minParties && holes.length) {
+    return {
+      ruleId: rule.id,
+      verdict: 'CANNOT_JUDGE',
+      reason: `${rule.says}: only ${faces.parties} person(s) seen where the picture could be decoded; ${damagedText(holes, 'video')}: who was in frame there is not known`,
+      evidence: holes.map(defectItem),
+    };
+  }
   if (faces.parties < rule.minParties) {
     failures.push(`only ${faces.parties} person(s) visible for a substantial part of the recording (at most ${faces.maxCount} face(s) at once); ${rule.minParties} required`);
     evidence.push({ from: 0, to: faces.faces.at(-1)?.to ?? 0, kind: 'faces:count', text: `${faces.parties} party visible` });

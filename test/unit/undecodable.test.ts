@@ -100,6 +100,12 @@ describe('undecodable spans: judged', () => {
     assert.equal(step.verdict, 'CANNOT_JUDGE');
     assert.match(step.reasons.join(), /20\.0–22\.0 s \(the picture could not be decoded \(damaged data\)\)/);
     assert.equal(verdictOf(judge({ ingest, integrity: integrity([]), faces: facesEvidence() }, book), 'coframing').verdict, 'PASS', 'the same without the hole');
+    // One person seen where the picture decoded: the other may be in the hole.
+    const alone = facesEvidence({ parties: 1, maxCount: 1, faces: [{ from: 0, to: 60, count: 1 }] });
+    assert.equal(verdictOf(judge({ ingest, integrity: integrity([]), faces: alone }, book), 'coframing').verdict, 'FAIL', 'alone without the hole');
+    const aloneStep = verdictOf(judge({ ingest, integrity: integrity([hole('video', 20, 22)]), faces: alone }, book), 'coframing');
+    assert.equal(aloneStep.verdict, 'CANNOT_JUDGE');
+    assert.match(aloneStep.reasons.join(), /only 1 person\(s\) seen where the picture could be decoded; the picture 20\.0–22\.0 s could not be decoded/);
   });
 
   it('documents: not seen is not "never shown" when the picture has a hole; shown elsewhere still PASSes', () => {
