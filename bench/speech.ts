@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       const probe = await probeMedia(g.media);
       const duration = probe.ok ? (probe.facts.durationS ?? 0) : 0;
       let t = Date.now();
-      await runFfmpeg(['-nostdin', '-v', 'error', '-i', g.media, '-map', '0:a:0', '-f', 'null', '-']);
+      await runFfmpeg(['-nostdin', '-v', 'error', '-i', g.media, '-map', '0:a:0', '-f', 'null', '-'], { ownFiles: true });
       const bareS = (Date.now() - t) / 1000;
       const meta = g.meta ? (JSON.parse(fs.readFileSync(g.meta, 'utf8')) as { agent?: { name?: string; licenceNo?: string } }) : {};
       t = Date.now();

@@ -50,7 +50,7 @@ export interface FacesEvidence extends EvidenceHeader {
   /** Spans where faces could not be judged (too dark), with the reason. */
   unusable: { from: number; to: number; reason: string }[];
   /** Spans set aside because the integrity pass already reports them (black, timestamp gaps). */
-  excluded: { from: number; to: number; why: 'black' | 'timestamp_gap' }[];
+  excluded: { from: number; to: number; why: 'black' | 'timestamp_gap' | 'undecodable' }[];
   coframing: { ratio: number | null; framesTogether: number; framesJudged: number };
   maxCount: number;
   /** Faces that are pictures of a party present at the same time (e.g. the photo on a shown ID card): not counted as people. */

@@ -7,7 +7,7 @@ import { compilePhrase, findAll, type PhraseMatch } from '../../speech/match';
 import { bestPhrase, heardAffirmative, heardAny, replyRegion, replySyllables } from '../../speech/reply';
 import { pinyinOf, type Syllable } from '../../speech/syllables';
 import type { EvidenceItem, EvidenceSet, RuleOutcome } from '../types';
-import { span, type CheckOf } from './shared';
+import { damaged, damagedNear, damagedText, defectItem, span, type CheckOf } from './shared';
 import { facesDuring, sidecarValues, speechProblem, streamOf, untranscribedSpeech, verifiedScore } from './speech-common';
 
 /** Where any of the rule's questions is heard, earliest first; overlapping matches keep the better one. */
@@ -59,6 +59,8 @@ function answersOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet): Rul
       const hidden = untranscribedSpeech(speech);
       if (hidden.length) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${reason}, but ${hidden.reduce((t, h) => t + h.to - h.from, 0).toFixed(1)} s of speech could not be transcribed (${hidden.slice(0, 3).map((h) => span(h.from, h.to)).join(', ')}): it may be there`, evidence: [] };
     }
+    const holes = damaged(ev, 'audio');
+    if (holes.length) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${reason}, but ${damagedText(holes, 'audio')}: it may have been asked there`, evidence: holes.map(defectItem) };
     return { ruleId: rule.id, verdict: 'FAIL', reason, evidence: [] };
   }
   const placed = answerable(rule, askings, speech, stream);
@@ -169,6 +171,10 @@ function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech
   const question: EvidenceItem = { from: asked.from, to: asked.to, kind: 'speech:question', text: asked.heard };
   const region = replyRegion(speech.vad, asked.to, rule.windowS, speech.parties);
   if (!region) {
+    const holes = damagedNear(ev, 'audio', asked.to, asked.to + rule.windowS);
+    if (holes.length) {
+      return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: no reply heard within ${rule.windowS} s after “${asked.heard}” (${span(asked.from, asked.to)}), but ${damagedText(holes, 'audio')}: the reply may be there`, evidence: [question, ...holes.map(defectItem)] };
+    }
     return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: no reply within ${rule.windowS} s after “${asked.heard}” (${span(asked.from, asked.to)})`, evidence: [question] };
   }
   const replied = replySyllables(stream, asked.end, region);

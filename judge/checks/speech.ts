@@ -7,7 +7,7 @@ import { compilePhrase, concreteTexts, findAll } from '../../speech/match';
 import { normalizeForMatch } from '../../speech/normalize';
 import { bestPhrase } from '../../speech/reply';
 import type { EvidenceItem, EvidenceSet, RuleOutcome } from '../types';
-import { span, type CheckOf } from './shared';
+import { damaged, damagedText, defectItem, span, type CheckOf } from './shared';
 import { facesDuring, sidecarValues, speechProblem, streamOf, untranscribedSpeech, verifiedScore } from './speech-common';
 import { findConcept } from '../../speech/concept';
 
@@ -85,7 +85,7 @@ export function checkStatementSaid(rule: CheckOf<'statement_said'>, ev: Evidence
   const found = heardStatement(rule, speech, values);
   if (!found) {
     if (rule.advisory) return { ruleId: rule.id, applies: false, verdict: 'CANNOT_JUDGE', reason: `not applied: “${rule.label}” not heard (advisory: its absence fails nothing)`, evidence: [] };
-    return absentOutcome(rule, speech, values);
+    return absentOutcome(rule, speech, values, ev);
   }
   const evidence: EvidenceItem[] = [{ from: found.from, to: found.to, kind: 'speech:statement', text: found.text }];
   const value = valueOutcome(rule, speech, evidence);
@@ -112,7 +112,7 @@ function confirmedValues(rule: CheckOf<'statement_said'>, speech: SpeechEvidence
  * enough to hide the statement), no wording even partly heard, and no wording verified against the audio.
  * A value statement whose cue was heard is judged on its value instead.
  */
-function absentOutcome(rule: CheckOf<'statement_said'>, speech: SpeechEvidence, values: Record<string, string | undefined>): RuleOutcome {
+function absentOutcome(rule: CheckOf<'statement_said'>, speech: SpeechEvidence, values: Record<string, string | undefined>, ev: EvidenceSet): RuleOutcome {
   const stream = streamOf(speech);
   const best = bestPhrase(stream, [...rule.insurerPhrases, ...rule.phrases], 0, values);
   const near = best ? `; closest heard “${best.heard}” at ${best.from.toFixed(1)} s (read-rate ${best.readRate.toFixed(2)})` : '';
@@ -137,6 +137,11 @@ function absentOutcome(rule: CheckOf<'statement_said'>, speech: SpeechEvidence, 
       reason: `${rule.says}: “${rule.label}” not found, but ${total.toFixed(1)} s of speech could not be transcribed (${where}${hidden.length > 3 ? ', …' : ''}): it may be there${near}`,
       evidence: [...item, ...hidden.slice(0, 3).map((h) => ({ from: h.from, to: h.to, kind: 'speech:untranscribed' }))],
     };
+  }
+  // Not heard is not "not said" where the sound could not be decoded.
+  const holes = damaged(ev, 'audio');
+  if (holes.length) {
+    return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: “${rule.label}” not heard, but ${damagedText(holes, 'audio')}: it may have been said there${near}`, evidence: [...item, ...holes.map(defectItem)] };
   }
   return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: “${rule.label}” was not said (the whole speech transcribed, no wording or key terms found; ${scored})${near}`, evidence: item };
 }

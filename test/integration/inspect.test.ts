@@ -363,7 +363,7 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 4
       const g = generated.get('compliant_onsite')!;
       const long = path.join(root, 'long.mkv');
       const { runFfmpeg } = await import('../../media/ffmpeg');
-      await runFfmpeg(['-stream_loop', '3', '-i', g.media, '-c', 'copy', long]);
+      await runFfmpeg(['-stream_loop', '3', '-i', g.media, '-c', 'copy', long], { ownFiles: true });
       const key = 'it/killed-worker.mkv';
       await upload(long, key);
       const started = await startInspection(client, reader, { bucket: stack.info.buckets.recordings, key });
