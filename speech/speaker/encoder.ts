@@ -7,7 +7,7 @@ import { HOP, N_MELS, PARTIAL_FRAMES, melSpectrogram, partialSlices, volumeGain 
 
 export const SPEAKER_EMBEDDING_SIZE = 256;
 /** Windows per onnxruntime call: larger batches amortise the LSTM's per-step overhead. */
-const MAX_BATCH = 32;
+const MAX_BATCH = 16;
 
 let cached: Promise<SpeakerEncoder> | undefined;
 
