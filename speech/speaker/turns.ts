@@ -73,10 +73,17 @@ export interface SpeakerTurnOptions {
 
 /** Similarity of the 1.5 s either side of an instant under which the voice is taken to change there. */
 export const CHANGE_SIMILARITY = 0.62;
-/** Shortest turn a cut may leave, seconds. */
+/** The same at a pause, where a change of voice is likelier (a cut inside one voice costs little). */
+export const PAUSE_CHANGE_SIMILARITY = 0.68;
+/** Shortest turn a cut may leave between two cuts, and at a region's start or end (a short reply), seconds. */
 const MIN_TURN_S = 0.8;
+const MIN_EDGE_TURN_S = 0.5;
 const WINDOW_FRAMES = 150;
 const STEP_FRAMES = 50;
+/** How far a cut may move to the quietest instant near it (frames of 10 ms). */
+const SNAP_FRAMES = 30;
+/** A pause: energy under this share of the region's median frame energy. */
+const PAUSE_LEVEL = 0.05;
 /** Shortest piece embedded at all (shorter: 'uncertain', no similarity). */
 const MIN_EMBED_S = 0.3;
 /** Pieces at least this long define the agent's voice. */
@@ -161,6 +168,7 @@ export async function speakerTurns(encoder: SpeakerEncoder, samples: Float32Arra
 /** A region's pieces (frame spans from its start) with their embeddings. */
 async function cutRegion(encoder: SpeakerEncoder, mel: Float32Array, frames: number, hints: number[]): Promise<{ from: number; to: number; embedding: Float32Array | null }[]> {
   const minTurn = Math.round((MIN_TURN_S * SPEAKER_SAMPLE_RATE) / HOP);
+  const minEdge = Math.round((MIN_EDGE_TURN_S * SPEAKER_SAMPLE_RATE) / HOP);
   const minEmbed = Math.round((MIN_EMBED_S * SPEAKER_SAMPLE_RATE) / HOP);
   const windows = new Map<string, [number, number]>();
   const want = (a: number, b: number): string => {
@@ -171,17 +179,36 @@ async function cutRegion(encoder: SpeakerEncoder, mel: Float32Array, frames: num
   // the grid of full windows (also the pieces' embeddings) and the candidate cuts between them
   for (let s = 0; s + WINDOW_FRAMES <= frames; s += STEP_FRAMES) want(s, s + WINDOW_FRAMES);
   const candidates = new Set<number>();
-  for (let t = STEP_FRAMES; t < frames; t += STEP_FRAMES) if (t >= minTurn && t <= frames - minTurn) candidates.add(t);
-  for (const h of hints) if (h >= minTurn && h <= frames - minTurn) candidates.add(h);
+  for (let t = STEP_FRAMES; t < frames; t += STEP_FRAMES) if (t >= minEdge && t <= frames - minEdge) candidates.add(t);
+  // a reply right after the question (or a question right after a reply) within one region
+  for (const t of [minEdge, frames - minEdge]) if (t > 0 && t < frames) candidates.add(t);
+  for (const h of hints) if (h >= minEdge && h <= frames - minEdge) candidates.add(h);
+  // pauses: where one voice hands over to the other there is almost always a short one
+  const gaps = pauses(mel, frames).filter((t) => t >= minEdge && t <= frames - minEdge);
+  for (const t of gaps) candidates.add(t);
   const pairs = [...candidates].sort((a, b) => a - b).map((t) => ({ t, before: want(Math.max(0, t - WINDOW_FRAMES), t), after: want(t, Math.min(frames, t + WINDOW_FRAMES)) }));
   const keys = [...windows.keys()];
   const embedded = keys.length ? await encoder.embedWindows(mel, keys.map((k) => windows.get(k)!)) : [];
   const byKey = new Map(keys.map((k, i) => [k, embedded[i]!]));
 
-  // lowest similarity first, each leaving turns of at least MIN_TURN_S
-  const order = pairs.map((p) => ({ t: p.t, s: similarity(byKey.get(p.before)!, byKey.get(p.after)!) })).filter((c) => c.s < CHANGE_SIMILARITY).sort((a, b) => a.s - b.s);
+  // Pauses first (a change of voice almost always leaves one), then the grid where no pause explains the
+  // change; lowest similarity first, each leaving turns of at least MIN_TURN_S. A grid cut moves to a pause
+  // near it, else to the quietest instant near it (the grid is 0.5 s coarse).
+  const gapSet = new Set(gaps);
+  const changes = pairs
+    .map((p) => ({ t: p.t, s: similarity(byKey.get(p.before)!, byKey.get(p.after)!) }))
+    .filter((c) => c.s < (gapSet.has(c.t) ? PAUSE_CHANGE_SIMILARITY : CHANGE_SIMILARITY));
   const cuts: number[] = [];
-  for (const c of order) if (!cuts.some((k) => Math.abs(k - c.t) < minTurn)) cuts.push(c.t);
+  // (pauses may be closer: the pieces between pauses are utterances, however short)
+  for (const c of changes.filter((c) => gapSet.has(c.t)).sort((a, b) => a.s - b.s)) if (!cuts.some((k) => Math.abs(k - c.t) < minEdge)) cuts.push(c.t);
+  for (const c of changes.filter((c) => !gapSet.has(c.t)).sort((a, b) => a.s - b.s)) {
+    // to the nearest pause within a minimum turn (the change seen late, through a short window), else to the quietest instant near it
+    const pause = gaps.filter((g) => Math.abs(g - c.t) < minTurn).sort((a, b) => Math.abs(a - c.t) - Math.abs(b - c.t))[0];
+    const t = pause ?? quietestNear(mel, frames, c.t, SNAP_FRAMES, minEdge);
+    // a turn shorter than MIN_TURN_S at a region's edge only at a pause (else a short window's low similarity)
+    if (pause === undefined && (t < minTurn || t > frames - minTurn)) continue;
+    if (!cuts.some((k) => Math.abs(k - c.t) < minTurn || Math.abs(k - t) < minTurn)) cuts.push(t);
+  }
   cuts.sort((a, b) => a - b);
 
   const bounds = [0, ...cuts, frames];
@@ -200,6 +227,56 @@ async function cutRegion(encoder: SpeakerEncoder, mel: Float32Array, frames: num
     });
   }
   return pieces;
+}
+
+/** Frame energy (sum of the mel bands) smoothed over 50 ms. */
+function frameEnergy(mel: Float32Array, frames: number): Float64Array {
+  const raw = new Float64Array(frames);
+  for (let t = 0; t < frames; t++) for (let m = 0; m < N_MELS; m++) raw[t]! += mel[t * N_MELS + m]!;
+  const out = new Float64Array(frames);
+  for (let t = 0; t < frames; t++) {
+    let e = 0;
+    for (let u = Math.max(0, t - 2); u <= Math.min(frames - 1, t + 2); u++) e += raw[u]!;
+    out[t] = e;
+  }
+  return out;
+}
+
+/** Middles of the region's pauses: runs of frames under PAUSE_LEVEL of its median energy (≥ 50 ms). */
+function pauses(mel: Float32Array, frames: number): number[] {
+  const energy = frameEnergy(mel, frames);
+  const sorted = [...energy].sort((a, b) => a - b);
+  const floor = (sorted[Math.floor(sorted.length / 2)] ?? 0) * PAUSE_LEVEL;
+  const out: number[] = [];
+  let start = -1;
+  for (let t = 0; t <= frames; t++) {
+    const quiet = t < frames && energy[t]! <= floor;
+    if (quiet && start < 0) start = t;
+    if (!quiet && start >= 0) {
+      if (t - start >= 5) out.push(Math.round((start + t) / 2));
+      start = -1;
+    }
+  }
+  return out;
+}
+
+/** The frame within `radius` of `at` (and `margin` of the region's ends) with the least energy, smoothed over 50 ms. */
+function quietestNear(mel: Float32Array, frames: number, at: number, radius: number, margin: number): number {
+  const energy = (t: number): number => {
+    let e = 0;
+    for (let u = Math.max(0, t - 2); u <= Math.min(frames - 1, t + 2); u++) for (let m = 0; m < N_MELS; m++) e += mel[u * N_MELS + m]!;
+    return e;
+  };
+  let best = at;
+  let bestEnergy = energy(at);
+  for (let t = Math.max(margin, at - radius); t <= Math.min(frames - margin, at + radius); t++) {
+    const e = energy(t);
+    if (e < bestEnergy) {
+      best = t;
+      bestEnergy = e;
+    }
+  }
+  return best;
 }
 
 /** The agent's voice: the centroid of the long pieces that agree with their mean (null: no speech long enough). */
@@ -298,7 +375,7 @@ export function attribute(pieces: readonly Piece[], agent: Float32Array | null, 
     let speaker: TurnSpeaker = 'uncertain';
     if (customer && margin !== null) {
       if (s.z >= -AGENT_Z && margin >= MIN_MARGIN) speaker = 'agent';
-      else if (s.z <= -NOT_AGENT_Z && margin <= 0) speaker = 'customer';
+      else if (s.z <= -NOT_AGENT_Z && margin <= -MIN_MARGIN) speaker = 'customer';
     } else if (source === 'profile' && s.z >= -AGENT_Z) {
       // one voice, confirmed as the enrolled agent's: it is the agent speaking
       speaker = 'agent';
