@@ -1,10 +1,13 @@
 // Who is speaking, from the voice: speaker turns of a two-party recording (agent and customer) from the GE2E
 // speaker encoder (encoder.ts).
 //
-// 1. Cut. Each voice-activity region is cut where the voice changes: candidate instants every 0.5 s (and the
-//    boundaries of recognised segments, when given) are scored by the cosine similarity of the 1.5 s before
-//    and the 1.5 s after (shorter at a region's edge); the lowest under CHANGE_SIMILARITY are cuts, leaving
-//    turns of at least MIN_TURN_S. A cut inside one voice only splits a turn: both halves get the same speaker.
+// 1. Cut. Each voice-activity region is cut where the voice changes: candidate instants are the region's
+//    pauses (≥ 50 ms under 5 % of its median energy), every 1 s, 0.5 s from each end, and the boundaries of
+//    recognised segments when given; each is scored by the cosine similarity of the 1.5 s before and the 1.5 s
+//    after (shorter at a region's edge). Pauses under PAUSE_CHANGE_SIMILARITY are cut first (a change of voice
+//    almost always leaves one), then grid instants under CHANGE_SIMILARITY, moved to a pause within a minimum
+//    turn or to the quietest instant near; turns of at least MIN_TURN_S between grid cuts, 0.5 s at a pause.
+//    A cut inside one voice only splits a turn: both halves are attributed on their own below.
 // 2. Embed. A piece is the mean of the 1.5 s windows inside it, or embedded whole when shorter.
 // 3. The agent's voice. The agent leads a sale and speaks most: the agent's voice is the duration-weighted
 //    centroid of the long pieces (≥ 2 s) that agree with their mean. An enrolled agent profile, when given,
@@ -79,7 +82,7 @@ export const PAUSE_CHANGE_SIMILARITY = 0.68;
 const MIN_TURN_S = 0.8;
 const MIN_EDGE_TURN_S = 0.5;
 const WINDOW_FRAMES = 150;
-const STEP_FRAMES = 50;
+const STEP_FRAMES = 100;
 /** How far a cut may move to the quietest instant near it (frames of 10 ms). */
 const SNAP_FRAMES = 30;
 /** A pause: energy under this share of the region's median frame energy. */
@@ -91,8 +94,8 @@ const LONG_PIECE_S = 2;
 /** A long piece this unlike the long pieces' mean is left out of the agent's centroid. */
 const AGENT_CORE_MIN = 0.8;
 /** Calibration lengths (seconds) and windows cut at each. */
-const CALIBRATION_S = [0.3, 0.5, 0.8, 1.2, 1.5];
-const CALIBRATION_WINDOWS = 16;
+const CALIBRATION_S = [0.3, 0.6, 1, 1.5];
+const CALIBRATION_WINDOWS = 10;
 /** Floor of the calibrated spread (few windows can understate it). */
 const MIN_SPREAD = 0.025;
 /** z-scores against the agent's own speech of the same length. */
@@ -193,7 +196,7 @@ async function cutRegion(encoder: SpeakerEncoder, mel: Float32Array, frames: num
 
   // Pauses first (a change of voice almost always leaves one), then the grid where no pause explains the
   // change; lowest similarity first, each leaving turns of at least MIN_TURN_S. A grid cut moves to a pause
-  // near it, else to the quietest instant near it (the grid is 0.5 s coarse).
+  // near it, else to the quietest instant near it (the grid is 1 s coarse).
   const gapSet = new Set(gaps);
   const changes = pairs
     .map((p) => ({ t: p.t, s: similarity(byKey.get(p.before)!, byKey.get(p.after)!) }))
