@@ -15,7 +15,10 @@ import type { ExpectedSpeech, ExpectedStatement } from '../speech/script';
 import { findConcept } from '../speech/concept';
 import { syllableStream, type Syllable } from '../speech/syllables';
 import { cleanTranscript } from '../speech/transcript';
-import { attributeParties, partySource, regionLevels, speechDecodeArgs, type AudioLayout } from '../speech/parties';
+import { attributeParties, partySource, regionLevels, speechDecodeArgs, type AudioLayout, type Parties } from '../speech/parties';
+import { SpeakerEncoder } from '../speech/speaker/encoder';
+import { pcm16ToFloat } from '../speech/speaker/mel';
+import { speakerTurns } from '../speech/speaker/turns';
 
 export interface SpeechAnalysisOptions {
   recordingId: string;
@@ -28,6 +31,8 @@ export interface SpeechAnalysisOptions {
   onProgress?: (stage: string) => void;
   /** Audio tracks and channels (from the probe): a track or channel per party tells who speaks. */
   audioLayout?: AudioLayout;
+  /** Speaker turns from the voice (default on); false skips them. */
+  speakers?: boolean;
 }
 
 /**
@@ -145,6 +150,20 @@ function spokenValue(value: string | undefined): string | undefined {
 }
 
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
+
+/**
+ * Speaker turns over the decoded 16 kHz mix. A failure (the speaker model missing, say) is recorded as the
+ * evidence's `speakers.problem` and does not fail the speech analysis: no check depends on it yet.
+ */
+async function speakerEvidence(workFile: string, vad: Span[], segments: Span[], parties: Parties | undefined): Promise<NonNullable<SpeechEvidence['speakers']>> {
+  try {
+    const encoder = await SpeakerEncoder.load();
+    const samples = pcm16ToFloat(await fs.readFile(workFile));
+    return await speakerTurns(encoder, samples, vad, { segments, ...(parties ? { parties } : {}) });
+  } catch (err) {
+    return { problem: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+  }
+}
 
 export async function analyseSpeechFile(file: string, hasAudio: boolean, workFile: string, opts: SpeechAnalysisOptions): Promise<SpeechEvidence> {
   const header = {
@@ -276,12 +295,22 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
     }
     const verifyMs = Date.now() - t;
     void stream;
+
+    let speakers: SpeechEvidence['speakers'];
+    let speakersMs: number | undefined;
+    if (opts.speakers !== false && speechS >= 1) {
+      t = Date.now();
+      opts.onProgress?.('speakers');
+      speakers = await speakerEvidence(workFile, raw.speech, segments, parties);
+      speakersMs = Date.now() - t;
+    }
     return {
       ...header,
       audio: true,
       durationS: raw.durationS,
       vad: raw.speech,
       ...(parties ? { parties } : {}),
+      ...(speakers ? { speakers } : {}),
       speechS: round(speechS, 2),
       segments,
       dropped,
@@ -289,7 +318,7 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
       values,
       // Verification texts may carry a sidecar number: keep only texts without long digit runs.
       verification: verification.filter((v) => !/[零一二三四五六七八九]{8,}/.test(normalizeForMatch(v.text)) && !/\d{8,}/.test(v.text)),
-      timing: { decodeMs, asrMs, verifyMs },
+      timing: { decodeMs, asrMs, verifyMs, ...(speakersMs !== undefined ? { speakersMs } : {}) },
     };
   } finally {
     for (const f of [workFile, ...(partFiles ?? [])]) await fs.rm(f, { force: true });

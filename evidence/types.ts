@@ -87,6 +87,12 @@ export interface SpeechEvidence extends EvidenceHeader {
   speechS: number;
   /** Who spoke in each voice-activity region, where the recording has a track or channel per party. */
   parties?: import('../speech/parties').Parties;
+  /**
+   * Who speaks, from the voice (GE2E speaker encoder, speech/speaker/turns.ts): the voice-activity regions cut
+   * at changes of voice, each turn 'agent', 'customer' or 'uncertain' with its similarities. `problem` when
+   * it could not be computed (the rest of the evidence stands).
+   */
+  speakers?: import('../speech/speaker/turns').SpeakerTurns | { problem: string };
   /** Simplified characters; runs of 8+ digits masked. */
   segments: import('../speech/transcript').TranscriptSegment[];
   dropped: import('../speech/transcript').DroppedSegment[];
@@ -112,7 +118,7 @@ export interface SpeechEvidence extends EvidenceHeader {
   >;
   /** Forced-alignment scores of expected texts in windows from `from` (~0.005 unsaid, 0.05–0.3 said). */
   verification: { text: string; from: number; score: number }[];
-  timing: { decodeMs: number; asrMs: number; verifyMs: number };
+  timing: { decodeMs: number; asrMs: number; verifyMs: number; speakersMs?: number };
 }
 
 export type Evidence = IngestEvidence | IntegrityEvidence | FacesEvidence | DocumentsEvidence | SpeechEvidence;
