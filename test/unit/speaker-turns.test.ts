@@ -30,7 +30,7 @@ const pcmCache = new Map<string, Float32Array>();
 async function decode(u: BankUtterance): Promise<Float32Array> {
   let pcm = pcmCache.get(u.file);
   if (!pcm) {
-    pcm = pcm16ToFloat(await runFfmpegToBuffer(['-v', 'error', '-i', path.join(BANK, u.file), '-ac', '1', '-ar', String(RATE), '-f', 's16le', 'pipe:1']));
+    pcm = pcm16ToFloat(await runFfmpegToBuffer(['-v', 'error', '-i', path.join(BANK, u.file), '-ac', '1', '-ar', String(RATE), '-f', 's16le', 'pipe:1'], { ownFiles: true }));
     pcmCache.set(u.file, pcm);
   }
   return pcm;
