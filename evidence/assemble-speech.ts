@@ -92,7 +92,7 @@ interface ValueFinding {
 export function checkValue(stream: Syllable[], templates: string[], values: Record<string, string | undefined>, name: string): ValueFinding | undefined {
   const want = compilePhrase(`{${name}}`, values).tokens.flatMap((t) => (t.kind === 'syl' ? [t.syl] : []));
   if (!want.length) return undefined;
-  let best: { whole: PhraseMatch | null; cue: PhraseMatch; template: string; differs: number; heardEnd: number } | undefined;
+  let best: { whole: PhraseMatch | null; cue: PhraseMatch; differs: number; valueStart: number; heardEnd: number } | undefined;
   for (const template of templates) {
     const [prefix = ''] = template.split(`{${name}}`);
     const whole = findPhrase(stream, compilePhrase(template, values));
@@ -104,26 +104,29 @@ export function checkValue(stream: Syllable[], templates: string[], values: Reco
     // The value is what follows the cue; its length may differ by a syllable or two when misheard.
     let differs = Infinity;
     let heardEnd = cue.end;
+    let valueStart = cue.end;
     // A word or two may come between (执业证编号是…, 我叫小周，周晓岚); nearest lengths first: a tie keeps the value's own length.
     for (const skip of [0, 1, 2]) {
       for (const len of [0, -1, 1, -2, 2].map((d) => want.length + d).filter((l) => l >= 1)) {
         const after = stream.slice(cue.end + skip, cue.end + skip + len).map((s) => s.syl);
         const d = editDistance(want, after);
-        if (d < differs) [differs, heardEnd] = [d, cue.end + skip + after.length];
+        if (d < differs) [differs, valueStart, heardEnd] = [d, cue.end + skip, cue.end + skip + after.length];
       }
     }
-    if (!best || differs < best.differs || (differs === best.differs && cue.readRate > best.cue.readRate)) best = { whole, cue, template, differs, heardEnd };
+    if (!best || differs < best.differs || (differs === best.differs && cue.readRate > best.cue.readRate)) best = { whole, cue, differs, valueStart, heardEnd };
   }
   if (!best) return { checked: { expected: 'absent', cueHeard: false } };
-  const { whole, cue, template, differs, heardEnd } = best;
+  const { whole, cue, differs, valueStart, heardEnd } = best;
   const to = stream[heardEnd - 1]?.to ?? cue.to;
-  const heard = stream.slice(cue.start, heardEnd).map((s) => s.char).join('');
-  const record = concreteTexts(template, values)[0];
-  const verify = record ? { from: Math.max(0, cue.from - 0.1), record, heard } : undefined;
+  // Both texts start with the cue as heard, so they differ only in the value: the record's or the transcript's.
+  const chars = (from: number, end: number): string => stream.slice(from, end).map((s) => s.char).join('');
+  const heard = chars(cue.start, heardEnd);
+  const record = `${chars(cue.start, valueStart)}${spokenValue(values[name]) ?? ''}`;
+  const verify = { from: Math.max(0, cue.from - 0.1), record, heard };
   // Exact means every syllable of the value (homophones are one syllable): a number two digits off is not.
   if (differs === 0) return { checked: { expected: 'exact', from: cue.from, to, readRate: round(whole?.readRate ?? 1) } };
-  if (differs <= NEAR_SYLLABLES) return { checked: { expected: 'near', from: cue.from, to, readRate: round(whole?.readRate ?? 0), cueHeard: cue.readRate >= 0.85, differs }, ...(verify ? { verify } : {}) };
-  return { checked: { expected: 'absent', cueHeard: cue.readRate >= 0.85, from: cue.from, to: cue.to, differs }, ...(verify ? { verify } : {}) };
+  if (differs <= NEAR_SYLLABLES) return { checked: { expected: 'near', from: cue.from, to, readRate: round(whole?.readRate ?? 0), cueHeard: cue.readRate >= 0.85, differs }, verify };
+  return { checked: { expected: 'absent', cueHeard: cue.readRate >= 0.85, from: cue.from, to: cue.to, differs }, verify };
 }
 
 /** Syllables a placeholder inside a cue may stand for (a company's short name; 明诚人寿保险股份有限公司 is 12). */

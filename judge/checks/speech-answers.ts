@@ -215,7 +215,8 @@ function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech
   if (agentGoesOn(replied, region)) {
     return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: no reply after “${asked.heard}”: the next turn (${span(region.from, region.to)}) is the agent going on (“${replyText.slice(0, 16)}…”)`, evidence };
   }
-  if (noScore && noScore.score >= rule.minScore && (!yesScore || noScore.score > yesScore.score)) {
+  // The audio fits a filler or refusal clearly better than any affirmative (嗯 0.046 against 对 0.022 for a bare 嗯 written 那).
+  if (noScore && noScore.score >= rule.minScore / 2 && (!yesScore || noScore.score > 2 * yesScore.score)) {
     return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply${replyText ? ` “${replyText}”` : ''} at ${span(region.from, region.to)} fits a negation or filler, not an affirmative (score ${noScore.score.toFixed(3)}${yesScore ? ` against ${yesScore.score.toFixed(3)}` : ''})`, evidence };
   }
   if (replied[0]?.syl === 'bu' && replied.length <= 3) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply “${replyText}” is not an affirmative answer (led by 不)`, evidence };
