@@ -89,6 +89,25 @@ function agentGoesOn(replied: Syllable[], region: { from: number; to: number }):
 }
 const AGENT_OPENINGS = ['请您', '麻烦您', '接下来', '下面', '现在请', '现在给', '那我们'];
 
+/**
+ * The reply spoken by the agent (代答): most of the reply region in turns the voices attribute to the agent,
+ * with a clear margin, when two voices were told apart. Returns the evidence in words, or null.
+ */
+function proxyAnswer(rule: CheckOf<'customer_answers'>, speech: SpeechEvidence, region: { from: number; to: number }): string | null {
+  const setting = rule.proxyAnswer;
+  const speakers = speech.speakers;
+  if (!setting || !speakers || 'problem' in speakers || speakers.voices !== 2 || region.to - region.from < setting.minS) return null;
+  const inside = speakers.turns
+    .map((t) => ({ t, s: Math.min(t.to, region.to) - Math.max(t.from, region.from) }))
+    .filter((x) => x.s > 0);
+  const total = inside.reduce((n, x) => n + x.s, 0);
+  const agent = inside.filter((x) => x.t.speaker === 'agent' && (x.t.source === 'voice' || x.t.source === 'profile') && (x.t.margin ?? 0) >= setting.minMargin);
+  const agentS = agent.reduce((n, x) => n + x.s, 0);
+  if (total <= 0 || agentS < 0.8 * total || inside.some((x) => x.t.speaker === 'customer')) return null;
+  const sims = agent.map((x) => `${x.t.from.toFixed(1)}–${x.t.to.toFixed(1)} s: agent ${x.t.simAgent?.toFixed(2)}, customer ${x.t.simCustomer?.toFixed(2)}`);
+  return `${agentS.toFixed(1)} of ${total.toFixed(1)} s attributed to the agent's voice; ${sims.slice(0, 3).join('; ')}`;
+}
+
 /** Whether a turn opens with one of the rule's short answers (是的, 好的, 不, 嗯…): the customer speaking. */
 function opensWithAnswer(rule: CheckOf<'customer_answers'>, stream: ReturnType<typeof streamOf>, region: { from: number; to: number }, after: number): boolean {
   // Tighter than replySyllables' half second: the previous turn's last word must not open this one.
@@ -186,6 +205,8 @@ function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech
     const seen = facesDuring(ev, region, rule.faces, `${rule.says} (reply ${span(region.from, region.to)})`);
     return seen ? { ruleId: rule.id, ...seen, evidence } : null;
   };
+  const proxy = proxyAnswer(rule, speech, region);
+  if (proxy) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: 代答 — the reply “${replyText || '(speech)'}” ${span(region.from, region.to)} is in the agent’s voice (${proxy})`, evidence };
   if (rule.accept === 'any') {
     reply.answered = true;
     return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `replied “${replyText || '(speech)'}” ${span(region.from, region.to)} to “${asked.heard}”`, evidence };

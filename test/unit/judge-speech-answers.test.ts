@@ -283,3 +283,33 @@ describe('customer_answers: several askings (rulebook 1.5.0)', () => {
     assert.equal(out.verdict, 'CANNOT_JUDGE');
   });
 });
+
+describe('customer_answers: 代答, the agent answering for the customer (rulebook 1.6.0 candidate)', () => {
+  const proxy = rule({ check: 'customer_answers', says: '客户确认', label: '是否清楚', question: ['以上内容您是否清楚'], proxyAnswer: {} });
+  const turn = (from: number, to: number, speaker: 'agent' | 'customer' | 'uncertain', margin: number) => ({
+    from, to, region: 1, speaker, source: 'voice' as const, simAgent: 0.5 + margin / 2, simCustomer: 0.5 - margin / 2, margin, agentZ: 0,
+  });
+  const withTurns = (reply: [number, number], turns: ReturnType<typeof turn>[], voices: 0 | 1 | 2 = 2): SpeechEvidence =>
+    speechEvidence([QUESTION, [reply[0], reply[1], '清楚了没问题']], {
+      speakers: { model: { name: 'speaker_ge2e', sha256: 'x' }, voices, centroidSimilarity: 0.6, agentProfileSimilarity: null, turns: [turn(59.9, 62.1, 'agent', 0.4), ...turns], seconds: { agent: 0, customer: 0, uncertain: 0 } },
+    });
+
+  it('FAILs an affirmative reply spoken in the agent’s voice, with the similarities as evidence', () => {
+    const out = checkCustomerAnswers(proxy, { speech: withTurns([62.6, 64.1], [turn(62.5, 64.2, 'agent', 0.3)]) });
+    assert.equal(out.verdict, 'FAIL', out.reason);
+    assert.match(out.reason, /代答 — the reply “清楚了没问题” 62\.5–64\.2 s is in the agent’s voice \(1\.7 of 1\.7 s attributed to the agent's voice; 62\.5–64\.2 s: agent 0\.65, customer 0\.35\)/);
+  });
+
+  it('judges as before when the voice is uncertain, the margin small, the reply short, one voice heard, or the rule does not ask', () => {
+    for (const [label, speech] of [
+      ['uncertain', withTurns([62.6, 64.1], [turn(62.5, 64.2, 'uncertain', 0.02)])],
+      ['small margin', withTurns([62.6, 64.1], [turn(62.5, 64.2, 'agent', 0.05)])],
+      ['short', withTurns([62.6, 63.1], [turn(62.5, 63.2, 'agent', 0.3)])],
+      ['one voice', withTurns([62.6, 64.1], [turn(62.5, 64.2, 'agent', 0.3)], 1)],
+      ['customer', withTurns([62.6, 64.1], [turn(62.5, 64.2, 'customer', 0.3)])],
+    ] as const) {
+      assert.equal(checkCustomerAnswers(proxy, { speech }).verdict, 'PASS', label);
+    }
+    assert.equal(checkCustomerAnswers(ask, { speech: withTurns([62.6, 64.1], [turn(62.5, 64.2, 'agent', 0.3)]) }).verdict, 'PASS', 'a rule without proxyAnswer');
+  });
+});
