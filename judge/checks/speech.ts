@@ -51,7 +51,9 @@ function valueOutcome(rule: CheckOf<'statement_said'>, speech: SpeechEvidence, e
     // Far from the transcript but the audio fits the record much better than what was written: a garbled transcript.
     if (confirmedByAudio(name, checked, rule.minScore)) continue;
     const verified = checked.verifyScore !== undefined ? `the recorded ${what} scores ${checked.verifyScore.toFixed(3)} against the audio` : `the recorded ${what} was not verified against the audio`;
-    if (checked.cueHeard && (checked.differs ?? 0) >= MIN_DIFFERING_SYLLABLES && checked.verifyScore !== undefined && checked.verifyScore < rule.minScore) {
+    // Only a number FAILs: a name is three syllables Whisper base garbles under noise (a 10 dB recording's
+    // right name came out as another one, 3 syllables off), so a name that differs is for a reviewer.
+    if (name === 'licence' && checked.cueHeard && (checked.differs ?? 0) >= MIN_DIFFERING_SYLLABLES && checked.verifyScore !== undefined && checked.verifyScore < rule.minScore) {
       return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: another ${what} was said, not the insurer’s record (${checked.differs} syllables differ; ${verified} < ${rule.minScore})`, evidence };
     }
     return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: the ${what} said could not be confirmed as the insurer’s record (${checked.cueHeard ? `${checked.differs ?? '?'} syllables differ` : 'its cue was not clearly heard'}; ${verified})`, evidence };
