@@ -1,7 +1,8 @@
-// The catalogue: a lasting index of inspections, report revisions, review decisions and the audit trail.
-// Temporal keeps history for days and S3 keeps the objects for years; the catalogue is what the review
-// queue and regulator samples query. The interface is small and async so PostgreSQL can replace the
-// embedded SQLite without touching callers.
+// The catalogue: a lasting index of inspections, report revisions, review decisions and the audit trail,
+// in PostgreSQL. Temporal keeps history for days and S3 keeps the objects for years (S3 is the source of
+// truth); the catalogue is what the review queue, dashboard and regulator samples query. Inspections,
+// revisions and decisions are a projection of the reports bucket (rebuildable); reviewers, sessions,
+// refused sign-ins and the audit are the database's own.
 import type { Verdict } from '../lib/labelled';
 
 export interface InspectionRow {
@@ -24,7 +25,16 @@ export interface InspectionRow {
   inspectedAt: string;
   latestRevision: number;
   rulebook: string;
+  /** Selling branch (sidecar). */
+  branch?: string | null;
+  /** Keyed hash of the agent's licence number (DUALQA_HASH_KEY), never the number. */
+  agentKey?: string | null;
+  /** Some revision's signature does not verify. */
+  signatureProblem?: boolean;
 }
+
+/** A revision's report.sig.json against the trusted key: verified, absent, not verifying, or not checked (no key). */
+export type SignatureStatus = 'verified' | 'unsigned' | 'invalid' | 'unchecked';
 
 export interface RevisionRow {
   recordingId: string;
@@ -33,9 +43,12 @@ export interface RevisionRow {
   reportSha256: string;
   verdict: Verdict;
   createdAt: string;
-  /** 'inspection' (the machine), 'review' (a person's decision) or 'rejudge'. */
-  source: 'inspection' | 'review' | 'rejudge';
+  /** 'inspection' (the machine), 'review' (a person's decision), 'rejudge', or 'approval' (a lead's). */
+  source: 'inspection' | 'review' | 'rejudge' | 'approval';
   steps: { id: string; verdict: Verdict }[];
+  /** Per-rule outcomes of each step (absent: not recorded). */
+  rules?: { stepId: string; ruleId: string; verdict: Verdict; applies: boolean }[];
+  signature?: SignatureStatus;
 }
 
 export interface DecisionRow {
@@ -74,6 +87,16 @@ export interface InspectionFilter {
   limit?: number;
 }
 
+export const ROLES = ['reviewer', 'lead', 'auditor', 'regulator-export'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ReviewerAccount {
+  id: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+}
+
 export interface Catalogue {
   upsertInspection(row: InspectionRow): Promise<void>;
   /** Adds a revision once; returns false when it was already there. Updates the inspection's latest verdict. */
@@ -87,5 +110,36 @@ export interface Catalogue {
   decisions(recordingId?: string): Promise<DecisionRow[]>;
   audit(entry: Omit<AuditRow, 'id' | 'at'> & { at?: string }): Promise<void>;
   auditEntries(filter?: { recordingId?: string; limit?: number }): Promise<AuditRow[]>;
+  /** Channels and product types present, for the queue's filters. */
+  facets(): Promise<{ channels: string[]; productTypes: string[] }>;
+  /** Report keys already catalogued (sync reads only the others). */
+  knownReportKeys(): Promise<Set<string>>;
+  /** Marks a recording whose revision's signature does not verify. */
+  flagSignature(recordingId: string): Promise<void>;
+  /** Empties the projection of S3 (inspections, revisions, outcomes, decisions); audit, reviewers and sessions stay. */
+  clearProjection(): Promise<void>;
+
+  /** Adds a reviewer or replaces their token (and name, role); enables them. */
+  putReviewer(account: Omit<ReviewerAccount, 'disabled'> & { tokenSha256: string }): Promise<void>;
+  setReviewerDisabled(id: string, disabled: boolean): Promise<boolean>;
+  /** Removes a reviewer and their sessions; decisions and audit keep their id. */
+  removeReviewer(id: string): Promise<boolean>;
+  reviewers(): Promise<ReviewerAccount[]>;
+  /** The enabled reviewer holding this token hash (and, when given, with this id). */
+  reviewerByToken(tokenSha256: string, id?: string): Promise<ReviewerAccount | null>;
+
+  /** Stores a session by the sha256 of its cookie value. */
+  openSession(idSha256: string, reviewerId: string, expiresAt: Date): Promise<void>;
+  /** The session's reviewer, only while the session is unexpired and the reviewer exists and is enabled. */
+  sessionReviewer(idSha256: string): Promise<ReviewerAccount | null>;
+  closeSession(idSha256: string): Promise<void>;
+  /** True the first time this session opens this recording's media. */
+  firstMediaView(idSha256: string, recordingId: string): Promise<boolean>;
+
+  /** Records a refused sign-in. */
+  refuseSignIn(account: string | null, address: string): Promise<void>;
+  /** Refused sign-ins since `since`, for the account (when given) and for the address. */
+  refusedSignIns(account: string | null, address: string, since: Date): Promise<{ account: number; address: number }>;
+
   close(): Promise<void>;
 }

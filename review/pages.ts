@@ -37,7 +37,7 @@ export function loginPage(problem?: string): string {
   return page(
     'Sign in',
     `<h1>Sign in 登录</h1>${problem ? `<div class="error">${esc(problem)}</div>` : ''}
-<form method="post" action="/login"><label>Reviewer token <input type="password" name="token" autocomplete="off" autofocus required></label> <button type="submit">Sign in</button></form>`,
+<form method="post" action="/login"><label>Reviewer 复核员 <input name="account" autocomplete="username" autofocus required maxlength="64"></label> <label>Token 令牌 <input type="password" name="token" autocomplete="off" required></label> <button type="submit">Sign in</button></form>`,
   );
 }
 
@@ -118,6 +118,8 @@ export interface RecordingView {
   audit: AuditRow[];
   message?: { kind: 'error' | 'ok'; text: string };
   newDecisionId: () => string;
+  /** Whether the viewer may decide (reviewer, lead); others see the steps without forms. */
+  canDecide?: boolean;
 }
 
 export function recordingPage(v: RecordingView): string {
@@ -128,11 +130,11 @@ export function recordingPage(v: RecordingView): string {
       (s) => `<div class="step" id="step-${esc(s.id)}"><h3>${esc(s.title)} <small>${esc(s.id)}</small> · <span class="v-${esc(s.verdict)}">${esc(s.verdict)}</span></h3>
 <div>${s.reasons.slice(0, 4).map((r) => esc(r)).join('<br>')}</div>
 <div>${s.evidence.slice(0, 12).map((e) => `<button class="flag" data-seek="${e.from}">${e.from.toFixed(1)} s ${esc(e.kind)}</button>`).join('')}</div>
-<form method="post" action="/r/${encodeURIComponent(row.recordingId)}/decide">
+${v.canDecide === false ? '' : `<form method="post" action="/r/${encodeURIComponent(row.recordingId)}/decide">
 <input type="hidden" name="decisionId" value="${esc(v.newDecisionId())}"><input type="hidden" name="stepId" value="${esc(s.id)}"><input type="hidden" name="before" value="${esc(s.verdict)}"><input type="hidden" name="revision" value="${report.revision}">
 ${['PASS', 'FAIL', 'CANNOT_JUDGE'].map((x) => `<label><input type="radio" name="after" value="${x}"${x === s.verdict ? ' checked' : ''}> ${x === s.verdict ? `confirm ${x}` : `override → ${x}`}</label>`).join(' ')}
 <textarea name="comment" required minlength="4" placeholder="Comment (required) 复核意见" aria-label="comment for ${esc(s.id)}"></textarea>
-<button type="submit">Decide</button></form></div>`,
+<button type="submit">Decide</button></form>`}</div>`,
     )
     .join('');
   const revisions = v.revisions
@@ -146,6 +148,7 @@ ${['PASS', 'FAIL', 'CANNOT_JUDGE'].map((x) => `<label><input type="radio" name="
     row.recordingId,
     `${v.message ? `<div class="${v.message.kind}" id="message">${esc(v.message.text)}</div>` : ''}
 <h1>${esc(row.objectKey)} · <span class="v-${esc(report.verdict)}" id="verdict">${esc(report.verdict)}</span> <small>revision r${report.revision}, machine ${esc(row.firstVerdict)}</small></h1>
+${row.signatureProblem ? '<div class="error" id="signature-problem">A report revision of this recording does not verify against the trusted key 报告签名校验失败</div>' : ''}
 <p><small>${esc(row.channel ?? 'channel —')} · ${esc(row.productType ?? 'product —')} · recorded ${esc(row.recordedAt)} · sha256 ${esc(row.sha256.slice(0, 16))}… · rulebook ${esc(row.rulebook)}</small></p>
 <p>${esc(report.summary)}</p>
 <div class="layout"><div>

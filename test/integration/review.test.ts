@@ -9,9 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { openSqliteCatalogue } from '../../catalogue/sqlite';
+import { openPgCatalogue, type PgCatalogue } from '../../catalogue/postgres';
 import { syncCatalogue } from '../../catalogue/sync';
-import type { Catalogue } from '../../catalogue/types';
 import { generateCase } from '../../fixtures/generate';
 import { PROJECT_ROOT } from '../../lib/config';
 import { startInspection } from '../../intake/inspections';
@@ -56,7 +55,7 @@ function assertScreenshot(file: string): void {
 const keyFile = path.join(root, 'keys', 'ed25519.pem');
 let ts: TestStack;
 let worker: WorkerProcess;
-let catalogue: Catalogue;
+let catalogue: PgCatalogue;
 let server: RunningReviewServer;
 let browser: Browser;
 let token: string;
@@ -65,7 +64,7 @@ const metaFiles: Record<string, string> = {};
 
 describe('review and regulator samples (real stack, real browser)', { timeout: 20 * 60_000 }, () => {
   before(async () => {
-    ts = await openTestStack('review', root);
+    ts = await openTestStack('review', root, { database: true });
     initSigningKey(keyFile);
     worker = startWorkerProcess(ts.stack.info, path.join(root, 'worker'), 'orchestration,media,speech', { DUALQA_SIGNING_KEY: keyFile });
     const buckets = ts.stack.info.buckets;
@@ -80,11 +79,10 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
       const started = await startInspection(ts.client, ts.reader, { bucket: buckets.recordings, key });
       recordingIds[name] = (await started.result()).recordingId;
     }
-    catalogue = await openSqliteCatalogue(path.join(root, 'catalogue.sqlite'));
-    // The review server fills the catalogue itself on the first queue view.
-    const reviewers = path.join(root, 'reviewers.json');
-    token = addReviewer('alice', 'Alice Reviewer', reviewers);
-    server = await startReviewServer({ catalogue, s3: ts.reader, buckets, temporal: ts.client, logger: createLogger('review-test', 'warn'), reviewersFile: reviewers });
+    // The catalogue is the stack's embedded PostgreSQL; the review server fills it itself on the first queue view.
+    catalogue = await openPgCatalogue(ts.stack.info.database!.url);
+    token = await addReviewer(catalogue, 'alice', 'Alice Reviewer');
+    server = await startReviewServer({ catalogue, s3: ts.reader, buckets, temporal: ts.client, logger: createLogger('review-test', 'warn'), trustedKey: loadPublicKey(keyFile) });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
   });
 
@@ -105,7 +103,7 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     assert.equal(media.status, 401);
     assert.equal((await media.text()).includes('ftyp'), false);
     assert.equal((await fetch(`${server.url}/media/${id}`, { headers: { Cookie: 'dualqa_session=forged' } })).status, 401);
-    const login = await fetch(`${server.url}/login`, { method: 'POST', body: new URLSearchParams({ token: 'not-a-token' }), redirect: 'manual' });
+    const login = await fetch(`${server.url}/login`, { method: 'POST', body: new URLSearchParams({ account: 'alice', token: 'not-a-token' }), redirect: 'manual' });
     assert.equal(login.status, 401);
     assert.ok((await catalogue.auditEntries()).some((a) => a.action === 'media-refused' && a.recordingId === id));
   });
@@ -116,6 +114,7 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     const page = await context.newPage();
     const first = await page.goto(server.url);
     assert.equal(first?.status(), 401, 'the queue needs a session');
+    await page.fill('input[name=account]', 'alice');
     await page.fill('input[name=token]', token);
     await page.click('button[type=submit]');
     await page.waitForSelector('#queue');
@@ -168,6 +167,53 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     assert.equal(stale.status(), 409);
     assert.match(await stale.text(), /is PASS now/);
     await context.close();
+  });
+
+  it('servers hold no state: sessions survive a restart and are shared, access goes with the reviewer, roles and sign-in limits hold', async () => {
+    const buckets = ts.stack.info.buckets;
+    const deps = { catalogue, s3: ts.reader, buckets, temporal: ts.client, logger: createLogger('review-test', 'warn'), trustedKey: loadPublicKey(keyFile) };
+    const signIn = async (url: string, account: string, secret: string): Promise<{ status: number; cookie: string }> => {
+      const r = await fetch(`${url}/login`, { method: 'POST', body: new URLSearchParams({ account, token: secret }), redirect: 'manual' });
+      return { status: r.status, cookie: (r.headers.get('set-cookie') ?? '').split(';')[0]! };
+    };
+    const get = async (url: string, cookie: string, p = '/') => (await fetch(`${url}${p}`, { headers: { Cookie: cookie }, redirect: 'manual' })).status;
+    const { status, cookie } = await signIn(server.url, 'alice', token);
+    assert.equal(status, 303);
+    assert.equal(await get(server.url, cookie), 200);
+    // A restart, and a second server beside it: the same cookie works on both.
+    await server.close();
+    server = await startReviewServer(deps);
+    const second = await startReviewServer(deps);
+    try {
+      assert.equal(await get(server.url, cookie), 200, 'a restarted server keeps the reviewer signed in');
+      assert.equal(await get(second.url, cookie), 200, 'another server shares the session');
+      // A disabled reviewer loses access on the next request, on every server.
+      await catalogue.setReviewerDisabled('alice', true);
+      assert.equal(await get(second.url, cookie), 401);
+      assert.equal((await signIn(server.url, 'alice', token)).status, 401);
+      await catalogue.setReviewerDisabled('alice', false);
+      assert.equal(await get(server.url, cookie), 200);
+      // An auditor reads everything, the audit included, and decides nothing.
+      const carol = await addReviewer(catalogue, 'carol', 'Carol Auditor', 'auditor');
+      const c = (await signIn(second.url, 'carol', carol)).cookie;
+      assert.equal(await get(second.url, c, '/audit'), 200);
+      assert.equal(await get(second.url, c, `/r/${recordingIds.audio_only}`), 200);
+      const decide = await fetch(`${second.url}/r/${recordingIds.audio_only}/decide`, {
+        method: 'POST',
+        headers: { Cookie: c },
+        body: new URLSearchParams({ decisionId: 'carol-1', stepId: 'continuity', before: 'FAIL', after: 'PASS', comment: 'auditors may not' }),
+      });
+      assert.equal(decide.status, 403);
+      assert.equal(await get(server.url, cookie, '/audit'), 403, 'a reviewer does not read the whole audit');
+      // Refused sign-ins are counted in the database: the sixth for one account is throttled on any server.
+      for (let i = 0; i < 5; i++) assert.equal((await signIn(i % 2 ? server.url : second.url, 'mallory', `guess-${i}`)).status, 401);
+      assert.equal((await signIn(server.url, 'mallory', 'guess-6')).status, 429);
+      const audit = await catalogue.auditEntries({ limit: 100 });
+      assert.ok(audit.some((a) => a.action === 'forbidden' && a.actor === 'carol'));
+      assert.ok(audit.some((a) => a.action === 'login-throttled' && a.actor === 'mallory'));
+    } finally {
+      await second.close();
+    }
   });
 
   it('keeps revision 1, writes a signed revision 2 that verifies against the recording', async () => {
