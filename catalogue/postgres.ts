@@ -8,7 +8,8 @@ import { runner } from 'node-pg-migrate';
 import { Pool, type PoolClient } from 'pg';
 import { PROJECT_ROOT } from '../lib/config';
 import type { Verdict } from '../lib/labelled';
-import type { AuditRow, Catalogue, DecisionRow, InspectionFilter, InspectionRow, ReviewerAccount, RevisionRow, Role } from './types';
+import { allocate, stratumOf } from './sample';
+import type { ApprovalRow, AuditRow, Catalogue, DecisionRow, InspectionFilter, InspectionRow, ReviewerAccount, RevisionRow, Role } from './types';
 
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'catalogue', 'migrations');
 
@@ -204,16 +205,17 @@ export async function openPgCatalogue(url: string, options: { migrate?: boolean;
 
     async addDecision(d) {
       await q(
-        `INSERT INTO decisions (decision_id, recording_id, revision, reviewer, step_id, before_verdict, after_verdict, comment, decided_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (decision_id) DO NOTHING`,
-        [d.decisionId, d.recordingId, d.revision, d.reviewer, d.stepId, d.before, d.after, d.comment, d.decidedAt],
+        `INSERT INTO decisions (decision_id, recording_id, revision, reviewer, step_id, before_verdict, after_verdict, comment, decided_at, pending_approval)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (decision_id) DO NOTHING`,
+        [d.decisionId, d.recordingId, d.revision, d.reviewer, d.stepId, d.before, d.after, d.comment, d.decidedAt, d.pendingApproval === true],
       );
     },
 
     async decisions(recordingId) {
+      const sql = `SELECT d.*, (SELECT a.lead FROM approvals a WHERE a.decision_id = d.decision_id LIMIT 1) AS approved_by FROM decisions d`;
       const found = recordingId
-        ? await q('SELECT * FROM decisions WHERE recording_id = $1 ORDER BY decided_at, decision_id', [recordingId])
-        : await q('SELECT * FROM decisions ORDER BY decided_at, decision_id');
+        ? await q(`${sql} WHERE d.recording_id = $1 ORDER BY d.decided_at, d.decision_id`, [recordingId])
+        : await q(`${sql} ORDER BY d.decided_at, d.decision_id`);
       return found.map(
         (r): DecisionRow => ({
           decisionId: String(r.decision_id),
@@ -225,6 +227,29 @@ export async function openPgCatalogue(url: string, options: { migrate?: boolean;
           after: r.after_verdict as Verdict,
           comment: String(r.comment),
           decidedAt: iso(r.decided_at),
+          pendingApproval: Boolean(r.pending_approval),
+          approvedBy: (r.approved_by as string | null) ?? null,
+        }),
+      );
+    },
+
+    async addApproval(a) {
+      await q(
+        `INSERT INTO approvals (approval_id, decision_id, recording_id, revision, lead, comment, approved_at) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (approval_id) DO NOTHING`,
+        [a.approvalId, a.decisionId, a.recordingId, a.revision, a.lead, a.comment, a.approvedAt],
+      );
+    },
+
+    async approvals(recordingId) {
+      return (await q('SELECT * FROM approvals WHERE recording_id = $1 ORDER BY approved_at, approval_id', [recordingId])).map(
+        (r): ApprovalRow => ({
+          approvalId: String(r.approval_id),
+          decisionId: String(r.decision_id),
+          recordingId: String(r.recording_id),
+          revision: Number(r.revision),
+          lead: String(r.lead),
+          comment: String(r.comment),
+          approvedAt: iso(r.approved_at),
         }),
       );
     },
@@ -249,6 +274,73 @@ export async function openPgCatalogue(url: string, options: { migrate?: boolean;
       return { channels: channels.map((r) => String(r.v)), productTypes: products.map((r) => String(r.v)) };
     },
 
+    async refreshDashboard() {
+      await q('REFRESH MATERIALIZED VIEW CONCURRENTLY weekly_verdicts');
+      await q('REFRESH MATERIALIZED VIEW CONCURRENTLY weekly_rule_outcomes');
+    },
+
+    async dashboard(from, to) {
+      const [verdicts, rules] = await Promise.all([
+        q(
+          `SELECT week, channel, product_type, branch,
+                  sum(n) FILTER (WHERE verdict = 'PASS') AS pass, sum(n) FILTER (WHERE verdict = 'FAIL') AS fail,
+                  sum(n) FILTER (WHERE verdict = 'CANNOT_JUDGE') AS cannot_judge,
+                  sum(n) FILTER (WHERE first_verdict = 'FAIL' AND verdict = 'PASS') AS overturned, sum(n) AS total
+             FROM weekly_verdicts WHERE week >= date_trunc('week', $1::timestamptz) AND week < $2
+            GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+          [from, to],
+        ),
+        q(`SELECT week, channel, rule_id, fails, cannot_judge, n FROM weekly_rule_outcomes WHERE week >= date_trunc('week', $1::timestamptz) AND week < $2 ORDER BY 1, 2, 3`, [from, to]),
+      ]);
+      return {
+        verdicts: verdicts.map((r) => ({
+          week: iso(r.week),
+          channel: String(r.channel),
+          productType: String(r.product_type),
+          branch: String(r.branch),
+          pass: Number(r.pass ?? 0),
+          fail: Number(r.fail ?? 0),
+          cannotJudge: Number(r.cannot_judge ?? 0),
+          overturned: Number(r.overturned ?? 0),
+          total: Number(r.total ?? 0),
+        })),
+        rules: rules.map((r) => ({ week: iso(r.week), channel: String(r.channel), ruleId: String(r.rule_id), fails: Number(r.fails), cannotJudge: Number(r.cannot_judge), total: Number(r.n) })),
+      };
+    },
+
+    async sample(o) {
+      const columns: Record<string, string> = { channel: 'channel', verdict: 'verdict', productType: 'product_type' };
+      const cols = o.strata.map((f) => columns[f]!);
+      const sizes = await q(
+        `SELECT ${cols.length ? `${cols.join(', ')}, ` : ''}count(*) AS n FROM inspections WHERE recorded_at >= $1 AND recorded_at <= $2 ${cols.length ? `GROUP BY ${cols.join(', ')}` : ''}`,
+        [o.from, o.to],
+      );
+      const keyOf = (r: Row) => stratumOf({ channel: r.channel, verdict: r.verdict, productType: r.product_type } as unknown as InspectionRow, o.strata);
+      const shares = allocate(new Map(sizes.map((r) => [keyOf(r), Number(r.n)])), o.n);
+      const population = sizes.reduce((a, r) => a + Number(r.n), 0);
+      const picked: { row: InspectionRow; stratum: string }[] = [];
+      for (const r of sizes) {
+        const share = shares.get(keyOf(r)) ?? 0;
+        if (share === 0) continue;
+        const params: unknown[] = [o.from, o.to, o.seed, share];
+        const where = cols.map((c) => {
+          const v = r[c] as string | null;
+          if (v === null) return `${c} IS NULL`;
+          params.push(v);
+          return `${c} = $${params.length}`;
+        });
+        // The seeded order of drawSample: sha256(seed, NUL, recording id), compared bytewise.
+        const rows = await q(
+          `SELECT * FROM inspections WHERE recorded_at >= $1 AND recorded_at <= $2 ${where.map((w) => `AND ${w}`).join(' ')}
+            ORDER BY sha256(convert_to($3, 'UTF8') || decode('00', 'hex') || convert_to(recording_id, 'UTF8')) LIMIT $4`,
+          params,
+        );
+        for (const row of rows.map(toInspection)) picked.push({ row, stratum: keyOf(r) });
+      }
+      picked.sort((a, b) => a.stratum.localeCompare(b.stratum) || a.row.recordingId.localeCompare(b.row.recordingId));
+      return { population, rows: picked };
+    },
+
     async knownReportKeys() {
       return new Set((await q('SELECT report_key FROM revisions')).map((r) => String(r.report_key)));
     },
@@ -258,7 +350,7 @@ export async function openPgCatalogue(url: string, options: { migrate?: boolean;
     },
 
     async clearProjection() {
-      await q('TRUNCATE inspections, revisions, step_outcomes, rule_outcomes, decisions');
+      await q('TRUNCATE inspections, revisions, step_outcomes, rule_outcomes, decisions, approvals');
     },
 
     async putReviewer(a) {

@@ -1,13 +1,14 @@
 // Fills the catalogue from what the workers wrote: the catalogue is a projection of the reports bucket.
 // Every reports/<id>/r<N>/report.json not yet catalogued is read once: its revision with per-step and
-// per-rule outcomes, its signature checked against the trusted key, and, for a review revision, the
-// decision in its review section (idempotent by decision id). For a new recording the ingest evidence
+// per-rule outcomes, its signature checked against the trusted key, for a review revision the decision in
+// its review section (idempotent by decision id; pending when it awaits a lead), and for an approval
+// revision the lead's approval (idempotent by approval id). For a new recording the ingest evidence
 // supplies the real object key and the sidecar facts (channel, product type, branch, agent, recorded time).
 // Reading S3 keeps the workers free of the database; several syncs may run at once (every write is an
 // upsert or ON CONFLICT DO NOTHING).
 import { createHash, createHmac, type KeyObject } from 'node:crypto';
 import type * as Minio from 'minio';
-import type { ReviewSection } from '../decisions/apply';
+import type { ApprovalSection, ReviewSection } from '../decisions/apply';
 import type { IngestEvidence } from '../evidence/types';
 import { parseReportKey, signatureKeyOf } from '../evidence/layout';
 import { exists, getBytes, getJson } from '../lib/object-store';
@@ -24,7 +25,7 @@ export interface CatalogueSources {
   hashKey?: string | null;
 }
 
-type StoredReport = Report & { review?: ReviewSection; approval?: unknown };
+type StoredReport = Report & { review?: ReviewSection; approval?: ApprovalSection };
 
 /** A report revision's origin: a lead's approval, a person's review, a re-judge of stored evidence, or the inspection. */
 export function revisionSource(report: StoredReport): RevisionRow['source'] {
@@ -99,8 +100,12 @@ async function catalogueOne(catalogue: Catalogue, src: CatalogueSources, reportK
     rules: report.steps.flatMap((s) => (s.rules ?? []).map((r) => ({ stepId: s.id, ruleId: r.ruleId, verdict: r.verdict, applies: r.applies !== false }))),
   });
   const r = report.review;
-  if (r && !report.approval) {
-    await catalogue.addDecision({ decisionId: r.decisionId, recordingId, revision, reviewer: r.reviewer, stepId: r.stepId, before: r.before, after: r.after, comment: r.comment, decidedAt: r.decidedAt });
+  if (r) {
+    await catalogue.addDecision({ decisionId: r.decisionId, recordingId, revision, reviewer: r.reviewer, stepId: r.stepId, before: r.before, after: r.after, comment: r.comment, decidedAt: r.decidedAt, pendingApproval: r.pendingApproval === true });
+  }
+  const a = report.approval;
+  if (a) {
+    await catalogue.addApproval({ approvalId: a.approvalId, decisionId: a.decision.decisionId, recordingId, revision, lead: a.lead, comment: a.comment, approvedAt: a.approvedAt });
   }
   return { added, signature, newRecording };
 }

@@ -62,6 +62,21 @@ export interface DecisionRow {
   after: Verdict;
   comment: string;
   decidedAt: string;
+  /** A FAIL overturned into a PASS, recorded but not in effect until a lead approves. */
+  pendingApproval?: boolean;
+  /** The lead who approved it (pending decisions only; null while it waits). */
+  approvedBy?: string | null;
+}
+
+export interface ApprovalRow {
+  approvalId: string;
+  decisionId: string;
+  recordingId: string;
+  /** The revision the approval wrote. */
+  revision: number;
+  lead: string;
+  comment: string;
+  approvedAt: string;
 }
 
 export interface AuditRow {
@@ -97,6 +112,29 @@ export interface ReviewerAccount {
   disabled: boolean;
 }
 
+/** One week of one channel (and product, branch) in the dashboard's rollup. */
+export interface WeeklyVerdicts {
+  week: string;
+  channel: string;
+  productType: string;
+  branch: string;
+  pass: number;
+  fail: number;
+  cannotJudge: number;
+  /** Machine FAILs that are PASS now (overturned by review). */
+  overturned: number;
+  total: number;
+}
+
+export interface WeeklyRule {
+  week: string;
+  channel: string;
+  ruleId: string;
+  fails: number;
+  cannotJudge: number;
+  total: number;
+}
+
 export interface Catalogue {
   upsertInspection(row: InspectionRow): Promise<void>;
   /** Adds a revision once; returns false when it was already there. Updates the inspection's latest verdict. */
@@ -108,15 +146,27 @@ export interface Catalogue {
   /** Idempotent on decisionId. */
   addDecision(row: DecisionRow): Promise<void>;
   decisions(recordingId?: string): Promise<DecisionRow[]>;
+  /** Idempotent on approvalId. */
+  addApproval(row: ApprovalRow): Promise<void>;
+  approvals(recordingId: string): Promise<ApprovalRow[]>;
   audit(entry: Omit<AuditRow, 'id' | 'at'> & { at?: string }): Promise<void>;
   auditEntries(filter?: { recordingId?: string; limit?: number }): Promise<AuditRow[]>;
   /** Channels and product types present, for the queue's filters. */
   facets(): Promise<{ channels: string[]; productTypes: string[] }>;
+  /** Recomputes the dashboard's weekly rollups (after a sync; readers are not blocked). */
+  refreshDashboard(): Promise<void>;
+  /** Weekly verdicts by channel, product and branch, and weekly machine rule outcomes by channel, recorded in [from, to). */
+  dashboard(from: string, to: string): Promise<{ verdicts: WeeklyVerdicts[]; rules: WeeklyRule[] }>;
+  /**
+   * The same sample drawSample draws from the recordings of the period (stratified, reproducible by seed),
+   * computed in the database: stratum sizes first, then each stratum's share by the seeded hash order.
+   */
+  sample(options: { from: string; to: string; n: number; strata: ('channel' | 'verdict' | 'productType')[]; seed: string }): Promise<{ population: number; rows: { row: InspectionRow; stratum: string }[] }>;
   /** Report keys already catalogued (sync reads only the others). */
   knownReportKeys(): Promise<Set<string>>;
   /** Marks a recording whose revision's signature does not verify. */
   flagSignature(recordingId: string): Promise<void>;
-  /** Empties the projection of S3 (inspections, revisions, outcomes, decisions); audit, reviewers and sessions stay. */
+  /** Empties the projection of S3 (inspections, revisions, outcomes, decisions, approvals); audit, reviewers and sessions stay. */
   clearProjection(): Promise<void>;
 
   /** Adds a reviewer or replaces their token (and name, role); enables them. */

@@ -120,6 +120,9 @@ export interface RecordingView {
   newDecisionId: () => string;
   /** Whether the viewer may decide (reviewer, lead); others see the steps without forms. */
   canDecide?: boolean;
+  /** Whether the viewer may approve decisions pending approval (leads; never their own). */
+  canApprove?: boolean;
+  viewerId?: string;
 }
 
 export function recordingPage(v: RecordingView): string {
@@ -141,8 +144,23 @@ ${['PASS', 'FAIL', 'CANNOT_JUDGE'].map((x) => `<label><input type="radio" name="
     .map((r) => `<li><a href="/r/${encodeURIComponent(row.recordingId)}/report/${r.revision}">r${r.revision}</a> <span class="v-${esc(r.verdict)}">${esc(r.verdict)}</span> <small>${esc(r.source)} · ${esc(r.createdAt)}</small></li>`)
     .join('');
   const decisions = v.decisions
-    .map((d) => `<tr><td>${esc(d.decidedAt)}</td><td>${esc(d.reviewer)}</td><td>${esc(d.stepId)}</td><td>${esc(d.before)} → ${esc(d.after)}</td><td>${esc(d.comment)}</td><td>r${d.revision}</td></tr>`)
+    .map(
+      (d) =>
+        `<tr><td>${esc(d.decidedAt)}</td><td>${esc(d.reviewer)}</td><td>${esc(d.stepId)}</td><td>${esc(d.before)} → ${esc(d.after)}${d.pendingApproval ? (d.approvedBy ? ` <small>approved by ${esc(d.approvedBy)}</small>` : ' <small class="v-CANNOT_JUDGE">pending approval 待审批</small>') : ''}</td><td>${esc(d.comment)}</td><td>r${d.revision}</td></tr>`,
+    )
     .join('');
+  const waiting = v.decisions.filter((d) => d.pendingApproval && !d.approvedBy);
+  const pending = waiting.length
+    ? `<div class="step" id="pending"><h3>Pending a lead's approval 待主管审批</h3>${waiting
+        .map(
+          (d) => `<div>${esc(d.stepId)}: ${esc(d.before)} → ${esc(d.after)} by ${esc(d.reviewer)} (r${d.revision}): ${esc(d.comment)}${
+            v.canApprove && d.reviewer !== v.viewerId
+              ? `<form method="post" action="/r/${encodeURIComponent(row.recordingId)}/approve"><input type="hidden" name="approvalId" value="${esc(v.newDecisionId())}"><input type="hidden" name="decisionId" value="${esc(d.decisionId)}"><textarea name="comment" required minlength="4" placeholder="Approval comment (required) 审批意见" aria-label="approval comment"></textarea><button type="submit">Approve 批准</button></form>`
+              : ''
+          }</div>`,
+        )
+        .join('')}</div>`
+    : '';
   const audit = v.audit.map((a) => `<tr><td>${esc(a.at)}</td><td>${esc(a.actor)}</td><td>${esc(a.action)}</td><td>${esc(a.detail)}</td></tr>`).join('');
   return page(
     row.recordingId,
@@ -159,7 +177,7 @@ ${timeline(report)}
 <h2>Revisions</h2><ul id="revisions">${revisions}</ul>
 <h2>Decisions</h2><table id="decisions"><tr><th>When</th><th>Who</th><th>Step</th><th>Change</th><th>Comment</th><th>Revision</th></tr>${decisions}</table>
 <h2>Audit</h2><table id="audit"><tr><th>When</th><th>Who</th><th>Action</th><th>Detail</th></tr>${audit}</table>
-</div><div><h2>Steps 环节</h2>${steps}</div></div>`,
+</div><div>${pending}<h2>Steps 环节</h2>${steps}</div></div>`,
     v.who,
   );
 }

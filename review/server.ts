@@ -20,7 +20,7 @@ import type { ReviewedReport } from '../decisions/apply';
 import { auditPage, loginPage, queuePage, recordingPage, REVIEW_SCRIPT } from './pages';
 import { reviewerForToken, type Reviewer } from './reviewers';
 import { Sessions, sessionCookie } from './sessions';
-import { DecisionRefused, openReview, submitDecision } from './submit';
+import { DecisionRefused, openReview, submitApproval, submitDecision } from './submit';
 import { streamRecording } from './media';
 
 export interface ReviewServerDeps {
@@ -168,6 +168,8 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
       message,
       newDecisionId: () => randomUUID(),
       canDecide: may(reviewer.role, 'decide'),
+      canApprove: may(reviewer.role, 'approve'),
+      viewerId: reviewer.id,
     });
     send(res, status, html);
   }
@@ -188,13 +190,36 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
     try {
       const result = await submitDecision(deps.temporal, recordingId, { revision: report.revision, steps: report.steps.map((s) => ({ id: s.id, verdict: s.verdict })) }, decision);
       await catalogueReport(deps.catalogue, sources, result.reportKey);
-      await deps.catalogue.addDecision({ ...decision, comment: maskText(decision.comment), recordingId, revision: result.revision, decidedAt: result.decidedAt });
-      await deps.catalogue.audit({ actor: reviewer.id, action: 'decide', recordingId, detail: maskText(`${decision.stepId} ${decision.before} → ${decision.after} (r${result.revision}): ${decision.comment}`) });
-      redirect(res, `/r/${encodeURIComponent(recordingId)}?decided=${result.revision}`);
+      const pending = result.pendingApproval === true;
+      await deps.catalogue.addDecision({ ...decision, comment: maskText(decision.comment), recordingId, revision: result.revision, decidedAt: result.decidedAt, pendingApproval: pending });
+      await deps.catalogue.audit({
+        actor: reviewer.id,
+        action: 'decide',
+        recordingId,
+        detail: maskText(`${decision.stepId} ${decision.before} → ${decision.after} (r${result.revision}${pending ? ", pending a lead's approval" : ''}): ${decision.comment}`),
+      });
+      redirect(res, `/r/${encodeURIComponent(recordingId)}?decided=${result.revision}${pending ? '&pending=1' : ''}`);
     } catch (err) {
       if (!(err instanceof DecisionRefused)) throw err;
       await deps.catalogue.audit({ actor: reviewer.id, action: 'decision-refused', recordingId, detail: `${decision.stepId}: ${err.message}` });
       await showRecording(res, reviewer, recordingId, 409, { kind: 'error', text: `Decision refused: ${err.message}` });
+    }
+  }
+
+  async function approve(req: http.IncomingMessage, res: http.ServerResponse, lead: Reviewer, recordingId: string): Promise<void> {
+    const form = await readForm(req);
+    await inspectionOr404(recordingId);
+    const approval = { approvalId: form.get('approvalId') ?? randomUUID(), decisionId: form.get('decisionId') ?? '', lead: lead.id, comment: form.get('comment') ?? '' };
+    try {
+      const result = await submitApproval(deps.temporal, recordingId, approval);
+      await catalogueReport(deps.catalogue, sources, result.reportKey);
+      await deps.catalogue.addApproval({ approvalId: approval.approvalId, decisionId: approval.decisionId, recordingId, revision: result.revision, lead: lead.id, comment: maskText(approval.comment), approvedAt: result.decidedAt });
+      await deps.catalogue.audit({ actor: lead.id, action: 'approve', recordingId, detail: maskText(`decision ${approval.decisionId} (r${result.revision}): ${approval.comment}`) });
+      redirect(res, `/r/${encodeURIComponent(recordingId)}?approved=${result.revision}`);
+    } catch (err) {
+      if (!(err instanceof DecisionRefused)) throw err;
+      await deps.catalogue.audit({ actor: lead.id, action: 'approval-refused', recordingId, detail: `${approval.decisionId}: ${err.message}` });
+      await showRecording(res, lead, recordingId, 409, { kind: 'error', text: `Approval refused: ${err.message}` });
     }
   }
 
@@ -272,12 +297,25 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
     if (m && method === 'GET') {
       await allow('read', decodeURIComponent(m[1]!));
       const decided = url.searchParams.get('decided');
-      return showRecording(res, reviewer, decodeURIComponent(m[1]!), 200, decided ? { kind: 'ok', text: `Decision recorded: new report revision r${Number(decided)}.` } : undefined);
+      const approved = url.searchParams.get('approved');
+      const text = approved
+        ? `Approved: new report revision r${Number(approved)}.`
+        : decided
+          ? url.searchParams.get('pending')
+            ? `Decision recorded as report revision r${Number(decided)}, pending a lead's approval (the verdict stays FAIL until then).`
+            : `Decision recorded: new report revision r${Number(decided)}.`
+          : undefined;
+      return showRecording(res, reviewer, decodeURIComponent(m[1]!), 200, text ? { kind: 'ok', text } : undefined);
     }
     m = url.pathname.match(/^\/r\/([^/]+)\/decide$/);
     if (m && method === 'POST') {
       await allow('decide', decodeURIComponent(m[1]!));
       return decide(req, res, reviewer, decodeURIComponent(m[1]!));
+    }
+    m = url.pathname.match(/^\/r\/([^/]+)\/approve$/);
+    if (m && method === 'POST') {
+      await allow('approve', decodeURIComponent(m[1]!));
+      return approve(req, res, reviewer, decodeURIComponent(m[1]!));
     }
     m = url.pathname.match(/^\/r\/([^/]+)\/report\/(\d+)$/);
     if (m && method === 'GET') {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { openPgCatalogue, type PgCatalogue } from '../../catalogue/postgres';
-import { syncCatalogue } from '../../catalogue/sync';
+import { rebuildCatalogue, syncCatalogue } from '../../catalogue/sync';
 import { generateCase } from '../../fixtures/generate';
 import { PROJECT_ROOT } from '../../lib/config';
 import { startInspection } from '../../intake/inspections';
@@ -154,9 +154,12 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     await step.locator('textarea[name=comment]').fill('黑屏为镜头盖遮挡 2 秒, 录制未中断');
     await step.locator('button[type=submit]').click(); // click 4
     await page.waitForSelector('#message.ok');
-    assert.match(await page.textContent('#message') ?? '', /revision r2/);
+    // Four eyes: a FAIL overturned into a PASS is recorded (r2) but waits for a lead; the verdict stays FAIL.
+    assert.match(await page.textContent('#message') ?? '', /revision r2, pending a lead's approval/);
     assert.match(await page.textContent('#revisions') ?? '', /r1[\s\S]*r2/);
-    assert.match(await page.textContent('#decisions') ?? '', /alice[\s\S]*continuity[\s\S]*FAIL → PASS/);
+    assert.match(await page.textContent('#decisions') ?? '', /alice[\s\S]*continuity[\s\S]*FAIL → PASS[\s\S]*pending approval/);
+    assert.equal(await page.textContent('#verdict'), 'FAIL');
+    assert.equal(await page.locator('#pending form').count(), 0, 'a reviewer cannot approve');
     assert.match(await page.textContent('#audit') ?? '', /alice\s*decide/);
 
     // A stale form (still saying FAIL) is refused with the reason, not applied twice.
@@ -165,8 +168,28 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
       headers: { Origin: server.url },
     });
     assert.equal(stale.status(), 409);
-    assert.match(await stale.text(), /is PASS now/);
+    assert.match(await stale.text(), /pending a lead(&#39;|')s approval/);
+    const selfApproval = await context.request.post(`${server.url}/r/${id}/approve`, { form: { approvalId: 'x', decisionId: 'y', comment: 'approve myself' }, headers: { Origin: server.url } });
+    assert.equal(selfApproval.status(), 403, 'only leads approve');
     await context.close();
+
+    // A lead (another person) approves it on the page: r3 puts the PASS into effect.
+    const leadToken = await addReviewer(catalogue, 'lena', 'Lena Lead', 'lead');
+    const leadContext = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const lead = await leadContext.newPage();
+    await lead.goto(`${server.url}/login`);
+    await lead.fill('input[name=account]', 'lena');
+    await lead.fill('input[name=token]', leadToken);
+    await lead.click('button[type=submit]');
+    await lead.waitForSelector('#queue');
+    await lead.goto(`${server.url}/r/${id}`);
+    await lead.locator('#pending textarea[name=comment]').fill('镜头盖遮挡, 同意改判');
+    await lead.locator('#pending button[type=submit]').click();
+    await lead.waitForSelector('#message.ok');
+    assert.match(await lead.textContent('#message') ?? '', /Approved: new report revision r3/);
+    assert.match(await lead.textContent('#decisions') ?? '', /approved by lena/);
+    assert.match(await lead.textContent('#audit') ?? '', /lena\s*approve/);
+    await leadContext.close();
   });
 
   it('servers hold no state: sessions survive a restart and are shared, access goes with the reviewer, roles and sign-in limits hold', async () => {
@@ -216,25 +239,39 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     }
   });
 
-  it('keeps revision 1, writes a signed revision 2 that verifies against the recording', async () => {
+  it('keeps revision 1, writes a pending revision 2 and an approved revision 3, signed, that verify against the recording', async () => {
     const id = recordingIds.black_run!;
     const buckets = ts.stack.info.buckets;
     const revisions = await catalogue.revisions(id);
-    assert.deepEqual(revisions.map((r) => [r.revision, r.source]), [[1, 'inspection'], [2, 'review']]);
+    assert.deepEqual(revisions.map((r) => [r.revision, r.source, r.signature]), [[1, 'inspection', 'verified'], [2, 'review', 'verified'], [3, 'approval', 'verified']]);
     const r1 = await getJson<ReviewedReport>(ts.reader, buckets.reports, `${id}/r1/report.json`);
     const r2 = await getJson<ReviewedReport>(ts.reader, buckets.reports, `${id}/r2/report.json`);
+    const r3 = await getJson<ReviewedReport>(ts.reader, buckets.reports, `${id}/r3/report.json`);
     assert.equal(r1?.steps.find((s) => s.id === 'continuity')?.verdict, 'FAIL', 'the machine revision is unchanged');
-    assert.equal(r2?.steps.find((s) => s.id === 'continuity')?.verdict, 'PASS');
+    assert.equal(r2?.steps.find((s) => s.id === 'continuity')?.verdict, 'FAIL', 'the decision pending approval is not in effect');
     assert.equal(r2?.review?.reviewer, 'alice');
-    const dir = path.join(root, 'verify-r2');
+    assert.equal(r2?.review?.pendingApproval, true);
+    assert.equal(r3?.steps.find((s) => s.id === 'continuity')?.verdict, 'PASS');
+    assert.deepEqual([r3?.approval?.lead, r3?.approval?.decision.reviewer, r3?.approval?.decisionRevision], ['lena', 'alice', 2]);
+    assert.deepEqual((await catalogue.approvals(id)).map((a) => [a.lead, a.revision]), [['lena', 3]]);
+    const dir = path.join(root, 'verify-r3');
     fs.mkdirSync(dir);
-    for (const name of ['report.json', 'report.sig.json']) await ts.reader.fGetObject(buckets.reports, `${id}/r2/${name}`, path.join(dir, name));
+    for (const name of ['report.json', 'report.sig.json']) await ts.reader.fGetObject(buckets.reports, `${id}/r3/${name}`, path.join(dir, name));
     const row = (await catalogue.getInspection(id))!;
     await ts.reader.fGetObject(buckets.recordings, row.objectKey, path.join(dir, 'recording.mp4'));
     const pub = loadPublicKey(keyFile);
     assert.deepEqual((await verifyReportFile(path.join(dir, 'report.json'), pub, path.join(dir, 'recording.mp4'))).problems, []);
     const audit = await catalogue.auditEntries({ recordingId: id });
-    assert.ok(audit.some((a) => a.action === 'decide' && a.actor === 'alice' && /continuity FAIL → PASS/.test(a.detail)));
+    assert.ok(audit.some((a) => a.action === 'decide' && a.actor === 'alice' && /continuity FAIL → PASS \(r2, pending/.test(a.detail)));
+    assert.ok(audit.some((a) => a.action === 'approve' && a.actor === 'lena'));
+    // The projection rebuilt from the buckets has the same revisions, decision and approval; the audit stays.
+    const auditBefore = (await catalogue.auditEntries({ limit: 10_000 })).length;
+    const rebuilt = await rebuildCatalogue(catalogue, { s3: ts.reader, buckets, trustedKey: loadPublicKey(keyFile) });
+    assert.deepEqual(rebuilt.badSignatures, []);
+    assert.deepEqual((await catalogue.revisions(id)).map((r) => [r.revision, r.source, r.signature]), [[1, 'inspection', 'verified'], [2, 'review', 'verified'], [3, 'approval', 'verified']]);
+    assert.deepEqual((await catalogue.decisions(id)).map((d) => [d.reviewer, d.pendingApproval, d.approvedBy]), [['alice', true, 'lena']]);
+    assert.equal((await catalogue.getInspection(id))?.verdict, r3?.verdict);
+    assert.ok((await catalogue.auditEntries({ limit: 10_000 })).length >= auditBefore);
     assert.ok(audit.some((a) => a.action === 'view-media' && a.actor === 'alice'));
   });
 

@@ -125,6 +125,27 @@ describe('catalogue (PostgreSQL)', () => {
     assert.deepEqual(await c.facets(), { channels: ['agent', 'bank'], productTypes: ['health'] });
   });
 
+  it('draws in the database the same stratified sample as drawSample, and rolls weeks up for the dashboard', async () => {
+    const c = await open();
+    await c.clearProjection();
+    const rows = Array.from({ length: 120 }, (_, i) => ({ ...inspection(i, (['PASS', 'FAIL', 'CANNOT_JUDGE'] as const)[i % 3]!, i % 5 === 0 ? 'agent' : 'bank', 'a'.repeat(64)), productType: i % 7 === 0 ? null : 'health' }));
+    for (const r of rows) await c.upsertInspection(r);
+    for (const strata of [[], ['channel'], ['channel', 'verdict'], ['productType', 'verdict']] as const) {
+      for (const seed of ['q3', 'other']) {
+        const options = { n: 17, strata: [...strata], seed };
+        const inDb = await c.sample({ from: '2026-01-01T00:00:00.000Z', to: '2026-12-31T00:00:00.000Z', ...options });
+        assert.equal(inDb.population, 120);
+        assert.deepEqual(inDb.rows.map((p) => [p.stratum, p.row.recordingId]), drawSample(rows, options).map((p) => [p.stratum, p.row.recordingId]), `strata ${strata.join(',')} seed ${seed}`);
+      }
+    }
+    await c.addRevision({ recordingId: 'rec001', revision: 1, reportKey: 'rec001/r1/report.json', reportSha256: 'x', verdict: 'FAIL', createdAt: '2026-11-01T00:00:00.000Z', source: 'inspection', steps: [], rules: [{ stepId: 'coframing', ruleId: 'FRAME-BOTH', verdict: 'FAIL', applies: true }] });
+    await c.refreshDashboard();
+    const d = await c.dashboard('2026-07-01T00:00:00.000Z', '2026-08-01T00:00:00.000Z');
+    assert.equal(d.verdicts.reduce((a, w) => a + w.total, 0), 120, 'every recording of July in some week');
+    assert.equal(d.verdicts.reduce((a, w) => a + w.fail, 0), 40);
+    assert.deepEqual(d.rules.map((r) => [r.ruleId, r.fails, r.total]), [['FRAME-BOTH', 1, 1]]);
+  });
+
   it('keeps reviewers by token hash, sessions across servers, and takes access away at once', async () => {
     const c = await open();
     const token = await addReviewer(c, 'bob', 'Bob');
