@@ -279,25 +279,23 @@ export async function openPgCatalogue(url: string, options: { migrate?: boolean;
       await q('REFRESH MATERIALIZED VIEW CONCURRENTLY weekly_rule_outcomes');
     },
 
-    async dashboard(from, to) {
+    async dashboard(from, to, dimension = 'channel') {
       const [verdicts, rules] = await Promise.all([
         q(
-          `SELECT week, channel, product_type, branch,
+          `SELECT week, value,
                   sum(n) FILTER (WHERE verdict = 'PASS') AS pass, sum(n) FILTER (WHERE verdict = 'FAIL') AS fail,
                   sum(n) FILTER (WHERE verdict = 'CANNOT_JUDGE') AS cannot_judge,
                   sum(n) FILTER (WHERE first_verdict = 'FAIL' AND verdict = 'PASS') AS overturned, sum(n) AS total
-             FROM weekly_verdicts WHERE week >= date_trunc('week', $1::timestamptz) AND week < $2
-            GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
-          [from, to],
+             FROM weekly_verdicts WHERE dimension = $3 AND week >= date_trunc('week', $1::timestamptz) AND week < $2
+            GROUP BY 1, 2 ORDER BY 1, 2`,
+          [from, to, dimension],
         ),
         q(`SELECT week, channel, rule_id, fails, cannot_judge, n FROM weekly_rule_outcomes WHERE week >= date_trunc('week', $1::timestamptz) AND week < $2 ORDER BY 1, 2, 3`, [from, to]),
       ]);
       return {
         verdicts: verdicts.map((r) => ({
           week: iso(r.week),
-          channel: String(r.channel),
-          productType: String(r.product_type),
-          branch: String(r.branch),
+          value: String(r.value),
           pass: Number(r.pass ?? 0),
           fail: Number(r.fail ?? 0),
           cannotJudge: Number(r.cannot_judge ?? 0),

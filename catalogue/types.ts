@@ -112,12 +112,14 @@ export interface ReviewerAccount {
   disabled: boolean;
 }
 
-/** One week of one channel (and product, branch) in the dashboard's rollup. */
+export const DASHBOARD_DIMENSIONS = ['channel', 'product', 'branch'] as const;
+export type DashboardDimension = (typeof DASHBOARD_DIMENSIONS)[number];
+
+/** One week of one channel, product or branch in the dashboard's rollup. */
 export interface WeeklyVerdicts {
   week: string;
-  channel: string;
-  productType: string;
-  branch: string;
+  /** The channel, product type or branch ('' when the sidecar had none). */
+  value: string;
   pass: number;
   fail: number;
   cannotJudge: number;
@@ -155,8 +157,8 @@ export interface Catalogue {
   facets(): Promise<{ channels: string[]; productTypes: string[] }>;
   /** Recomputes the dashboard's weekly rollups (after a sync; readers are not blocked). */
   refreshDashboard(): Promise<void>;
-  /** Weekly verdicts by channel, product and branch, and weekly machine rule outcomes by channel, recorded in [from, to). */
-  dashboard(from: string, to: string): Promise<{ verdicts: WeeklyVerdicts[]; rules: WeeklyRule[] }>;
+  /** Weekly verdicts by one dimension (default channel), and weekly machine rule outcomes by channel, recorded in [from, to). */
+  dashboard(from: string, to: string, dimension?: DashboardDimension): Promise<{ verdicts: WeeklyVerdicts[]; rules: WeeklyRule[] }>;
   /**
    * The same sample drawSample draws from the recordings of the period (stratified, reproducible by seed),
    * computed in the database: stratum sizes first, then each stratum's share by the seeded hash order.

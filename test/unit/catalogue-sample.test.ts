@@ -144,6 +144,10 @@ describe('catalogue (PostgreSQL)', () => {
     assert.equal(d.verdicts.reduce((a, w) => a + w.total, 0), 120, 'every recording of July in some week');
     assert.equal(d.verdicts.reduce((a, w) => a + w.fail, 0), 40);
     assert.deepEqual(d.rules.map((r) => [r.ruleId, r.fails, r.total]), [['FRAME-BOTH', 1, 1]]);
+    assert.deepEqual([...new Set(d.verdicts.map((w) => w.value))].sort(), ['agent', 'bank']);
+    const byProduct = await c.dashboard('2026-07-01T00:00:00.000Z', '2026-08-01T00:00:00.000Z', 'product');
+    assert.deepEqual([...new Set(byProduct.verdicts.map((w) => w.value))].sort(), ['', 'health'], 'no product type counts as its own value');
+    assert.equal(byProduct.verdicts.reduce((a, w) => a + w.total, 0), 120);
   });
 
   it('keeps reviewers by token hash, sessions across servers, and takes access away at once', async () => {
