@@ -8,7 +8,7 @@ import { runner } from 'node-pg-migrate';
 import { Pool, type PoolClient } from 'pg';
 import { PROJECT_ROOT } from '../lib/config';
 import type { Verdict } from '../lib/labelled';
-import { allocate, stratumOf } from './sample';
+import { allocate } from './sample';
 import type { ApprovalRow, AuditRow, Catalogue, DecisionRow, InspectionFilter, InspectionRow, ReviewerAccount, RevisionRow, Role } from './types';
 
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'catalogue', 'migrations');
@@ -306,37 +306,45 @@ export async function openPgCatalogue(url: string, options: { migrate?: boolean;
       };
     },
 
+    async ruleOverrides(from, to) {
+      const rows = await q(
+        `SELECT r.rule_id, count(*) AS machine_fails,
+                count(*) FILTER (WHERE EXISTS (
+                  SELECT 1 FROM decisions d
+                   WHERE d.recording_id = r.recording_id AND d.step_id = r.step_id AND d.before_verdict = 'FAIL' AND d.after_verdict <> 'FAIL'
+                     AND (NOT d.pending_approval OR EXISTS (SELECT 1 FROM approvals a WHERE a.decision_id = d.decision_id)))) AS overridden
+           FROM rule_outcomes r JOIN inspections i USING (recording_id)
+          WHERE r.revision = 1 AND r.verdict = 'FAIL' AND i.recorded_at >= $1 AND i.recorded_at < $2
+          GROUP BY r.rule_id ORDER BY machine_fails DESC, r.rule_id`,
+        [from, to],
+      );
+      return rows.map((r) => ({ ruleId: String(r.rule_id), machineFails: Number(r.machine_fails), overridden: Number(r.overridden) }));
+    },
+
     async sample(o) {
       const columns: Record<string, string> = { channel: 'channel', verdict: 'verdict', productType: 'product_type' };
-      const cols = o.strata.map((f) => columns[f]!);
-      const sizes = await q(
-        `SELECT ${cols.length ? `${cols.join(', ')}, ` : ''}count(*) AS n FROM inspections WHERE recorded_at >= $1 AND recorded_at <= $2 ${cols.length ? `GROUP BY ${cols.join(', ')}` : ''}`,
-        [o.from, o.to],
-      );
-      const keyOf = (r: Row) => stratumOf({ channel: r.channel, verdict: r.verdict, productType: r.product_type } as unknown as InspectionRow, o.strata);
-      const shares = allocate(new Map(sizes.map((r) => [keyOf(r), Number(r.n)])), o.n);
+      // The stratum as stratumOf spells it, computed in SQL: 'channel=bank,verdict=FAIL' (or 'all').
+      const key = o.strata.length ? o.strata.map((f) => `'${f}=' || coalesce(${columns[f]!}, '(none)')`).join(` || ',' || `) : `'all'`;
+      const sizes = await q(`SELECT ${key} AS stratum, count(*) AS n FROM inspections WHERE recorded_at >= $1 AND recorded_at <= $2 GROUP BY 1`, [o.from, o.to]);
+      const shares = allocate(new Map(sizes.map((r) => [String(r.stratum), Number(r.n)])), o.n);
       const population = sizes.reduce((a, r) => a + Number(r.n), 0);
-      const picked: { row: InspectionRow; stratum: string }[] = [];
-      for (const r of sizes) {
-        const share = shares.get(keyOf(r)) ?? 0;
-        if (share === 0) continue;
-        const params: unknown[] = [o.from, o.to, o.seed, share];
-        const where = cols.map((c) => {
-          const v = r[c] as string | null;
-          if (v === null) return `${c} IS NULL`;
-          params.push(v);
-          return `${c} = $${params.length}`;
-        });
-        // The seeded order of drawSample: sha256(seed, NUL, recording id), compared bytewise.
-        const rows = await q(
-          `SELECT * FROM inspections WHERE recorded_at >= $1 AND recorded_at <= $2 ${where.map((w) => `AND ${w}`).join(' ')}
-            ORDER BY sha256(convert_to($3, 'UTF8') || decode('00', 'hex') || convert_to(recording_id, 'UTF8')) LIMIT $4`,
-          params,
-        );
-        for (const row of rows.map(toInspection)) picked.push({ row, stratum: keyOf(r) });
-      }
-      picked.sort((a, b) => a.stratum.localeCompare(b.stratum) || a.row.recordingId.localeCompare(b.row.recordingId));
-      return { population, rows: picked };
+      const wanted = [...shares].filter(([, n]) => n > 0);
+      if (wanted.length === 0) return { population, rows: [] };
+      // One pass over the period: each stratum's rows in drawSample's seeded order, sha256(seed, NUL, recording id)
+      // compared bytewise, the first `share` of each kept; only those rows are read whole.
+      const picked = await q(
+        `WITH ranked AS (
+           SELECT recording_id, ${key} AS stratum,
+                  row_number() OVER (PARTITION BY ${key} ORDER BY sha256(convert_to($3, 'UTF8') || decode('00', 'hex') || convert_to(recording_id, 'UTF8'))) AS rn
+             FROM inspections WHERE recorded_at >= $1 AND recorded_at <= $2)
+         SELECT i.*, ranked.stratum FROM ranked
+           JOIN unnest($4::text[], $5::int[]) AS s(stratum, share) ON s.stratum = ranked.stratum AND ranked.rn <= s.share
+           JOIN inspections i ON i.recording_id = ranked.recording_id`,
+        [o.from, o.to, o.seed, wanted.map(([k]) => k), wanted.map(([, n]) => n)],
+      );
+      const rows = picked.map((r) => ({ row: toInspection(r), stratum: String(r.stratum) }));
+      rows.sort((a, b) => a.stratum.localeCompare(b.stratum) || a.row.recordingId.localeCompare(b.row.recordingId));
+      return { population, rows };
     },
 
     async knownReportKeys() {

@@ -159,6 +159,8 @@ export interface Catalogue {
   refreshDashboard(): Promise<void>;
   /** Weekly verdicts by one dimension (default channel), and weekly machine rule outcomes by channel, recorded in [from, to). */
   dashboard(from: string, to: string, dimension?: DashboardDimension): Promise<{ verdicts: WeeklyVerdicts[]; rules: WeeklyRule[] }>;
+  /** Per rule, over recordings of [from, to): machine FAILs, and how many of those a review overturned (in effect: approved or not needing approval). */
+  ruleOverrides(from: string, to: string): Promise<{ ruleId: string; machineFails: number; overridden: number }[]>;
   /**
    * The same sample drawSample draws from the recordings of the period (stratified, reproducible by seed),
    * computed in the database: stratum sizes first, then each stratum's share by the seeded hash order.

@@ -71,13 +71,19 @@ export function registerReviewCommands(program: Command): void {
     .command('sync')
     .description('add every report revision in the reports bucket that the catalogue lacks')
     .action(async () => {
-      await withCatalogue(async (session, catalogue) => printSync(await syncCatalogue(catalogue, sourcesOf(session))));
+      await withCatalogue(async (session, catalogue) => {
+        printSync(await syncCatalogue(catalogue, sourcesOf(session)));
+        await catalogue.refreshDashboard();
+      });
     });
   catalogueCmd
     .command('rebuild')
     .description('recreate inspections, revisions, outcomes and decisions from the buckets (audit, reviewers and sessions are kept)')
     .action(async () => {
-      await withCatalogue(async (session, catalogue) => printSync(await rebuildCatalogue(catalogue, sourcesOf(session))));
+      await withCatalogue(async (session, catalogue) => {
+        printSync(await rebuildCatalogue(catalogue, sourcesOf(session)));
+        await catalogue.refreshDashboard();
+      });
     });
   catalogueCmd
     .command('import-sqlite [file]')

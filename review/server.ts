@@ -17,7 +17,9 @@ import type { Logger } from '../lib/logger';
 import { maskText } from '../lib/mask';
 import type { Verdict } from '../lib/labelled';
 import type { ReviewedReport } from '../decisions/apply';
-import { auditPage, loginPage, queuePage, recordingPage, REVIEW_SCRIPT } from './pages';
+import { auditPage, loginPage, page, queuePage, recordingPage, REVIEW_SCRIPT } from './pages';
+import { dashboardBody, dashboardCsv, type DashboardData } from './dashboard';
+import { DASHBOARD_DIMENSIONS } from '../catalogue/types';
 import { reviewerForToken, type Reviewer } from './reviewers';
 import { Sessions, sessionCookie } from './sessions';
 import { DecisionRefused, openReview, submitApproval, submitDecision } from './submit';
@@ -44,6 +46,7 @@ export const PERMISSIONS = {
   decide: ['reviewer', 'lead'],
   approve: ['lead'],
   audit: ['lead', 'auditor'],
+  dashboard: ['reviewer', 'lead', 'auditor', 'regulator-export'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export function may(role: Role, what: keyof typeof PERMISSIONS): boolean {
@@ -120,14 +123,20 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
   const sessions = new Sessions(deps.catalogue);
   const sources = { s3: deps.s3, buckets: deps.buckets, trustedKey: deps.trustedKey ?? null, hashKey: deps.hashKey ?? null };
   const limits = deps.signInLimits ?? DEFAULT_SIGN_IN_LIMITS;
-  // Only paces this server's reads of the bucket; nothing a restart would lose.
+  // Only paces this server's reads of the bucket and rollup refreshes; nothing a restart would lose.
   let lastSync = 0;
+  let lastRefresh = 0;
 
   /** Catalogues new report revisions, and opens a review workflow for each new recording that needs one. */
   async function syncSoon(): Promise<void> {
     if (Date.now() - lastSync < 3000) return;
     lastSync = Date.now();
-    const { newRecordings } = await syncCatalogue(deps.catalogue, sources);
+    const { newRecordings, added } = await syncCatalogue(deps.catalogue, sources);
+    // The dashboard's weekly rollups: at most once a minute (seconds of work at a million recordings).
+    if (added > 0 && Date.now() - lastRefresh > 60_000) {
+      lastRefresh = Date.now();
+      await deps.catalogue.refreshDashboard();
+    }
     for (const recordingId of newRecordings) {
       const row = await deps.catalogue.getInspection(recordingId);
       if (!row || row.verdict === 'PASS') continue;
@@ -276,6 +285,20 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
       const rows = await deps.catalogue.listInspections(filter);
       await deps.catalogue.audit({ actor: reviewer.id, action: 'view-queue', recordingId: null, detail: url.search });
       return send(res, 200, queuePage(reviewer.name, rows, filter, await deps.catalogue.facets()));
+    }
+    if ((url.pathname === '/dashboard' || url.pathname === '/dashboard.csv') && method === 'GET') {
+      await allow('dashboard');
+      await syncSoon();
+      const day = (v: string | null, fallback: string) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00.000Z` : fallback);
+      const to = day(url.searchParams.get('to'), new Date(Date.now() + 86_400_000).toISOString().slice(0, 10) + 'T00:00:00.000Z');
+      const from = day(url.searchParams.get('from'), new Date(Date.parse(to) - 365 * 86_400_000).toISOString());
+      const dimension = DASHBOARD_DIMENSIONS.find((k) => k === url.searchParams.get('by')) ?? 'channel';
+      const data: DashboardData = { from, to, dimension, ...(await deps.catalogue.dashboard(from, to, dimension)), overrides: await deps.catalogue.ruleOverrides(from, to) };
+      await deps.catalogue.audit({ actor: reviewer.id, action: url.pathname === '/dashboard' ? 'view-dashboard' : 'export-dashboard', recordingId: null, detail: url.search });
+      if (url.pathname === '/dashboard.csv') {
+        return send(res, 200, dashboardCsv(data), 'text/csv; charset=utf-8', { 'Content-Disposition': `attachment; filename="dualqa-dashboard-${from.slice(0, 10)}-${to.slice(0, 10)}-${dimension}.csv"` });
+      }
+      return send(res, 200, page('Dashboard', dashboardBody(data), reviewer.name));
     }
     if (url.pathname === '/audit' && method === 'GET') {
       await allow('audit');
