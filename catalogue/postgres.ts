@@ -332,16 +332,19 @@ export async function openPgCatalogue(url: string, options: { migrate?: boolean;
       if (wanted.length === 0) return { population, rows: [] };
       // One pass over the period: each stratum's rows in drawSample's seeded order, sha256(seed, NUL, recording id)
       // compared bytewise, the first `share` of each kept; only those rows are read whole.
-      const picked = await q(
-        `WITH ranked AS (
+      // The period's rows are sorted in memory: without room (work_mem defaults to 4 MB) a quarter of a
+      // million recordings spills to disk and takes seconds.
+      const sql = `WITH ranked AS (
            SELECT recording_id, ${key} AS stratum,
                   row_number() OVER (PARTITION BY ${key} ORDER BY sha256(convert_to($3, 'UTF8') || decode('00', 'hex') || convert_to(recording_id, 'UTF8'))) AS rn
              FROM inspections WHERE recorded_at >= $1 AND recorded_at <= $2)
          SELECT i.*, ranked.stratum FROM ranked
            JOIN unnest($4::text[], $5::int[]) AS s(stratum, share) ON s.stratum = ranked.stratum AND ranked.rn <= s.share
-           JOIN inspections i ON i.recording_id = ranked.recording_id`,
-        [o.from, o.to, o.seed, wanted.map(([k]) => k), wanted.map(([, n]) => n)],
-      );
+           JOIN inspections i ON i.recording_id = ranked.recording_id`;
+      const picked = await tx(async (c) => {
+        await c.query(`SET LOCAL work_mem = '64MB'`);
+        return (await c.query(sql, [o.from, o.to, o.seed, wanted.map(([k]) => k), wanted.map(([, n]) => n)])).rows as Row[];
+      });
       const rows = picked.map((r) => ({ row: toInspection(r), stratum: String(r.stratum) }));
       rows.sort((a, b) => a.stratum.localeCompare(b.stratum) || a.row.recordingId.localeCompare(b.row.recordingId));
       return { population, rows };

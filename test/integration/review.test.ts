@@ -228,6 +228,17 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
       });
       assert.equal(decide.status, 403);
       assert.equal(await get(server.url, cookie, '/audit'), 403, 'a reviewer does not read the whole audit');
+      // The dashboard for every role; a regulator-export account reads it and its CSV, and no recording.
+      const rex = await addReviewer(catalogue, 'rex', 'Regulator Export', 'regulator-export');
+      const rc = (await signIn(server.url, 'rex', rex)).cookie;
+      const dash = await fetch(`${server.url}/dashboard?by=channel`, { headers: { Cookie: rc } });
+      assert.equal(dash.status, 200);
+      assert.match(await dash.text(), /质检看板 QA dashboard[\s\S]*<svg/);
+      const csv = await fetch(`${server.url}/dashboard.csv`, { headers: { Cookie: rc } });
+      assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
+      assert.match(await csv.text(), /^\ufeffsection,week,channel/);
+      assert.equal(await get(server.url, rc, `/r/${recordingIds.audio_only}`), 403);
+      assert.equal(await get(server.url, rc, '/'), 403);
       // Refused sign-ins are counted in the database: the sixth for one account is throttled on any server.
       for (let i = 0; i < 5; i++) assert.equal((await signIn(i % 2 ? server.url : second.url, 'mallory', `guess-${i}`)).status, 401);
       assert.equal((await signIn(server.url, 'mallory', 'guess-6')).status, 429);
