@@ -5,7 +5,7 @@ import { heartbeater, type Beat } from '../lib/heartbeat';
 import { recordingIdOf, normaliseEtag } from '../lib/ids';
 import { getJson, isNotFound, putJson, sha256OfObject } from '../lib/object-store';
 import { EVIDENCE_SCHEMA_VERSION, type IngestEvidence } from '../evidence/types';
-import { sidecarSchema } from '../lib/labelled';
+import { forbiddenCharacter, sidecarSchema, unknownSidecarFields } from '../lib/labelled';
 import { maskIdentifier } from '../lib/mask';
 import type { ActivityDeps } from './deps';
 import { ERROR_TYPES } from '../temporal.config';
@@ -44,6 +44,12 @@ export function sidecarNamesRecording(recordingId: string, key: string): boolean
   return stem.includes(id) || id.includes(stem);
 }
 
+/** A name from an untrusted sidecar, shown: bounded, forbidden characters replaced. */
+function clip(name: string): string {
+  const shown = [...name].map((ch) => (forbiddenCharacter(ch) ? '\uFFFD' : ch));
+  return shown.length > 64 ? `${shown.slice(0, 64).join('')}…` : shown.join('');
+}
+
 export function createIngestActivities(deps: ActivityDeps) {
   async function readSidecar(bucket: string, key: string): Promise<IngestEvidence['sidecar']> {
     const sidecarKey = sidecarKeyOf(key);
@@ -65,8 +71,18 @@ export function createIngestActivities(deps: ActivityDeps) {
     }
     const parsed = sidecarSchema.safeParse(raw);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      return { status: 'invalid', key: sidecarKey, problem: `sidecar does not match the format: ${issues}` };
+      // Unknown fields are named on their own: the insurer's system may have moved on, or a field is misspelt.
+      const unknown = unknownSidecarFields(parsed.error.issues);
+      const issues = parsed.error.issues
+        .filter((i) => i.code !== 'unrecognized_keys')
+        .slice(0, 10)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
+      const parts = [
+        ...(unknown.length ? [`sidecar has fields the format does not define: ${unknown.slice(0, 20).map((f) => JSON.stringify(clip(f))).join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''} (labelled-recordings.md lists the fields; none of its facts are used, as a misspelt field would silently drop the check it feeds)`] : []),
+        ...(issues ? [`sidecar does not match the format: ${issues}`] : []),
+      ];
+      return { status: 'invalid', key: sidecarKey, problem: parts.join('; ') };
     }
     // Another recording's facts (agent, premium, region, photo) would be checked against this one: not used.
     const named = parsed.data.recordingId;

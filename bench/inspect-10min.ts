@@ -70,7 +70,7 @@ async function longRecording(dir: string): Promise<string> {
   const loops = Math.ceil((seconds - withDocs.duration) / without.duration) + 1;
   const list = path.join(dir, 'concat.txt');
   fs.writeFileSync(list, [takes[0]!, ...Array.from({ length: loops }, () => takes[1]!)].map((f) => `file '${f}'`).join('\n') + '\n');
-  await runFfmpeg(['-f', 'concat', '-safe', '0', '-i', list, '-t', String(seconds), '-c', 'copy', file]);
+  await runFfmpeg(['-f', 'concat', '-safe', '0', '-i', list, '-t', String(seconds), '-c', 'copy', file], { ownFiles: true });
   return file;
 }
 
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const probe = await probeMedia(file);
   const duration = probe.ok ? (probe.facts.durationS ?? 0) : 0;
 
-  const [, bare] = await timed(() => runFfmpeg(['-v', 'error', '-i', file, '-f', 'null', '-']));
+  const [, bare] = await timed(() => runFfmpeg(['-v', 'error', '-i', file, '-f', 'null', '-'], { ownFiles: true }));
   const [evidence, integrity] = await timed(() => analyseMediaFile(file, { recordingId: 'bench' }));
   const faceAnalyser = await loadFaceAnalyser();
   const [withFaces, videoPass] = await timed(() => analyseMediaFile(file, { recordingId: 'bench', faces: faceAnalyser }));

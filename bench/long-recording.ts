@@ -63,7 +63,7 @@ async function longRecording(dir: string, takes: [string, string], minutes: numb
   const loops = Math.ceil((minutes * 60) / takeS) + 1;
   const list = path.join(dir, `long-${minutes}min.txt`);
   fs.writeFileSync(list, [takes[0], ...Array.from({ length: loops }, () => takes[1])].map((f) => `file '${f}'`).join('\n') + '\n');
-  await runFfmpeg(['-v', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-t', String(minutes * 60), '-c', 'copy', '-y', file + '.part.mp4']);
+  await runFfmpeg(['-v', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-t', String(minutes * 60), '-c', 'copy', '-y', file + '.part.mp4'], { ownFiles: true });
   fs.renameSync(file + '.part.mp4', file);
   return file;
 }
@@ -96,7 +96,7 @@ async function evidenceSizes(t: TestStack, recordingId: string): Promise<Record<
 async function inspectOne(t: TestStack, dir: string, file: string, minutes: number): Promise<Row> {
   const probe = await probeMedia(file);
   const durationS = probe.ok ? (probe.facts.durationS ?? 0) : 0;
-  const [, bareS] = await timed(() => runFfmpeg(['-v', 'error', '-i', file, '-f', 'null', '-']));
+  const [, bareS] = await timed(() => runFfmpeg(['-v', 'error', '-i', file, '-f', 'null', '-'], { ownFiles: true }));
   const bucket = t.stack.info.buckets.recordings;
   const key = `long/${Date.now()}-${path.basename(file)}`;
   await t.uploader.fPutObject(bucket, key, file, {});

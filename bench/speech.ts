@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       const probe = await probeMedia(g.media);
       const duration = probe.ok ? (probe.facts.durationS ?? 0) : 0;
       let t = Date.now();
-      await runFfmpeg(['-nostdin', '-v', 'error', '-i', g.media, '-map', '0:a:0', '-f', 'null', '-']);
+      await runFfmpeg(['-nostdin', '-v', 'error', '-i', g.media, '-map', '0:a:0', '-f', 'null', '-'], { ownFiles: true });
       const bareS = (Date.now() - t) / 1000;
       const meta = g.meta ? (JSON.parse(fs.readFileSync(g.meta, 'utf8')) as { agent?: { name?: string; licenceNo?: string } }) : {};
       t = Date.now();
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
       const totalS = (Date.now() - t) / 1000;
       process.stdout.write(
         `${name.padEnd(18)} ${duration.toFixed(1)} s media, ${ev.speechS} s speech: speech analysis ${totalS.toFixed(1)} s ` +
-          `(decode ${(ev.timing.decodeMs / 1000).toFixed(1)}, ASR ${(ev.timing.asrMs / 1000).toFixed(1)}, verify ${(ev.timing.verifyMs / 1000).toFixed(1)} s, ${ev.verification.length} scores) ` +
+          `(decode ${(ev.timing.decodeMs / 1000).toFixed(1)}, ASR ${(ev.timing.asrMs / 1000).toFixed(1)}, verify ${(ev.timing.verifyMs / 1000).toFixed(1)} s, ${ev.verification.length} scores, speakers ${((ev.timing.speakersMs ?? 0) / 1000).toFixed(1)} s) ` +
           `= ${(totalS / duration).toFixed(3)} × duration, ${(totalS / bareS).toFixed(1)} × bare audio decode (${bareS.toFixed(2)} s)\n`,
       );
     }

@@ -13,11 +13,12 @@ import { ensureTools, startDetachedStack, stackStatus, stopDetachedStack } from 
 import { runWorkerCommand } from '../workers/main';
 import * as fs from 'node:fs';
 import { evaluateFolder } from '../eval/run';
+import { evaluateStored } from '../eval/stored';
 import { runReanalyse, runRejudge } from '../intake/rejudge';
 import { discoveryInput, ensureDiscoverySchedule } from '../intake/discovery';
 import { TASK_QUEUES } from '../temporal.config';
 import { formatFigures } from '../eval/format';
-import { belowFloors, type Floors } from '../eval/metrics';
+import { belowFloors, type EvalCase, type EvalFigures, type Floors } from '../eval/metrics';
 import { CASES, generateCase, type CaseName } from '../fixtures/generate';
 import { VARIED_SETS, casesOfSets, ciSample, generateVariedCase, variedCases } from '../fixtures/varied';
 import { figuresBySet, figuresByStyle, formatVariety, ruleCalibration, varietyCaseRows } from '../eval/variety';
@@ -59,10 +60,10 @@ program
   .option('--out <file>', 'write the figures as JSON here')
   .option('--floors <file>', 'fail (exit 1) when a figure is below these floors (JSON, e.g. eval/floors.json)')
   .option('--rulebook <ref>', 'rulebook id or id@version')
-  .action(async (dir: string, opts: { out?: string; floors?: string; rulebook?: string }) => {
-    const session = await openSession({ inlineWorkers: 'auto' });
-    try {
-      const { figures, cases } = await evaluateFolder(session, dir, { rulebook: opts.rulebook, onCase: (name, i, n) => process.stderr.write(`[${i + 1}/${n}] ${name}\n`) });
+  .option('--reports <dir>', 'where the report and kept evidence of each case go', path.join('out', 'eval'))
+  .option('--from-evidence <dir>', 'judge the evidence an earlier eval kept in this folder again (no stack, no analysers: seconds)')
+  .action(async (dir: string, opts: { out?: string; floors?: string; rulebook?: string; reports: string; fromEvidence?: string }) => {
+    const print = ({ figures, cases }: { figures: EvalFigures; cases: EvalCase[] }): void => {
       process.stdout.write(`${formatFigures(figures)}\n`);
       // Per set (our script / other scripts / sealed), per style tag, and per rule (eval/variety.ts).
       process.stdout.write(`\n${formatVariety(cases)}\n`);
@@ -76,6 +77,14 @@ program
         for (const b of below) process.stderr.write(`below floor: ${b}\n`);
         if (below.length) process.exitCode = 1;
       }
+    };
+    if (opts.fromEvidence) {
+      print(evaluateStored(dir, opts.fromEvidence, opts.rulebook));
+      return;
+    }
+    const session = await openSession({ inlineWorkers: 'auto' });
+    try {
+      print(await evaluateFolder(session, dir, { rulebook: opts.rulebook, outDir: opts.reports, onCase: (name, i, n) => process.stderr.write(`[${i + 1}/${n}] ${name}\n`) }));
     } finally {
       await session.close();
     }

@@ -3,6 +3,7 @@
 // face pass). Returns evidence bodies and thumbnails; the activity stores them.
 import { INTEGRITY_ANALYSER, integrityPass, DEFAULT_INTEGRITY_CONFIG, type IntegrityConfig } from '../media/integrity/analyse';
 import { scanTimestamps, type TimestampScan } from '../media/integrity/timestamps';
+import { locateUndecodable, type UndecodableSpan } from '../media/integrity/undecodable';
 import { decodeOnce } from '../media/decode';
 import { framesOf } from '../media/frame-at';
 import { probeMedia } from '../media/probe';
@@ -102,7 +103,15 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
     onProgress: (t) => options.onProgress?.('decode', t),
   });
   documentsDecodedS = decode.videoDecodedS;
-  const integrityBody = integrity.finish(decode, scans);
+  // Decoder complaints: find where (a second, stream-by-stream pass, only for a damaged file).
+  const undecodable: UndecodableSpan[] = [];
+  if (decode.errorCount > 0) {
+    options.onProgress?.('undecodable', decode.videoDecodedS);
+    for (const [stream, kind] of [[facts.video, 'video'], [facts.audio, 'audio']] as const) {
+      if (stream) undecodable.push(...(await locateUndecodable(file, stream.index, kind, options.signal)).spans);
+    }
+  }
+  const integrityBody = integrity.finish(decode, scans, undecodable);
   const integrityEvidence: IntegrityEvidence = { ...header, kind: 'integrity', analyser: INTEGRITY_ANALYSER, ...integrityBody };
   let documentsEvidence: MediaAnalysis['documents'];
   let documentSnapshots: DocumentSnapshot[] = [];
@@ -114,12 +123,15 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
   if (!faces || !options.faces) return { integrity: integrityEvidence, snapshots: [], documents: documentsEvidence, documentSnapshots };
 
   // Black runs and timestamp gaps are the integrity pass's findings: the face checks do not judge them twice.
+  // So are undecodable pictures: nobody's presence there is known.
   const excluded = integrityBody.defects
-    .filter((d) => d.type === 'black' || (d.type === 'cut' && d.source === 'container'))
+    .filter((d) => d.type === 'black' || (d.type === 'cut' && d.source === 'container') || (d.type === 'undecodable' && d.detail?.stream === 'video'))
     .map((d) =>
       d.type === 'black'
         ? { from: d.from ?? 0, to: d.to ?? 0, why: 'black' as const }
-        : { from: d.at ?? 0, to: (d.at ?? 0) + Number(d.detail?.gapS ?? 0), why: 'timestamp_gap' as const },
+        : d.type === 'undecodable'
+          ? { from: d.from ?? 0, to: d.to ?? 0, why: 'undecodable' as const }
+          : { from: d.at ?? 0, to: (d.at ?? 0) + Number(d.detail?.gapS ?? 0), why: 'timestamp_gap' as const },
     );
   const result = faces.finish(decode.videoDecodedS, excluded);
   const t = result.timeline;

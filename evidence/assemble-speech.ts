@@ -8,14 +8,17 @@ import { runFfmpeg } from '../media/ffmpeg';
 import type { SpeechEvidence } from './types';
 import { EVIDENCE_SCHEMA_VERSION } from './types';
 import type { ScoreRequest, SpeechEngine } from '../speech/engine';
-import { compilePhrase, concreteTexts, findPhrase } from '../speech/match';
+import { compilePhrase, concreteTexts, findAll, findPhrase, type PhraseMatch } from '../speech/match';
 import { normalizeForMatch } from '../speech/normalize';
-import { bestPhrase, replyRegion, replySyllables, type Span } from '../speech/reply';
+import { bestPhrase, heardAffirmative, replyRegion, replySyllables, type Span } from '../speech/reply';
 import type { ExpectedSpeech, ExpectedStatement } from '../speech/script';
 import { findConcept } from '../speech/concept';
 import { syllableStream, type Syllable } from '../speech/syllables';
 import { cleanTranscript } from '../speech/transcript';
-import { attributeParties, partySource, regionLevels, speechDecodeArgs, type AudioLayout } from '../speech/parties';
+import { attributeParties, partySource, regionLevels, speechDecodeArgs, type AudioLayout, type Parties } from '../speech/parties';
+import { SpeakerEncoder } from '../speech/speaker/encoder';
+import { pcm16ToFloat } from '../speech/speaker/mel';
+import { speakerTurns } from '../speech/speaker/turns';
 
 export interface SpeechAnalysisOptions {
   recordingId: string;
@@ -28,6 +31,8 @@ export interface SpeechAnalysisOptions {
   onProgress?: (stage: string) => void;
   /** Audio tracks and channels (from the probe): a track or channel per party tells who speaks. */
   audioLayout?: AudioLayout;
+  /** Speaker turns from the voice (default on); false skips them. */
+  speakers?: boolean;
 }
 
 /**
@@ -54,6 +59,8 @@ const MAX_WINDOWS = 24;
  * so windows start at speech onsets at least this far apart.
  */
 const WINDOW_SPACING_S = 8;
+/** Askings per question whose replies are verified: bounds the cost when a question's words recur. */
+const MAX_ASKINGS = 6;
 /** Concrete wordings verified per statement (alternatives × usual numbers). */
 const MAX_TEXTS = 4;
 
@@ -68,21 +75,66 @@ function windowStarts(vad: Span[], near: number | null): number[] {
   return [...starts].sort((a, b) => Math.abs(a - near) - Math.abs(b - near)).slice(0, MAX_WINDOWS);
 }
 
-/**
- * Whether the sidecar value said after its cue (执业证号…) is the expected one. When it is not found, how
- * different what followed the cue was (`differs`: edit distance in syllables, a count only, never the
- * value), so the judge can tell a recogniser's slip from another number said.
- */
-function checkValue(stream: Syllable[], template: string, values: Record<string, string | undefined>, name: string): SpeechEvidence['values'][keyof SpeechEvidence['values']] {
-  const withValue = findPhrase(stream, compilePhrase(template, values));
-  if (withValue && withValue.readRate >= 0.85) return { expected: 'exact', from: withValue.from, to: withValue.to, readRate: round(withValue.readRate) };
-  if (withValue && withValue.readRate >= 0.6) return { expected: 'near', from: withValue.from, to: withValue.to, readRate: round(withValue.readRate) };
-  const cueOnly = findPhrase(stream, compilePhrase(template.replace(`{${name}}`, ''), {}));
-  if (!cueOnly || cueOnly.readRate < 0.85) return { expected: 'absent', cueHeard: false };
-  const want = compilePhrase(`{${name}}`, values).tokens.flatMap((t) => (t.kind === 'syl' ? [t.syl] : []));
-  const after = stream.slice(cueOnly.end, cueOnly.end + want.length + 2).map((s) => s.syl);
-  return { expected: 'absent', cueHeard: true, from: cueOnly.from, to: cueOnly.to, differs: editDistance(want, after.slice(0, want.length)) };
+/** What the value check found, with what only memory may hold: the record's and the heard wording, for verification. */
+interface ValueFinding {
+  checked: NonNullable<SpeechEvidence['values'][keyof SpeechEvidence['values']]>;
+  /** Where to verify, and the two texts to compare there (never stored: they hold the value). */
+  verify?: { from: number; record: string; heard: string };
 }
+
+/**
+ * Whether the sidecar value said after its cue (执业证号…, 我叫…) is the expected one, graded on the value
+ * alone: a misheard cue (职业政变后 for 执业证编号) says nothing about the number. `differs` is the edit
+ * distance in syllables between the record and what followed the cue (a count only, never the value), so
+ * the judge can tell a recogniser's slip from another number said. Every template naming the value is
+ * tried (我叫{agentName} as well as 我是{company}的{agentName}).
+ */
+export function checkValue(stream: Syllable[], templates: string[], values: Record<string, string | undefined>, name: string): ValueFinding | undefined {
+  const want = compilePhrase(`{${name}}`, values).tokens.flatMap((t) => (t.kind === 'syl' ? [t.syl] : []));
+  if (!want.length) return undefined;
+  let best: { whole: PhraseMatch | null; cue: PhraseMatch; differs: number; valueStart: number; heardEnd: number } | undefined;
+  for (const template of templates) {
+    const [prefix = ''] = template.split(`{${name}}`);
+    const whole = findPhrase(stream, compilePhrase(template, values));
+    // Other placeholders in the cue match any words (明诚人寿 for the record's 明诚人寿保险股份有限公司), within a short reach.
+    const cuePhrase = compilePhrase(prefix, { [name]: values[name] });
+    const cue = prefix.trim() ? findPhrase(stream, cuePhrase) : null;
+    if (!cue || cue.readRate < CUE_READ_RATE) continue;
+    if (cue.end - cue.start > cuePhrase.tokens.filter((t) => t.kind === 'syl').length + CUE_WILDCARD_SYLLABLES) continue;
+    // The value is what follows the cue; its length may differ by a syllable or two when misheard.
+    let differs = Infinity;
+    let heardEnd = cue.end;
+    let valueStart = cue.end;
+    // A word or two may come between (执业证编号是…, 我叫小周，周晓岚); nearest lengths first: a tie keeps the value's own length.
+    for (const skip of [0, 1, 2]) {
+      for (const len of [0, -1, 1, -2, 2].map((d) => want.length + d).filter((l) => l >= 1)) {
+        const after = stream.slice(cue.end + skip, cue.end + skip + len).map((s) => s.syl);
+        const d = editDistance(want, after);
+        if (d < differs) [differs, valueStart, heardEnd] = [d, cue.end + skip, cue.end + skip + after.length];
+      }
+    }
+    if (!best || differs < best.differs || (differs === best.differs && cue.readRate > best.cue.readRate)) best = { whole, cue, differs, valueStart, heardEnd };
+  }
+  if (!best) return { checked: { expected: 'absent', cueHeard: false } };
+  const { whole, cue, differs, valueStart, heardEnd } = best;
+  const to = stream[heardEnd - 1]?.to ?? cue.to;
+  // Both texts start with the cue as heard, so they differ only in the value: the record's or the transcript's.
+  const chars = (from: number, end: number): string => stream.slice(from, end).map((s) => s.char).join('');
+  const heard = chars(cue.start, heardEnd);
+  const record = `${chars(cue.start, valueStart)}${spokenValue(values[name]) ?? ''}`;
+  const verify = { from: Math.max(0, cue.from - 0.1), record, heard };
+  // Exact means every syllable of the value (homophones are one syllable): a number two digits off is not.
+  if (differs === 0) return { checked: { expected: 'exact', from: cue.from, to, readRate: round(whole?.readRate ?? 1) } };
+  if (differs <= NEAR_SYLLABLES) return { checked: { expected: 'near', from: cue.from, to, readRate: round(whole?.readRate ?? 0), cueHeard: cue.readRate >= 0.85, differs }, verify };
+  return { checked: { expected: 'absent', cueHeard: cue.readRate >= 0.85, from: cue.from, to: cue.to, differs }, verify };
+}
+
+/** Syllables a placeholder inside a cue may stand for (a company's short name; 明诚人寿保险股份有限公司 is 12). */
+const CUE_WILDCARD_SYLLABLES = 12;
+/** A cue heard at least this well places the value (职业政变后 for 执业证编号 is 0.6). */
+const CUE_READ_RATE = 0.6;
+/** Syllables a recogniser commonly gets wrong in one name or number (竹小兰 for 周晓岚). */
+const NEAR_SYLLABLES = 2;
 
 function editDistance(a: string[], b: string[]): number {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -101,6 +153,20 @@ function spokenValue(value: string | undefined): string | undefined {
 }
 
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
+
+/**
+ * Speaker turns over the decoded 16 kHz mix. A failure (the speaker model missing, say) is recorded as the
+ * evidence's `speakers.problem` and does not fail the speech analysis: no check depends on it yet.
+ */
+async function speakerEvidence(workFile: string, vad: Span[], segments: Span[], parties: Parties | undefined): Promise<NonNullable<SpeechEvidence['speakers']>> {
+  try {
+    const encoder = await SpeakerEncoder.load();
+    const samples = pcm16ToFloat(await fs.readFile(workFile));
+    return await speakerTurns(encoder, samples, vad, { segments, ...(parties ? { parties } : {}) });
+  } catch (err) {
+    return { problem: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+  }
+}
 
 export async function analyseSpeechFile(file: string, hasAudio: boolean, workFile: string, opts: SpeechAnalysisOptions): Promise<SpeechEvidence> {
   const header = {
@@ -166,9 +232,13 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
     const rawStream = syllableStream(raw.segments.map((s) => ({ words: s.words.length ? s.words : [{ from: s.from, to: s.to, text: s.text }] })));
     const stream = syllableStream(segments);
     const values: SpeechEvidence['values'] = {};
+    const valueChecks: { name: 'licence' | 'agentName'; verify: NonNullable<ValueFinding['verify']> }[] = [];
     for (const name of ['licence', 'agentName'] as const) {
-      const template = opts.expected.statements.flatMap((s) => s.phrases).find((s) => s.includes(`{${name}}`));
-      if (template && opts.values[name]) values[name] = checkValue(rawStream, template, opts.values, name);
+      const templates = opts.expected.statements.flatMap((s) => s.phrases).filter((s) => s.includes(`{${name}}`));
+      const found = templates.length && opts.values[name] ? checkValue(rawStream, templates, opts.values, name) : undefined;
+      if (!found) continue;
+      values[name] = found.checked;
+      if (found.verify) valueChecks.push({ name, verify: found.verify });
     }
 
     // How much of the known script the transcript holds: little, over plenty of speech, means the recognizer
@@ -193,14 +263,22 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
       const texts = alternatives.flatMap((t) => concreteTexts(t, opts.values)).filter((t) => normalizeForMatch(t).length >= 2).slice(0, MAX_TEXTS);
       for (const text of texts) for (const from of windowStarts(raw.speech, heard?.from ?? null)) requests.push({ text, from });
     }
+    // A value close to the record but not the same: the audio decides between the record and what the recogniser wrote.
+    for (const { verify } of valueChecks) for (const text of [verify.record, verify.heard]) requests.push({ text, from: verify.from });
     for (const q of opts.expected.questions) {
-      const asked = bestPhrase(rawStream, q.phrases, 0.6, opts.values);
-      const reply = asked ? replyRegion(raw.speech, asked.to, 6, parties) : null;
-      if (!reply || !asked) continue;
-      // A reply the transcript already caught needs no verification; an empty one (a short 清楚 that
-      // Whisper dropped) is scored against every reply text.
-      const caught = replySyllables(rawStream, asked.end, reply).length > 0;
-      if (!caught) for (const text of q.replies) requests.push({ text, from: Math.max(0, reply.from - 0.1) });
+      // Every place the question is asked (rules may take any or every asking), a few at most.
+      const askings = q.phrases
+        .flatMap((p) => findAll(rawStream, compilePhrase(p, opts.values), 0.6))
+        .sort((a, b) => b.readRate - a.readRate)
+        .slice(0, MAX_ASKINGS);
+      for (const asked of askings) {
+        const reply = replyRegion(raw.speech, asked.to, 6, parties);
+        if (!reply) continue;
+        // A reply the transcript caught as a reply word needs no verification; an empty one (a short 清楚
+        // Whisper dropped) or a garbled one (一线 for 行) is scored against every reply text.
+        const heard = replySyllables(rawStream, asked.end, reply);
+        if (!heard.length || !heardAffirmative(heard, q.replies)) for (const text of q.replies) requests.push({ text, from: Math.max(0, reply.from - 0.1) });
+      }
     }
     const unique = [...new Map(requests.map((r) => [`${r.text}@${r.from.toFixed(2)}`, r])).values()];
     const scores = await opts.engine.score(workFile, unique, opts.signal);
@@ -210,25 +288,40 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
       const spoken = spokenValue(opts.values[name]);
       const checked = values[name];
       if (!spoken || !checked) continue;
+      const at = valueChecks.find((c) => c.name === name)?.verify;
+      const scoreOf = (text: string): number | undefined => verification.find((v) => v.text === text && at && v.from === round(at.from, 2))?.score;
+      const record = at ? scoreOf(at.record) : undefined;
       const scored = verification.filter((v) => normalizeForMatch(v.text).includes(spoken)).map((v) => v.score);
-      if (scored.length) checked.verifyScore = Math.max(...scored);
+      if (record !== undefined || scored.length) checked.verifyScore = Math.max(record ?? 0, ...scored);
+      const heard = at && at.heard !== at.record ? scoreOf(at.heard) : undefined;
+      if (heard !== undefined) checked.heardScore = heard;
     }
     const verifyMs = Date.now() - t;
     void stream;
+
+    let speakers: SpeechEvidence['speakers'];
+    let speakersMs: number | undefined;
+    if (opts.speakers !== false && speechS >= 1) {
+      t = Date.now();
+      opts.onProgress?.('speakers');
+      speakers = await speakerEvidence(workFile, raw.speech, segments, parties);
+      speakersMs = Date.now() - t;
+    }
     return {
       ...header,
       audio: true,
       durationS: raw.durationS,
       vad: raw.speech,
       ...(parties ? { parties } : {}),
+      ...(speakers ? { speakers } : {}),
       speechS: round(speechS, 2),
       segments,
       dropped,
       quality: { status: quality ? 'poor' : 'ok', ...(quality ? { reason: quality } : {}), meanLogProb, transcribedShare, snrDb, ...(coverage !== null ? { scriptCoverage: round(coverage) } : {}) },
       values,
       // Verification texts may carry a sidecar number: keep only texts without long digit runs.
-      verification: verification.filter((v) => !/[零一二三四五六七八九]{8,}/.test(normalizeForMatch(v.text))),
-      timing: { decodeMs, asrMs, verifyMs },
+      verification: verification.filter((v) => !/[零一二三四五六七八九]{8,}/.test(normalizeForMatch(v.text)) && !/\d{8,}/.test(v.text)),
+      timing: { decodeMs, asrMs, verifyMs, ...(speakersMs !== undefined ? { speakersMs } : {}) },
     };
   } finally {
     for (const f of [workFile, ...(partFiles ?? [])]) await fs.rm(f, { force: true });

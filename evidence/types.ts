@@ -50,7 +50,7 @@ export interface FacesEvidence extends EvidenceHeader {
   /** Spans where faces could not be judged (too dark), with the reason. */
   unusable: { from: number; to: number; reason: string }[];
   /** Spans set aside because the integrity pass already reports them (black, timestamp gaps). */
-  excluded: { from: number; to: number; why: 'black' | 'timestamp_gap' }[];
+  excluded: { from: number; to: number; why: 'black' | 'timestamp_gap' | 'undecodable' }[];
   coframing: { ratio: number | null; framesTogether: number; framesJudged: number };
   maxCount: number;
   /** Faces that are pictures of a party present at the same time (e.g. the photo on a shown ID card): not counted as people. */
@@ -87,6 +87,12 @@ export interface SpeechEvidence extends EvidenceHeader {
   speechS: number;
   /** Who spoke in each voice-activity region, where the recording has a track or channel per party. */
   parties?: import('../speech/parties').Parties;
+  /**
+   * Who speaks, from the voice (GE2E speaker encoder, speech/speaker/turns.ts): the voice-activity regions cut
+   * at changes of voice, each turn 'agent', 'customer' or 'uncertain' with its similarities. `problem` when
+   * it could not be computed (the rest of the evidence stands).
+   */
+  speakers?: import('../speech/speaker/turns').SpeakerTurns | { problem: string };
   /** Simplified characters; runs of 8+ digits masked. */
   segments: import('../speech/transcript').TranscriptSegment[];
   dropped: import('../speech/transcript').DroppedSegment[];
@@ -105,12 +111,14 @@ export interface SpeechEvidence extends EvidenceHeader {
         differs?: number;
         /** Forced-alignment score of the statement with the recorded value (the text itself is not stored). */
         verifyScore?: number;
+        /** Near or differing: the score of what the recogniser wrote, at the same place (the audio's choice between the two). */
+        heardScore?: number;
       }
     >
   >;
   /** Forced-alignment scores of expected texts in windows from `from` (~0.005 unsaid, 0.05–0.3 said). */
   verification: { text: string; from: number; score: number }[];
-  timing: { decodeMs: number; asrMs: number; verifyMs: number };
+  timing: { decodeMs: number; asrMs: number; verifyMs: number; speakersMs?: number };
 }
 
 export type Evidence = IngestEvidence | IntegrityEvidence | FacesEvidence | DocumentsEvidence | SpeechEvidence;

@@ -61,7 +61,7 @@ function countedDefects(evidence: EvidenceSet, rulebook: LoadedRulebook): Eviden
   const clock = (evidence.documents?.defects ?? []).filter((d) => d.type === 'clock_jump');
   return [...(evidence.integrity?.defects ?? []), ...clock].filter((d) => {
     if (d.type === 'clock_jump') return true;
-    if (d.type === 'no_audio' || d.type === 'no_video' || d.type === 'unreadable') return true;
+    if (d.type === 'no_audio' || d.type === 'no_video' || d.type === 'unreadable' || d.type === 'undecodable') return true;
     const min = minByType.get(d.type);
     return min !== undefined && defectSpanS(d) >= min;
   });

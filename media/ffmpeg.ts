@@ -1,5 +1,6 @@
 // The one place that starts ffmpeg and ffprobe. Everything that decodes or composes media goes through
-// here, so cancellation (kill on abort), stderr capture and binary selection are handled once.
+// here, so cancellation (kill on abort), stderr capture, binary selection and what an input may make the
+// tools read are handled once.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
@@ -29,6 +30,12 @@ interface SpawnOptions {
   onStderr?: (chunk: string) => void;
   /** Input to write to stdin; otherwise stdin is ignored. */
   stdin?: Buffer;
+  /**
+   * The inputs are files this program wrote or ships (fixture sources: photos, Opus clips, PNG cards; test
+   * clips): any demuxer may open them. The protocol list still applies. Never for a recording or anything
+   * else that came from outside (test/unit/media-inputs.test.ts keeps it out of the product's folders).
+   */
+  ownFiles?: boolean;
 }
 
 interface RunningTool {
@@ -38,6 +45,54 @@ interface RunningTool {
   pipes: Readable[];
   /** Resolves when the process has exited, with its code and the tail of stderr. Never rejects. */
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+}
+
+/**
+ * The demuxers a file whose format is not named by our own arguments may be opened with: containers that
+ * hold their media inside themselves (mp4/mov/m4a/3gp, matroska/webm, flv, mpegts, avi, mp3, wav) and
+ * single pictures read from the file itself (an enrolled photo; a still uploaded as a recording is named as
+ * such). Everything that reads other files or addresses is refused: hls (m3u8), concat/ffconcat, image2
+ * sequences, tty (text), lavfi, data, ffmetadata…
+ */
+export const MEDIA_DEMUXERS: readonly string[] = [
+  'mov',
+  'matroska',
+  'flv',
+  'mpegts',
+  'avi',
+  'mp3',
+  'wav',
+  'jpeg_pipe',
+  'png_pipe',
+  'bmp_pipe',
+  'webp_pipe',
+  'tiff_pipe',
+];
+/** A recording may only make us read itself: no network, no subfile/data/concat protocols. */
+const INPUT_PROTOCOLS = 'file,pipe';
+
+/**
+ * Every input gets the protocol allow-list; an input whose format our arguments do not force (`-f` before
+ * its `-i`, or anywhere for ffprobe: a generator, raw frames on a pipe, a concat list we wrote) is the
+ * untrusted file and gets the demuxer allow-list too. An input that sets its own lists keeps them.
+ */
+export function guardInputs(tool: 'ffmpeg' | 'ffprobe', args: readonly string[], ownFiles = false): string[] {
+  const guard = (inputOptions: readonly string[]): string[] => [
+    ...(inputOptions.includes('-protocol_whitelist') ? [] : ['-protocol_whitelist', INPUT_PROTOCOLS]),
+    ...(ownFiles || inputOptions.includes('-f') || inputOptions.includes('-format_whitelist') ? [] : ['-format_whitelist', MEDIA_DEMUXERS.join(',')]),
+  ];
+  if (tool === 'ffprobe') return [...guard(args), ...args];
+  const out: string[] = [];
+  let since = 0; // where the options of the next input start
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-i' && i + 1 < args.length) {
+      out.push(...args.slice(since, i), ...guard(args.slice(since, i)), '-i', args[i + 1]!);
+      since = i + 2;
+      i++;
+    }
+  }
+  out.push(...args.slice(since));
+  return out;
 }
 
 function start(binary: string, args: string[], options: SpawnOptions): RunningTool {
@@ -78,7 +133,7 @@ function start(binary: string, args: string[], options: SpawnOptions): RunningTo
 
 /** Starts ffmpeg with quiet defaults; the caller reads the pipes and awaits `done`. */
 export function spawnFfmpeg(args: string[], options: SpawnOptions = {}): RunningTool {
-  return start(FFMPEG, ['-hide_banner', '-nostdin', '-y', ...args], options);
+  return start(FFMPEG, ['-hide_banner', '-nostdin', '-y', ...guardInputs('ffmpeg', args, options.ownFiles)], options);
 }
 
 /** Runs ffmpeg to completion, throwing FfmpegError with the stderr tail when it fails. */
@@ -112,7 +167,7 @@ export async function encodeJpeg(rgb: Buffer, width: number, height: number, max
 
 /** Runs ffprobe and returns stdout; throws FfmpegError with stderr when it fails. */
 export async function runFfprobe(args: string[], options: SpawnOptions = {}): Promise<string> {
-  const tool = start(FFPROBE, ['-hide_banner', ...args], options);
+  const tool = start(FFPROBE, ['-hide_banner', ...guardInputs('ffprobe', args, options.ownFiles)], options);
   const chunks: Buffer[] = [];
   tool.stdout.on('data', (c: Buffer) => chunks.push(c));
   const { code, signal, stderr } = await tool.done;
@@ -123,7 +178,7 @@ export async function runFfprobe(args: string[], options: SpawnOptions = {}): Pr
 
 /** Starts ffprobe for streaming output (e.g. a packet listing of a long file). */
 export function spawnFfprobe(args: string[], options: SpawnOptions = {}): RunningTool {
-  return start(FFPROBE, ['-hide_banner', ...args], options);
+  return start(FFPROBE, ['-hide_banner', ...guardInputs('ffprobe', args, options.ownFiles)], options);
 }
 
 export function lastLines(text: string, n: number): string {

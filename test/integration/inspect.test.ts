@@ -20,6 +20,7 @@ import { ensureTools, type StackHandle } from '../../stack';
 import { openTestStack, type TestStack } from '../helpers/test-stack';
 import { tempDir } from '../helpers/media';
 import { evaluateFolder } from '../../eval/run';
+import { evaluateStored } from '../../eval/stored';
 import { runReanalyse, runRejudge } from '../../intake/rejudge';
 import { formatFigures } from '../../eval/format';
 import { belowFloors, type Floors } from '../../eval/metrics';
@@ -292,6 +293,9 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 4
     fs.writeFileSync(path.join(PROJECT_ROOT, 'out', 'eval-fixtures.json'), `${JSON.stringify(figures, null, 2)}\n`);
     const floors = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'eval', 'floors.json'), 'utf8')) as Floors;
     assert.deepEqual(belowFloors(figures, floors), [], table);
+    // The evidence the eval kept, judged again without the stack, gives the same figures: a rulebook author's
+    // `dualqa eval --from-evidence` measures what the pipeline would.
+    assert.deepEqual(evaluateStored(fixturesDir, path.join(root, 'eval')).figures, figures);
   });
 
   it('the example provincial overlay (region 330000, customer ≥ 60) fails a third person in frame and changes no two-person recording', async () => {
@@ -359,7 +363,7 @@ describe('inspection end to end (Temporal dev server + SeaweedFS)', { timeout: 4
       const g = generated.get('compliant_onsite')!;
       const long = path.join(root, 'long.mkv');
       const { runFfmpeg } = await import('../../media/ffmpeg');
-      await runFfmpeg(['-stream_loop', '3', '-i', g.media, '-c', 'copy', long]);
+      await runFfmpeg(['-stream_loop', '3', '-i', g.media, '-c', 'copy', long], { ownFiles: true });
       const key = 'it/killed-worker.mkv';
       await upload(long, key);
       const started = await startInspection(client, reader, { bucket: stack.info.buckets.recordings, key });

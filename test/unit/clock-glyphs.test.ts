@@ -43,8 +43,8 @@ async function clockClip(dir: string, name: string, o: { seconds: number; fontPx
     return `drawtext=fontfile=${FONT_FILE}:textfile=${file}:fontsize=${o.fontPx}:fontcolor=white:box=1:boxcolor=black@0.4:boxborderw=${border}:x=w-tw-${o.fontPx}:y=${Math.round(o.fontPx * 0.9)}:enable='${enable}'`;
   });
   const media = path.join(dir, `${name}.mp4`);
-  await runFfmpeg(['-v', 'error', '-f', 'lavfi', '-i', `color=c=0x8a9aa8:s=${width}x${height}:r=25:d=${o.seconds}`, '-vf', [...draw, 'noise=alls=6:allf=t'].join(','), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-y', media]);
-  const raw = await runFfmpegToBuffer(['-v', 'error', '-i', media, '-vf', `fps=${FPS}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
+  await runFfmpeg(['-v', 'error', '-f', 'lavfi', '-i', `color=c=0x8a9aa8:s=${width}x${height}:r=25:d=${o.seconds}`, '-vf', [...draw, 'noise=alls=6:allf=t'].join(','), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-y', media], { ownFiles: true });
+  const raw = await runFfmpegToBuffer(['-v', 'error', '-i', media, '-vf', `fps=${FPS}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { ownFiles: true });
   const size = width * height * 3;
   const crops = Array.from({ length: Math.floor(raw.length / size) }, (_, i) => raw.subarray(i * size, (i + 1) * size));
   return { width, height, crops };

@@ -37,11 +37,11 @@ interface Probe {
 }
 
 async function probe(file: string): Promise<Probe> {
-  return JSON.parse(await runFfprobe(['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,codec_name,height,r_frame_rate', '-of', 'json', file])) as Probe;
+  return JSON.parse(await runFfprobe(['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,codec_name,height,r_frame_rate', '-of', 'json', file], { ownFiles: true })) as Probe;
 }
 
 async function packetTimes(file: string, stream: 'v' | 'a'): Promise<number[]> {
-  const out = await runFfprobe(['-v', 'error', '-select_streams', stream, '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file]);
+  const out = await runFfprobe(['-v', 'error', '-select_streams', stream, '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file], { ownFiles: true });
   return out
     .split('\n')
     .filter(Boolean)
@@ -61,7 +61,7 @@ function largestGap(times: number[]): { at: number; gap: number } {
 
 /** One decoded grey frame at `t`, scaled to w×h. */
 async function greyFrame(file: string, t: number, w = 160, h = 90): Promise<Buffer> {
-  const px = await runFfmpegToBuffer(['-ss', String(t), '-i', file, '-frames:v', '1', '-vf', `scale=${w}:${h}:flags=area,format=gray`, '-f', 'rawvideo', 'pipe:1']);
+  const px = await runFfmpegToBuffer(['-ss', String(t), '-i', file, '-frames:v', '1', '-vf', `scale=${w}:${h}:flags=area,format=gray`, '-f', 'rawvideo', 'pipe:1'], { ownFiles: true });
   assert.equal(px.length, w * h);
   return px;
 }

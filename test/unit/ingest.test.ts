@@ -76,4 +76,54 @@ describe('ingest: which sidecar is trusted', () => {
     const shape = await ingestWith('h/shape.mp4', { channel: 'carrier-pigeon' });
     assert.ok(shape.sidecar.status === 'invalid' && /does not match the format/.test(shape.sidecar.problem));
   });
+
+  it('every field of the format is known: the reference example is used as it is', async () => {
+    const ev = await ingestWith('in/P2026112500017.mp4', {
+      recordingId: 'P2026112500017',
+      policyNo: 'P2026112500017',
+      product: { name: '安和鑫享年金保险', type: 'traditional' },
+      channel: 'bank',
+      remote: false,
+      region: '320000',
+      recordedAt: '2026-11-25T10:03:00+08:00',
+      insurer: { id: 'anhe-life', name: '安和人寿保险股份有限公司' },
+      branch: '320100-03',
+      agent: { name: '王丽华', licenceNo: '02000132000080020160001234', photoKey: 'photos/a.jpg' },
+      customer: { age: 63, name: '张三' },
+      policy: { premium: 10000, paymentYears: 10, coolingOffDays: 15 },
+    });
+    assert.equal(ev.sidecar.status, 'ok', JSON.stringify(ev.sidecar));
+  });
+
+  it('fields the format does not define are named, at any depth, and the sidecar is not used', async () => {
+    const ev = await ingestWith('in/P2026112500017.mp4', { channel: 'bank', salesman: 'x', agent: { name: '王丽华', licenceNO: '0200' }, policy: { coolingOffDay: 10 } });
+    assert.equal(ev.sidecar.status, 'invalid');
+    assert.equal('meta' in ev.sidecar, false, 'none of its facts kept');
+    const problem = ev.sidecar.status === 'invalid' ? ev.sidecar.problem : '';
+    assert.match(problem, /^sidecar has fields the format does not define: "[^(]+ \(labelled-recordings\.md lists the fields; none of its facts are used/, problem);
+    for (const field of ['"salesman"', '"agent.licenceNO"', '"policy.coolingOffDay"']) assert.ok(problem.includes(field), `${field} named: ${problem}`);
+    assert.doesNotMatch(problem, /0200/, 'values are not repeated');
+    // Unknown fields and wrong values together: both said.
+    const both = await ingestWith('in/P2026112500017.mp4', { channel: 'carrier-pigeon', extra: 1 });
+    assert.ok(both.sidecar.status === 'invalid' && /"extra".*; sidecar does not match the format: channel: /.test(both.sidecar.problem), JSON.stringify(both.sidecar));
+  });
+
+  it('sidecar text is bounded and holds no control or invisible formatting characters', async () => {
+    for (const [label, meta, says] of [
+      ['a newline in a name', { agent: { name: '王丽华\n[PASS]' } }, /agent\.name: control or invisible formatting character U\+000A at character 3/],
+      ['a right-to-left override', { policyNo: 'P1\u202e71000' }, /policyNo: control or invisible formatting character U\+202E/],
+      ['a zero-width space', { customer: { name: '张\u200b三' } }, /customer\.name: control or invisible formatting character U\+200B/],
+      ['a NUL', { branch: 'b\u0000' }, /branch: control/],
+      ['a lone surrogate', { product: { name: 'x\ud800' } }, /product\.name: control or invisible formatting character U\+D800/],
+      ['a long name', { agent: { name: '王'.repeat(101) } }, /agent\.name: Too big/],
+      ['a premium beyond any policy', { policy: { premium: 1e12 } }, /policy\.premium: Too big/],
+    ] as const) {
+      const ev = await ingestWith('in/P2026112500017.mp4', meta);
+      assert.ok(ev.sidecar.status === 'invalid' && says.test(ev.sidecar.problem), `${label}: ${JSON.stringify(ev.sidecar)}`);
+    }
+    // Ordinary names with spaces, dots and CJK punctuation are fine.
+    const fine = await ingestWith('in/P2026112500017.mp4', { agent: { name: 'Anna-Maria O\'Neil · 王' }, product: { name: '安和（鑫享）年金保险 2026 版' } });
+    assert.equal(fine.sidecar.status, 'ok', JSON.stringify(fine.sidecar));
+  });
 });
+

@@ -82,11 +82,35 @@ describe('customer_answers: the reply', () => {
     assert.equal(out.reason, '客户确认: the reply is only “嗯”, not a clear answer');
   });
 
-  it('FAILs a short reply led by 不 (不对) and an unrelated one as not affirmative', () => {
+  it('FAILs a short reply led by 不 (不对); an unrelated one is for a reviewer (a garble as likely as a wrong answer)', () => {
     const bu = checkCustomerAnswers(ask, { speech: replied('不对') });
     assert.equal(bu.verdict, 'FAIL');
-    assert.equal(bu.reason, '客户确认: the reply “不对” is not an affirmative answer');
-    assert.equal(checkCustomerAnswers(ask, { speech: replied('下雨了') }).reason, '客户确认: the reply “下雨了” is not an affirmative answer');
+    assert.equal(bu.reason, '客户确认: the reply “不对” is not an affirmative answer (led by 不)');
+    const other = checkCustomerAnswers(ask, { speech: replied('下雨了') });
+    assert.equal(other.verdict, 'CANNOT_JUDGE');
+    assert.equal(other.reason, '客户确认: the reply “下雨了” 62.5–63.2 s is not recognisably an answer (not affirmative, not a refusal): to be listened to');
+  });
+
+  it('a 好 at the end of the agent’s next long line is no answer (the customer said nothing; the agent went on)', () => {
+    const goesOn = speechEvidence([QUESTION, [62.6, 66.8, '请您亲笔在投保单上签名并抄录风险提示语好']]);
+    const out = checkCustomerAnswers(ask, { speech: goesOn });
+    assert.equal(out.verdict, 'FAIL', out.reason);
+    assert.match(out.reason, /no reply after “以上内容您是否清楚”: the next turn \(62\.5–66\.9 s\) is the agent going on/);
+    const askingBack = checkCustomerAnswers(ask, { speech: speechEvidence([QUESTION, [62.6, 66.8, '请问这个退保的损失是怎么算的呢']]) });
+    assert.notEqual(askingBack.verdict, 'FAIL', 'a customer asking back (请问…) is not the agent going on');
+    assert.equal(checkCustomerAnswers(ask, { speech: replied('没有，都清楚') }).verdict, 'PASS', 'an answer within its first syllables');
+  });
+
+  it('reads an affirmative through a recogniser’s slip (喊得我惊出来 for 好的我清楚了), but not a refusal', () => {
+    const clear = rule({ check: 'customer_answers', says: '客户确认', label: '是否清楚', question: ['以上内容您是否清楚'], affirmative: ['好的', '清楚', '我清楚了'], negative: ['不清楚'] });
+    assert.equal(checkCustomerAnswers(clear, { speech: replied('喊得我惊出来') }).verdict, 'PASS');
+    assert.equal(checkCustomerAnswers(clear, { speech: replied('不清楚') }).verdict, 'FAIL');
+  });
+
+  it('a garbled reply verified as affirmative against the audio PASSes (一线 for 行)', () => {
+    const verified = speechEvidence([QUESTION, [62.6, 63.1, '一线']], { verification: [{ text: '可以', from: 62.4, score: 0.3 }, { text: '嗯', from: 62.4, score: 0.01 }] });
+    const sign = rule({ check: 'customer_answers', says: '客户确认', label: '是否清楚', question: ['以上内容您是否清楚'], affirmative: ['可以', '行'], filler: ['嗯'] });
+    assert.equal(checkCustomerAnswers(sign, { speech: verified }).verdict, 'PASS');
   });
 
   it('PASSes any reply where any will do', () => {
@@ -211,10 +235,81 @@ describe('customer_answers: several askings (rulebook 1.5.0)', () => {
     assert.match(out.reason, /negation/);
   });
 
+  it('any: the agent going on to a second asking before any reply is not answered by that asking (请出示 → 您是本人吗 → 是的)', () => {
+    const out = checkCustomerAnswers(identity, { speech: dialog([[15, 16.5, '请出示您的身份证'], [16.8, 18.3, '您是本人吗'], [18.9, 20, '是的我是本人']]) });
+    assert.equal(out.verdict, 'PASS', out.reason);
+    const reply = out.evidence.find((e) => e.kind === 'speech:reply');
+    assert.deepEqual([reply?.from.toFixed(1), reply?.text], ['18.8', '是的我是本人'], 'the reply is the customer\'s, not the agent\'s second question');
+  });
+
+  it('the question\'s words echoed in the customer\'s answer are not another asking (好的，我来签名 after 请亲笔签名)', () => {
+    const sign = rule({ check: 'customer_answers', says: '客户确认签名', label: '客户确认签名', question: ['亲笔签名', '签名'], affirmative: ['好的', '可以'], askings: 'any' });
+    const out = checkCustomerAnswers(sign, { speech: dialog([[71.8, 75.9, '请您在投保单上亲笔签名并抄录风险提示语句'], [76.2, 77.4, '好的我来签名']]) });
+    assert.equal(out.verdict, 'PASS', out.reason);
+    const silentAfterEcho = checkCustomerAnswers(sign, { speech: dialog([[71.8, 75.9, '请您在投保单上亲笔签名'], [76.2, 77.4, '嗯签名']]) });
+    assert.notEqual(silentAfterEcho.verdict, 'PASS', 'a reply that only echoes the words is no confirmation');
+  });
+
+  it('every: the question’s words in the customer’s answer (我都清楚 after 您是否都清楚了) are the answer, not another asking', () => {
+    const everyClear = rule({ check: 'customer_answers', says: '客户明确答复', label: '是否清楚', question: ['您是否都清楚了', '都清楚'], affirmative: ['清楚', '好的'], askings: 'every' });
+    const out = checkCustomerAnswers(everyClear, { speech: dialog([[99.3, 102.4, '我刚才讲的内容您是否都清楚了'], [102.9, 103.7, '我都清楚'], [104.5, 109, '请您亲笔在投保单上签名']]) });
+    assert.equal(out.verdict, 'PASS', out.reason);
+  });
+
+  it('every: a question left without a reply while the agent waits, then asks the next, FAILs; two questions in one breath take one reply', () => {
+    const waited = checkCustomerAnswers(clear, { speech: dialog([[68.9, 70.9, '以上内容您是否清楚'], [73.1, 75.7, '退保损失您明白吗'], [76.2, 77.0, '都明白了']]) });
+    assert.equal(waited.verdict, 'FAIL', waited.reason);
+    assert.match(waited.reason, /no reply after “您是否清楚” .*the next turn is the agent’s next question/);
+    const oneBreath = checkCustomerAnswers(clear, { speech: dialog([[86.5, 88.4, '我讲清楚了吗'], [88.7, 89.8, '您明白吗'], [90.3, 91.0, '明白']]) });
+    assert.equal(oneBreath.verdict, 'PASS', oneBreath.reason);
+  });
+
+  it('reads a refusal through a slip (没请明白 for 没听明白)', () => {
+    const withNegatives = rule({ ...clear, negative: ['没听明白', '不清楚'] });
+    const out = checkCustomerAnswers(withNegatives, { speech: dialog([[82.4, 85.1, '退保损失您明白吗'], [85.6, 86.4, '没请明白']]) });
+    assert.equal(out.verdict, 'FAIL', out.reason);
+    assert.match(out.reason, /negation/);
+  });
+
+  it('a question’s words across two turns are not an asking (…都明白。| 麻烦您… is not 明白吗)', () => {
+    const out = checkCustomerAnswers(clear, { speech: dialog([[60, 62, '您明白吗'], [62.6, 63.6, '没有都明白'], [64.4, 67, '麻烦您在投保单上签名'], [67.6, 68.2, '我自己签']]) });
+    assert.equal(out.verdict, 'PASS', out.reason);
+  });
+
   it('an advisory question not asked does not apply', () => {
     const advisory = rule({ check: 'customer_answers', says: '宜确认', label: '是否明白退保损失', question: ['退保损失您明白吗'], advisory: true, askings: 'every' });
     const out = checkCustomerAnswers(advisory, { speech: dialog([[60, 62, '您是否清楚'], [62.6, 63.0, '清楚']]) });
     assert.equal(out.applies, false);
     assert.equal(out.verdict, 'CANNOT_JUDGE');
+  });
+});
+
+describe('customer_answers: 代答, the agent answering for the customer (rulebook 1.6.0 candidate)', () => {
+  const proxy = rule({ check: 'customer_answers', says: '客户确认', label: '是否清楚', question: ['以上内容您是否清楚'], proxyAnswer: {} });
+  const turn = (from: number, to: number, speaker: 'agent' | 'customer' | 'uncertain', margin: number) => ({
+    from, to, region: 1, speaker, source: 'voice' as const, simAgent: 0.5 + margin / 2, simCustomer: 0.5 - margin / 2, margin, agentZ: 0,
+  });
+  const withTurns = (reply: [number, number], turns: ReturnType<typeof turn>[], voices: 0 | 1 | 2 = 2): SpeechEvidence =>
+    speechEvidence([QUESTION, [reply[0], reply[1], '清楚了没问题']], {
+      speakers: { model: { name: 'speaker_ge2e', sha256: 'x' }, voices, centroidSimilarity: 0.6, agentProfileSimilarity: null, turns: [turn(59.9, 62.1, 'agent', 0.4), ...turns], seconds: { agent: 0, customer: 0, uncertain: 0 } },
+    });
+
+  it('FAILs an affirmative reply spoken in the agent’s voice, with the similarities as evidence', () => {
+    const out = checkCustomerAnswers(proxy, { speech: withTurns([62.6, 64.1], [turn(62.5, 64.2, 'agent', 0.3)]) });
+    assert.equal(out.verdict, 'FAIL', out.reason);
+    assert.match(out.reason, /代答 — the reply “清楚了没问题” 62\.5–64\.2 s is in the agent’s voice \(1\.7 of 1\.7 s attributed to the agent's voice; 62\.5–64\.2 s: agent 0\.65, customer 0\.35\)/);
+  });
+
+  it('judges as before when the voice is uncertain, the margin small, the reply short, one voice heard, or the rule does not ask', () => {
+    for (const [label, speech] of [
+      ['uncertain', withTurns([62.6, 64.1], [turn(62.5, 64.2, 'uncertain', 0.02)])],
+      ['small margin', withTurns([62.6, 64.1], [turn(62.5, 64.2, 'agent', 0.05)])],
+      ['short', withTurns([62.6, 63.1], [turn(62.5, 63.2, 'agent', 0.3)])],
+      ['one voice', withTurns([62.6, 64.1], [turn(62.5, 64.2, 'agent', 0.3)], 1)],
+      ['customer', withTurns([62.6, 64.1], [turn(62.5, 64.2, 'customer', 0.3)])],
+    ] as const) {
+      assert.equal(checkCustomerAnswers(proxy, { speech }).verdict, 'PASS', label);
+    }
+    assert.equal(checkCustomerAnswers(ask, { speech: withTurns([62.6, 64.1], [turn(62.5, 64.2, 'agent', 0.3)]) }).verdict, 'PASS', 'a rule without proxyAnswer');
   });
 });

@@ -165,8 +165,27 @@ describe('statement_said', () => {
     it('is CANNOT_JUDGE for a value close to the record but not clearly the same', () => {
       const out = licenceSaid({ licence: { expected: 'near' } });
       assert.equal(out.verdict, 'CANNOT_JUDGE');
-      assert.equal(out.reason, '告知执业证号: the licence number said is close to the record but not clearly the same (a recogniser’s slip is likely)');
-      assert.equal(nameSaid({ agentName: { expected: 'near' } }).reason, '自我介绍: the name said is close to the record but not clearly the same (a recogniser’s slip is likely)');
+      assert.equal(out.reason, '告知执业证号: the licence number said is close to the record but not clearly the same (? syllables differ: a recogniser’s slip is likely)');
+      assert.equal(nameSaid({ agentName: { expected: 'near', differs: 1 } }).reason, '自我介绍: the name said is close to the record but not clearly the same (1 syllables differ: a recogniser’s slip is likely)');
+      // The audio prefers what the recogniser wrote by far (a number two digits off: 0.15 against 0.40), or the record is not a said text.
+      for (const scores of [{ verifyScore: 0.15, heardScore: 0.4 }, { verifyScore: 0.02, heardScore: 0.03 }, { verifyScore: 0.3 }]) {
+        const unsure = licenceSaid({ licence: { expected: 'near', differs: 2, ...scores } });
+        assert.equal(unsure.verdict, 'CANNOT_JUDGE', JSON.stringify(scores));
+        assert.match(unsure.reason, /forced alignment: the record/);
+      }
+    });
+
+    it('PASSes a number the transcript garbled when the audio fits the record far better than the transcript', () => {
+      const garbled = licenceSaid({ licence: { expected: 'absent', cueHeard: true, differs: 7, verifyScore: 0.597, heardScore: 0.164 } });
+      assert.equal(garbled.verdict, 'PASS', garbled.reason);
+      const other = licenceSaid({ licence: { expected: 'absent', cueHeard: true, differs: 7, verifyScore: 0.1, heardScore: 0.5 } });
+      assert.equal(other.verdict, 'CANNOT_JUDGE', 'the audio prefers what was written: another number may have been said');
+    });
+
+    it('PASSes a value the transcript has a syllable off when the audio fits the record as well as the transcript', () => {
+      const out = nameSaid({ agentName: { expected: 'near', differs: 1, verifyScore: 0.29, heardScore: 0.7 } });
+      assert.equal(out.verdict, 'PASS');
+      assert.match(out.reason, /the name transcribed 1 syllable\(s\) off the record, but the audio fits the record \(forced alignment 0\.290 against 0\.700/);
     });
 
     it('ignores a value the rule’s phrases do not name', () => {

@@ -42,7 +42,7 @@ interface Frame {
 }
 
 async function probeSize(file: string): Promise<{ width: number; height: number }> {
-  const out = await runFfprobe(['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]);
+  const out = await runFfprobe(['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file], { ownFiles: true });
   const [width, height] = out.trim().split(',').map(Number);
   assert.ok(width && height, `no picture size for ${file}: ${out}`);
   return { width, height };
@@ -52,7 +52,7 @@ async function probeSize(file: string): Promise<{ width: number; height: number 
 async function readRgb(file: string, filters: string[] = [], size?: { width: number; height: number }): Promise<Frame> {
   const { width, height } = size ?? (await probeSize(file));
   const vf = [...filters, `scale=${width}:${height}:flags=bicubic`].join(',');
-  const tool = spawnFfmpeg(['-v', 'error', '-i', file, '-vf', vf, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+  const tool = spawnFfmpeg(['-v', 'error', '-i', file, '-vf', vf, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { ownFiles: true });
   const chunks: Buffer[] = [];
   tool.stdout.on('data', (c: Buffer) => chunks.push(c));
   const { code, stderr } = await tool.done;
@@ -180,12 +180,12 @@ describe('YuNet face detection', () => {
     const blank = { rgb: Buffer.alloc(640 * 360 * 3, 128), width: 640, height: 360 };
     const black = { rgb: Buffer.alloc(1280 * 720 * 3, 0), width: 1280, height: 720 };
     const noiseFile = path.join(tmp, 'noise.png');
-    await runFfmpeg(['-f', 'lavfi', '-i', 'color=c=0x808080:s=1280x720:d=1', '-vf', 'noise=alls=40:all_seed=3', '-frames:v', '1', noiseFile]);
+    await runFfmpeg(['-f', 'lavfi', '-i', 'color=c=0x808080:s=1280x720:d=1', '-vf', 'noise=alls=40:all_seed=3', '-frames:v', '1', noiseFile], { ownFiles: true });
     // A document as the recorder shows it: lines of Chinese and figures on a card.
     const docFile = path.join(tmp, 'document.png');
     const lines = ['人身保险投保提示书', '保险期间：十年    交费期间：五年', '犹豫期：15天  退保损失：现金价值', '投保人签名：__________', 'No. P2026112500017  ¥12,000.00'];
     const draw = lines.map((text, i) => `drawtext=fontfile=${FONT_FILE}:text='${text}':fontsize=${i === 0 ? 44 : 30}:fontcolor=0x202020:x=60:y=${50 + i * 60}`);
-    await runFfmpeg(['-f', 'lavfi', '-i', 'color=c=0xf4f1e8:s=1280x720:d=1', '-vf', draw.join(','), '-frames:v', '1', docFile]);
+    await runFfmpeg(['-f', 'lavfi', '-i', 'color=c=0xf4f1e8:s=1280x720:d=1', '-vf', draw.join(','), '-frames:v', '1', docFile], { ownFiles: true });
     const pictures: [string, Frame][] = [
       ['uniform grey 640×360', blank],
       ['black 1280×720', black],
@@ -212,7 +212,7 @@ describe('YuNet face detection', () => {
       '-i', path.join(FACES, 'custD.jpg'),
       '-filter_complex', '[0]noise=alls=8:all_seed=5[bg];[1]scale=-2:220[a];[2]scale=-2:220[b];[bg][a]overlay=60:110[t];[t][b]overlay=380:110',
       '-frames:v', '1', file,
-    ]);
+    ], { ownFiles: true });
     const frame = await readRgb(file);
     const faces = await detector.detect(frame.rgb, frame.width, frame.height);
     assert.equal(faces.length, 2, describeFaces(faces));
@@ -236,7 +236,7 @@ describe('YuNet face detection', () => {
       `[0]noise=alls=10:all_seed=7,drawtext=fontfile=${FONT_FILE}:text='明诚人寿双录系统':fontsize=28:fontcolor=white:x=40:y=30[bg];` +
         `[1]scale=-2:80[c];[2]scale=-2:80[a];[bg][c]overlay=${places.custC.join(':')}[t];[t][a]overlay=${places.agentA.join(':')}`,
       '-frames:v', '1', file,
-    ]);
+    ], { ownFiles: true });
     const frame = await readRgb(file);
     const whole = await detector.detect(frame.rgb, frame.width, frame.height);
     const tiled = await detector.detect(frame.rgb, frame.width, frame.height, { tiles: true });

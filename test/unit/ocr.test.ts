@@ -343,10 +343,10 @@ async function renderDocument(v: Variant): Promise<{ rgb: Buffer; width: number;
     ...(v.post ?? []),
     `scale=${width}:${height}:flags=area`,
   ];
-  let rgb = await runFfmpegToBuffer(['-v', 'error', '-f', 'lavfi', '-i', `color=c=${DESK}:s=1280x720:d=1`, '-vf', filters.join(','), '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+  let rgb = await runFfmpegToBuffer(['-v', 'error', '-f', 'lavfi', '-i', `color=c=${DESK}:s=1280x720:d=1`, '-vf', filters.join(','), '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { ownFiles: true });
   if (v.jpegQ) {
-    const jpeg = await runFfmpegToBuffer(['-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-i', 'pipe:0', '-frames:v', '1', '-q:v', String(v.jpegQ), '-f', 'mjpeg', 'pipe:1'], { stdin: rgb });
-    rgb = await runFfmpegToBuffer(['-v', 'error', '-f', 'mjpeg', '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { stdin: jpeg });
+    const jpeg = await runFfmpegToBuffer(['-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-i', 'pipe:0', '-frames:v', '1', '-q:v', String(v.jpegQ), '-f', 'mjpeg', 'pipe:1'], { ownFiles: true, stdin: rgb });
+    rgb = await runFfmpegToBuffer(['-v', 'error', '-f', 'mjpeg', '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { ownFiles: true, stdin: jpeg });
   }
   assert.equal(rgb.length, width * height * 3);
   return { rgb, width, height };
@@ -448,7 +448,7 @@ describe('PP-OCRv6 small', () => {
   it('reads nothing on blank and noisy frames', async () => {
     const blank = Buffer.alloc(640 * 360 * 3, 0xf0);
     assert.deepEqual(await engine.readLines(blank, 640, 360), []);
-    const noise = await runFfmpegToBuffer(['-v', 'error', '-f', 'lavfi', '-i', `color=c=${DESK}:s=640x360:d=1`, '-vf', 'noise=alls=25:allf=t', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+    const noise = await runFfmpegToBuffer(['-v', 'error', '-f', 'lavfi', '-i', `color=c=${DESK}:s=640x360:d=1`, '-vf', 'noise=alls=25:allf=t', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { ownFiles: true });
     const lines = await engine.readLines(noise, 640, 360);
     assert.deepEqual(lines.map((l) => l.text), []);
   });

@@ -15,7 +15,7 @@ import { ROBUSTNESS, ROBUSTNESS_CASES, robustnessSideFile } from '../../fixtures
 import { runFfmpegToBuffer } from '../../media/ffmpeg';
 
 async function pcm16k(file: string): Promise<Int16Array> {
-  const buf = await runFfmpegToBuffer(['-v', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 's16le', 'pipe:1']);
+  const buf = await runFfmpegToBuffer(['-v', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 's16le', 'pipe:1'], { ownFiles: true });
   const out = new Int16Array(buf.length >> 1);
   for (let i = 0; i < out.length; i++) out[i] = buf.readInt16LE(2 * i);
   return out;

@@ -27,22 +27,22 @@ describe('parties from tracks or channels', () => {
     agent = path.join(dir, 'agent.wav');
     customer = path.join(dir, 'customer.wav');
     // Each party's microphone: their own voice, and silence while the other speaks.
-    await runFfmpeg(['-v', 'error', '-i', clip('agentA.ask_clear'), '-i', clip('agentA.cooling'), '-filter_complex', '[0:a]adelay=300[a];[1:a]adelay=4000[b];[a][b]amix=inputs=2:normalize=0:duration=longest,apad,aresample=16000', '-ac', '1', '-t', '8', '-y', agent]);
-    await runFfmpeg(['-v', 'error', '-i', clip('custC.clear'), '-af', 'adelay=2500,apad,aresample=16000', '-ac', '1', '-t', '8', '-y', customer]);
+    await runFfmpeg(['-v', 'error', '-i', clip('agentA.ask_clear'), '-i', clip('agentA.cooling'), '-filter_complex', '[0:a]adelay=300[a];[1:a]adelay=4000[b];[a][b]amix=inputs=2:normalize=0:duration=longest,apad,aresample=16000', '-ac', '1', '-t', '8', '-y', agent], { ownFiles: true });
+    await runFfmpeg(['-v', 'error', '-i', clip('custC.clear'), '-af', 'adelay=2500,apad,aresample=16000', '-ac', '1', '-t', '8', '-y', customer], { ownFiles: true });
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   async function levelsOf(media: string, layout: AudioLayout): Promise<ReturnType<typeof attributeParties>> {
     const mix = path.join(dir, 'mix.pcm');
     const parts: [string, string] = [path.join(dir, 'p0.pcm'), path.join(dir, 'p1.pcm')];
-    await runFfmpeg(speechDecodeArgs(media, layout, mix, parts));
+    await runFfmpeg(speechDecodeArgs(media, layout, mix, parts), { ownFiles: true });
     assert.ok(fs.statSync(mix).size >= 16000 * 2 * 7.5, 'the mix covers the whole recording');
     return attributeParties(partySource(layout)!, REGIONS, regionLevels(parts[0], REGIONS), regionLevels(parts[1], REGIONS));
   }
 
   it('tells agent from customer on a recording with a track per party', async () => {
     const media = path.join(dir, 'tracks.m4a');
-    await runFfmpeg(['-v', 'error', '-i', agent, '-i', customer, '-map', '0:a', '-map', '1:a', '-c:a', 'aac', '-y', media]);
+    await runFfmpeg(['-v', 'error', '-i', agent, '-i', customer, '-map', '0:a', '-map', '1:a', '-c:a', 'aac', '-y', media], { ownFiles: true });
     const parties = await levelsOf(media, { streams: 2, channels: 1 });
     assert.equal(parties.separated, true);
     assert.deepEqual(parties.regions.map((r) => r.speaker), ['agent', 'customer', 'agent']);
@@ -50,7 +50,7 @@ describe('parties from tracks or channels', () => {
 
   it('tells them apart on a stereo recording with one party per channel, whichever side the agent is on', async () => {
     const media = path.join(dir, 'stereo.m4a');
-    await runFfmpeg(['-v', 'error', '-i', customer, '-i', agent, '-filter_complex', '[0:a][1:a]join=inputs=2:channel_layout=stereo', '-c:a', 'aac', '-y', media]);
+    await runFfmpeg(['-v', 'error', '-i', customer, '-i', agent, '-filter_complex', '[0:a][1:a]join=inputs=2:channel_layout=stereo', '-c:a', 'aac', '-y', media], { ownFiles: true });
     const parties = await levelsOf(media, { streams: 1, channels: 2 });
     assert.equal(parties.agentPart, 1);
     assert.deepEqual(parties.regions.map((r) => r.speaker), ['agent', 'customer', 'agent']);
@@ -58,7 +58,7 @@ describe('parties from tracks or channels', () => {
 
   it('attributes nothing when both channels carry the same room', async () => {
     const media = path.join(dir, 'dualmono.m4a');
-    await runFfmpeg(['-v', 'error', '-i', agent, '-i', customer, '-filter_complex', '[0:a][1:a]amix=inputs=2:normalize=0,asplit=2[l][r];[l][r]join=inputs=2:channel_layout=stereo', '-c:a', 'aac', '-y', media]);
+    await runFfmpeg(['-v', 'error', '-i', agent, '-i', customer, '-filter_complex', '[0:a][1:a]amix=inputs=2:normalize=0,asplit=2[l][r];[l][r]join=inputs=2:channel_layout=stereo', '-c:a', 'aac', '-y', media], { ownFiles: true });
     const parties = await levelsOf(media, { streams: 1, channels: 2 });
     assert.equal(parties.separated, false);
     assert.ok(parties.regions.every((r) => r.speaker === null));

@@ -177,7 +177,7 @@ describe('faster-whisper engine (Whisper base, real model)', () => {
 
   it('transcribes a committed utterance and verifies the said sentence above an unsaid one', async () => {
     const pcm = path.join(dir, 'cooling.pcm');
-    await runFfmpeg(['-v', 'error', '-i', path.join(PROJECT_ROOT, 'fixtures', 'speech', 'agentA.cooling.opus'), '-af', 'adelay=500', '-ac', '1', '-ar', '16000', '-f', 's16le', '-y', pcm]);
+    await runFfmpeg(['-v', 'error', '-i', path.join(PROJECT_ROOT, 'fixtures', 'speech', 'agentA.cooling.opus'), '-af', 'adelay=500', '-ac', '1', '-ar', '16000', '-f', 's16le', '-y', pcm], { ownFiles: true });
     const raw = await engine.transcribe(pcm);
     assert.ok(raw.speech.length >= 1, 'voice activity found');
     const stream = syllableStream(cleanTranscript(raw).segments);
