@@ -186,7 +186,7 @@ program
     }
   });
 
-const stack = program.command('stack').description('the embedded Temporal dev server + SeaweedFS');
+const stack = program.command('stack').description('the embedded Temporal dev server + SeaweedFS + PostgreSQL (the catalogue)');
 stack
   .command('up')
   .description('start the embedded stack in the background (Temporal Web UI on)')

@@ -1,9 +1,15 @@
-// CLI commands for people who review and regulators who sample: keys, catalogue, sample, verify,
-// review serve / add-reviewer, export-labels. Registered on the main program by registerReviewCommands.
+// CLI commands for people who review and regulators who sample: keys, catalogue (sync, rebuild,
+// import-sqlite), sample, verify, review serve / add-reviewer / disable / remove, export-labels.
+// Registered on the main program by registerReviewCommands. The catalogue is PostgreSQL: the embedded
+// server of the stack, or DUALQA_DATABASE_URL.
+import type { KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Command } from 'commander';
-import { openSqliteCatalogue, catalogueFile } from '../catalogue/sqlite';
-import { syncCatalogue } from '../catalogue/sync';
+import { importSqliteCatalogue } from '../catalogue/import-sqlite';
+import { openPgCatalogue, type PgCatalogue } from '../catalogue/postgres';
+import { rebuildCatalogue, syncCatalogue, type CatalogueSources } from '../catalogue/sync';
+import { ROLES, type Role } from '../catalogue/types';
 import { STRATUM_FIELDS, type StratumField } from '../catalogue/sample';
 import { dataDir } from '../lib/config';
 import { initSigningKey, loadPublicKey, loadSigningKey, publicKeyFileOf, signingKeyFile } from '../signing/keys';
@@ -11,7 +17,7 @@ import { verifyReportFile } from '../signing/report-signature';
 import { exportSample } from '../signing/sample-export';
 import { verifySampleDir } from '../signing/verify-sample';
 import { exportLabels } from '../review/export-labels';
-import { addReviewer, reviewersFile } from '../review/reviewers';
+import { addReviewer, importReviewersFile, isRole, legacyReviewersFile } from '../review/reviewers';
 import { startReviewServer } from '../review/server';
 import { openSession } from './session';
 
@@ -22,13 +28,25 @@ function dateBound(value: string, end: boolean): string {
   return new Date(t).toISOString();
 }
 
-async function withCatalogue<T>(run: (session: Awaited<ReturnType<typeof openSession>>, catalogue: Awaited<ReturnType<typeof openSqliteCatalogue>>) => Promise<T>, inlineWorkers: 'never' | 'auto' = 'never'): Promise<T> {
-  const session = await openSession({ inlineWorkers });
-  const catalogue = await openSqliteCatalogue(catalogueFile(dataDir()));
+/** The public key report signatures are checked against: the configured signing key's, when there is one. */
+function trustedKey(): KeyObject | null {
+  const pub = publicKeyFileOf(signingKeyFile());
+  if (fs.existsSync(pub)) return loadPublicKey(pub);
+  return fs.existsSync(signingKeyFile()) ? loadPublicKey(signingKeyFile()) : null;
+}
+
+function sourcesOf(session: Awaited<ReturnType<typeof openSession>>): CatalogueSources {
+  return { s3: session.reader, buckets: session.info.buckets, trustedKey: trustedKey(), hashKey: process.env.DUALQA_HASH_KEY ?? null };
+}
+
+async function withCatalogue<T>(run: (session: Awaited<ReturnType<typeof openSession>>, catalogue: PgCatalogue) => Promise<T>, inlineWorkers: 'never' | 'auto' = 'never'): Promise<T> {
+  const session = await openSession({ inlineWorkers, database: true });
+  let catalogue: PgCatalogue | undefined;
   try {
+    catalogue = await openPgCatalogue(session.info.database!.url);
     return await run(session, catalogue);
   } finally {
-    await catalogue.close();
+    await catalogue?.close();
     await session.close();
   }
 }
@@ -43,15 +61,43 @@ export function registerReviewCommands(program: Command): void {
       process.stdout.write(`${r.created ? 'created' : 'exists'}: ${r.file} (public: ${r.publicFile}, key id ${r.keyId})\n`);
     });
 
-  program
-    .command('catalogue')
-    .description('the catalogue of inspections (embedded SQLite at DUALQA_CATALOGUE)')
+  const catalogueCmd = program.command('catalogue').description('the catalogue of inspections (PostgreSQL: embedded, or DUALQA_DATABASE_URL)');
+  const printSync = (r: { added: number; seen: number; badSignatures: string[] }): void => {
+    process.stdout.write(`${r.added} revision(s) added, ${r.seen} seen\n`);
+    for (const k of r.badSignatures) process.stdout.write(`SIGNATURE DOES NOT VERIFY ${k}\n`);
+    if (r.badSignatures.length > 0) process.exitCode = 1;
+  };
+  catalogueCmd
     .command('sync')
     .description('add every report revision in the reports bucket that the catalogue lacks')
     .action(async () => {
       await withCatalogue(async (session, catalogue) => {
-        const r = await syncCatalogue(catalogue, { s3: session.reader, buckets: session.info.buckets });
-        process.stdout.write(`${r.added} revision(s) added, ${r.seen} seen\n`);
+        printSync(await syncCatalogue(catalogue, sourcesOf(session)));
+        await catalogue.refreshDashboard();
+      });
+    });
+  catalogueCmd
+    .command('rebuild')
+    .description('recreate inspections, revisions, outcomes and decisions from the buckets (audit, reviewers and sessions are kept)')
+    .action(async () => {
+      await withCatalogue(async (session, catalogue) => {
+        printSync(await rebuildCatalogue(catalogue, sourcesOf(session)));
+        await catalogue.refreshDashboard();
+      });
+    });
+  catalogueCmd
+    .command('import-sqlite [file]')
+    .description('one-off: move the SQLite catalogue of earlier versions (and reviewers.json) into PostgreSQL')
+    .action(async (file: string | undefined) => {
+      const source = file ?? process.env.DUALQA_CATALOGUE ?? path.join(dataDir(), 'catalogue.sqlite');
+      if (!fs.existsSync(source)) throw new Error(`no SQLite catalogue at ${source}`);
+      await withCatalogue(async (_session, catalogue) => {
+        const r = await importSqliteCatalogue(source, catalogue);
+        const reviewers = await importReviewersFile(catalogue, legacyReviewersFile());
+        process.stdout.write(
+          `imported ${r.inspections} inspection(s), ${r.revisions} new revision(s), ${r.decisions} decision(s), ` +
+            `${r.auditSkipped ? 'audit skipped (the audit table was not empty)' : `${r.audit} audit row(s)`}, ${reviewers} reviewer(s) from ${source}\n`,
+        );
       });
     });
 
@@ -68,7 +114,7 @@ export function registerReviewCommands(program: Command): void {
       const strata = opts.strata.split(',').filter(Boolean) as StratumField[];
       for (const s of strata) if (!STRATUM_FIELDS.includes(s)) throw new Error(`unknown stratum ${s}`);
       await withCatalogue(async (session, catalogue) => {
-        await syncCatalogue(catalogue, { s3: session.reader, buckets: session.info.buckets });
+        await syncCatalogue(catalogue, sourcesOf(session));
         const request = { from: dateBound(opts.from, false), to: dateBound(opts.to, true), n: Number(opts.n), strata, seed: opts.seed };
         const manifest = await exportSample({ catalogue, s3: session.reader, buckets: session.info.buckets, key: loadSigningKey() }, request, opts.out);
         process.stdout.write(`${manifest.recordings.length} of ${manifest.population} recording(s), ${manifest.files.length} files, signed by key ${manifest.keyId} → ${opts.out}\n`);
@@ -96,14 +142,15 @@ export function registerReviewCommands(program: Command): void {
     .option('--port <port>', 'port', '8088')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .action(async (opts: { port: string; host: string }) => {
-      const session = await openSession({ inlineWorkers: 'auto' });
-      const catalogue = await openSqliteCatalogue(catalogueFile(dataDir()));
+      const session = await openSession({ inlineWorkers: 'auto', database: true });
+      const catalogue = await openPgCatalogue(session.info.database!.url);
+      const { trustedKey: key, hashKey } = sourcesOf(session);
       const server = await startReviewServer(
-        { catalogue, s3: session.reader, buckets: session.info.buckets, temporal: session.client, logger: session.logger, reviewersFile: reviewersFile(), secureCookies: process.env.DUALQA_SECURE_COOKIES === '1' },
+        { catalogue, s3: session.reader, buckets: session.info.buckets, temporal: session.client, logger: session.logger, trustedKey: key, hashKey, secureCookies: process.env.DUALQA_SECURE_COOKIES === '1' },
         Number(opts.port),
         opts.host,
       );
-      process.stdout.write(`review server on ${server.url} (reviewers: ${reviewersFile()})\n`);
+      process.stdout.write(`review server on ${server.url}\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
@@ -114,10 +161,47 @@ export function registerReviewCommands(program: Command): void {
     });
   review
     .command('add-reviewer <id>')
-    .description('add a reviewer (or renew their token); prints the token once')
+    .description('add a reviewer (or renew their token, name and role, and enable them); prints the token once')
     .option('--name <name>', 'display name')
-    .action((id: string, opts: { name?: string }) => {
-      process.stdout.write(`${addReviewer(id, opts.name ?? id)}\n`);
+    .option('--role <role>', `one of ${ROLES.join(', ')}`, 'reviewer')
+    .action(async (id: string, opts: { name?: string; role: string }) => {
+      if (!isRole(opts.role)) throw new Error(`--role: one of ${ROLES.join(', ')}`);
+      const role: Role = opts.role;
+      await withCatalogue(async (_s, catalogue) => {
+        const token = await addReviewer(catalogue, id, opts.name ?? id, role);
+        await catalogue.audit({ actor: 'cli', action: 'reviewer-added', recordingId: null, detail: `${id} (${role})` });
+        process.stdout.write(`${token}\n`);
+      });
+    });
+  for (const [name, disabled] of [['disable-reviewer', true], ['enable-reviewer', false]] as const) {
+    review
+      .command(`${name} <id>`)
+      .description(disabled ? 'take a reviewer\u2019s access away (from their next request); decisions and audit keep their id' : 'give a disabled reviewer access again')
+      .action(async (id: string) => {
+        await withCatalogue(async (_s, catalogue) => {
+          if (!(await catalogue.setReviewerDisabled(id, disabled))) throw new Error(`no reviewer ${id}`);
+          await catalogue.audit({ actor: 'cli', action: disabled ? 'reviewer-disabled' : 'reviewer-enabled', recordingId: null, detail: id });
+          process.stdout.write(`${id} ${disabled ? 'disabled' : 'enabled'}\n`);
+        });
+      });
+  }
+  review
+    .command('remove-reviewer <id>')
+    .description('remove a reviewer and their sessions; decisions and audit keep their id')
+    .action(async (id: string) => {
+      await withCatalogue(async (_s, catalogue) => {
+        if (!(await catalogue.removeReviewer(id))) throw new Error(`no reviewer ${id}`);
+        await catalogue.audit({ actor: 'cli', action: 'reviewer-removed', recordingId: null, detail: id });
+        process.stdout.write(`${id} removed\n`);
+      });
+    });
+  review
+    .command('list-reviewers')
+    .description('reviewers with their roles')
+    .action(async () => {
+      await withCatalogue(async (_s, catalogue) => {
+        for (const r of await catalogue.reviewers()) process.stdout.write(`${r.id}\t${r.role}\t${r.disabled ? 'disabled' : 'enabled'}\t${r.name}\n`);
+      });
     });
 
   program
@@ -126,7 +210,7 @@ export function registerReviewCommands(program: Command): void {
     .requiredOption('--out <dir>', 'output folder')
     .action(async (opts: { out: string }) => {
       await withCatalogue(async (session, catalogue) => {
-        await syncCatalogue(catalogue, { s3: session.reader, buckets: session.info.buckets });
+        await syncCatalogue(catalogue, sourcesOf(session));
         const r = await exportLabels({ catalogue, s3: session.reader, buckets: session.info.buckets }, opts.out);
         process.stdout.write(`${r.cases.length} labelled case(s) → ${opts.out}\n`);
       });

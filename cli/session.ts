@@ -21,9 +21,9 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function openSession(options: { inlineWorkers?: InlineWorkers; logger?: Logger; ui?: boolean } = {}): Promise<Session> {
+export async function openSession(options: { inlineWorkers?: InlineWorkers; logger?: Logger; ui?: boolean; /** the catalogue's PostgreSQL too (info.database) */ database?: boolean } = {}): Promise<Session> {
   const logger = options.logger ?? createLogger('dualqa-cli', process.env.DUALQA_LOG_LEVEL ?? 'warn');
-  const stack = await resolveStack({ ui: options.ui });
+  const stack = await resolveStack({ ui: options.ui, database: options.database === true });
   const info = stack.info;
   let workers: RunningWorkers | undefined;
   let connection: Connection | undefined;

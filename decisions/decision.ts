@@ -28,13 +28,47 @@ export interface ReviewDecisionResult {
   verdict: Verdict;
   reportKey: string;
   decidedAt: string;
+  /** The decision overturns a FAIL into a PASS: its revision records it, the step stays FAIL until a lead approves. */
+  pendingApproval?: boolean;
+}
+
+/** Four eyes: a FAIL overturned into a PASS takes effect only when a lead (another person) approves it. */
+export function needsApproval(d: Pick<ReviewDecisionInput, 'before' | 'after'>): boolean {
+  return d.before === 'FAIL' && d.after === 'PASS';
+}
+
+/** A lead's approval of a decision pending approval. */
+export interface ApprovalInput {
+  /** Client-chosen: the same approval submitted twice is applied once. */
+  approvalId: string;
+  /** The pending decision approved. */
+  decisionId: string;
+  lead: string;
+  comment: string;
+}
+
+export interface Approval extends ApprovalInput {
+  approvedAt: string;
+}
+
+/** Every reason the approval can't be accepted; empty when it can. */
+export function approvalProblems(a: ApprovalInput, pending: ReviewDecision | undefined): string[] {
+  const problems: string[] = [];
+  if (!a.approvalId || a.approvalId.length > 100) problems.push('approval id missing');
+  if (!a.lead?.trim()) problems.push('lead missing');
+  if (!pending) problems.push(`no decision ${a.decisionId} is pending approval`);
+  else if (pending.reviewer === a.lead) problems.push('four eyes: a decision is approved by another person than the one who made it');
+  if ((a.comment ?? '').trim().length < MIN_COMMENT_LENGTH) problems.push(`a comment of at least ${MIN_COMMENT_LENGTH} characters is required`);
+  if ((a.comment ?? '').length > 2000) problems.push('comment longer than 2000 characters');
+  return problems;
 }
 
 export const MIN_COMMENT_LENGTH = 4;
 
-/** Every reason the decision can't be accepted against the current step verdicts; empty when it can. */
-export function decisionProblems(d: ReviewDecisionInput, current: Record<string, Verdict>): string[] {
+/** Every reason the decision can't be accepted against the current step verdicts (and steps awaiting approval); empty when it can. */
+export function decisionProblems(d: ReviewDecisionInput, current: Record<string, Verdict>, pendingSteps: readonly string[] = []): string[] {
   const problems: string[] = [];
+  if (pendingSteps.includes(d.stepId)) problems.push(`step ${d.stepId} has a decision pending a lead's approval: approve or wait`);
   if (!d.decisionId || d.decisionId.length > 100) problems.push('decision id missing');
   if (!d.reviewer?.trim()) problems.push('reviewer missing');
   if (!(d.stepId in current)) problems.push(`step ${d.stepId} is not in this report`);

@@ -30,7 +30,11 @@ export function maskedSidecar(meta: Sidecar): Sidecar {
 
 export async function exportLabels(src: ExportLabelsSources, outDir: string): Promise<{ cases: string[] }> {
   const byRecording = new Map<string, DecisionRow[]>();
-  for (const d of await src.catalogue.decisions()) byRecording.set(d.recordingId, [...(byRecording.get(d.recordingId) ?? []), d]);
+  for (const d of await src.catalogue.decisions()) {
+    // A decision awaiting a lead's approval is not in effect: not a label yet.
+    if (d.pendingApproval && !d.approvedBy) continue;
+    byRecording.set(d.recordingId, [...(byRecording.get(d.recordingId) ?? []), d]);
+  }
   fs.mkdirSync(outDir, { recursive: true });
   const cases: string[] = [];
   for (const [recordingId, decisions] of [...byRecording].sort(([a], [b]) => a.localeCompare(b))) {

@@ -25,11 +25,11 @@ button.flag{border:1px solid #b3261e;background:#fff0ef;color:#b3261e;border-rad
 .step{background:#fff;border:1px solid #d5d9de;padding:8px 10px;margin-bottom:8px}.step h3{margin:0 0 4px;font-size:15px}
 .step form{display:flex;gap:6px;flex-wrap:wrap;align-items:center;margin-top:6px}.step textarea{flex:1 1 100%;min-height:38px}
 .error{background:#fde7e6;border:1px solid #b3261e;padding:8px;margin-bottom:10px}.ok{background:#e6f4ea;border:1px solid #1e7b34;padding:8px;margin-bottom:10px}
-small{color:#667}`;
+small{color:#667}figure.chart{background:#fff;border:1px solid #d5d9de;margin:0 0 12px;padding:8px}figure.chart figcaption{font-weight:600;margin-bottom:4px}.legend{font-size:12px}`;
 
-function page(title: string, body: string, who?: string): string {
+export function page(title: string, body: string, who?: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)} · dualqa review</title><style>${STYLE}</style></head><body>
-<header><strong>dualqa review 双录复核</strong><a href="/">Queue 队列</a><a href="/audit">Audit 审计</a>${who ? `<span style="margin-left:auto">${esc(who)} · <form method="post" action="/logout" style="display:inline"><button>Sign out</button></form></span>` : ''}</header>
+<header><strong>dualqa review 双录复核</strong><a href="/">Queue 队列</a><a href="/dashboard">Dashboard 看板</a><a href="/audit">Audit 审计</a>${who ? `<span style="margin-left:auto">${esc(who)} · <form method="post" action="/logout" style="display:inline"><button>Sign out</button></form></span>` : ''}</header>
 <main>${body}</main>${who ? '<script src="/static/review.js"></script>' : ''}</body></html>`;
 }
 
@@ -37,7 +37,7 @@ export function loginPage(problem?: string): string {
   return page(
     'Sign in',
     `<h1>Sign in 登录</h1>${problem ? `<div class="error">${esc(problem)}</div>` : ''}
-<form method="post" action="/login"><label>Reviewer token <input type="password" name="token" autocomplete="off" autofocus required></label> <button type="submit">Sign in</button></form>`,
+<form method="post" action="/login"><label>Reviewer 复核员 <input name="account" autocomplete="username" autofocus required maxlength="64"></label> <label>Token 令牌 <input type="password" name="token" autocomplete="off" required></label> <button type="submit">Sign in</button></form>`,
   );
 }
 
@@ -118,6 +118,11 @@ export interface RecordingView {
   audit: AuditRow[];
   message?: { kind: 'error' | 'ok'; text: string };
   newDecisionId: () => string;
+  /** Whether the viewer may decide (reviewer, lead); others see the steps without forms. */
+  canDecide?: boolean;
+  /** Whether the viewer may approve decisions pending approval (leads; never their own). */
+  canApprove?: boolean;
+  viewerId?: string;
 }
 
 export function recordingPage(v: RecordingView): string {
@@ -128,24 +133,40 @@ export function recordingPage(v: RecordingView): string {
       (s) => `<div class="step" id="step-${esc(s.id)}"><h3>${esc(s.title)} <small>${esc(s.id)}</small> · <span class="v-${esc(s.verdict)}">${esc(s.verdict)}</span></h3>
 <div>${s.reasons.slice(0, 4).map((r) => esc(r)).join('<br>')}</div>
 <div>${s.evidence.slice(0, 12).map((e) => `<button class="flag" data-seek="${e.from}">${e.from.toFixed(1)} s ${esc(e.kind)}</button>`).join('')}</div>
-<form method="post" action="/r/${encodeURIComponent(row.recordingId)}/decide">
+${v.canDecide === false ? '' : `<form method="post" action="/r/${encodeURIComponent(row.recordingId)}/decide">
 <input type="hidden" name="decisionId" value="${esc(v.newDecisionId())}"><input type="hidden" name="stepId" value="${esc(s.id)}"><input type="hidden" name="before" value="${esc(s.verdict)}"><input type="hidden" name="revision" value="${report.revision}">
 ${['PASS', 'FAIL', 'CANNOT_JUDGE'].map((x) => `<label><input type="radio" name="after" value="${x}"${x === s.verdict ? ' checked' : ''}> ${x === s.verdict ? `confirm ${x}` : `override → ${x}`}</label>`).join(' ')}
 <textarea name="comment" required minlength="4" placeholder="Comment (required) 复核意见" aria-label="comment for ${esc(s.id)}"></textarea>
-<button type="submit">Decide</button></form></div>`,
+<button type="submit">Decide</button></form>`}</div>`,
     )
     .join('');
   const revisions = v.revisions
     .map((r) => `<li><a href="/r/${encodeURIComponent(row.recordingId)}/report/${r.revision}">r${r.revision}</a> <span class="v-${esc(r.verdict)}">${esc(r.verdict)}</span> <small>${esc(r.source)} · ${esc(r.createdAt)}</small></li>`)
     .join('');
   const decisions = v.decisions
-    .map((d) => `<tr><td>${esc(d.decidedAt)}</td><td>${esc(d.reviewer)}</td><td>${esc(d.stepId)}</td><td>${esc(d.before)} → ${esc(d.after)}</td><td>${esc(d.comment)}</td><td>r${d.revision}</td></tr>`)
+    .map(
+      (d) =>
+        `<tr><td>${esc(d.decidedAt)}</td><td>${esc(d.reviewer)}</td><td>${esc(d.stepId)}</td><td>${esc(d.before)} → ${esc(d.after)}${d.pendingApproval ? (d.approvedBy ? ` <small>approved by ${esc(d.approvedBy)}</small>` : ' <small class="v-CANNOT_JUDGE">pending approval 待审批</small>') : ''}</td><td>${esc(d.comment)}</td><td>r${d.revision}</td></tr>`,
+    )
     .join('');
+  const waiting = v.decisions.filter((d) => d.pendingApproval && !d.approvedBy);
+  const pending = waiting.length
+    ? `<div class="step" id="pending"><h3>Pending a lead's approval 待主管审批</h3>${waiting
+        .map(
+          (d) => `<div>${esc(d.stepId)}: ${esc(d.before)} → ${esc(d.after)} by ${esc(d.reviewer)} (r${d.revision}): ${esc(d.comment)}${
+            v.canApprove && d.reviewer !== v.viewerId
+              ? `<form method="post" action="/r/${encodeURIComponent(row.recordingId)}/approve"><input type="hidden" name="approvalId" value="${esc(v.newDecisionId())}"><input type="hidden" name="decisionId" value="${esc(d.decisionId)}"><textarea name="comment" required minlength="4" placeholder="Approval comment (required) 审批意见" aria-label="approval comment"></textarea><button type="submit">Approve 批准</button></form>`
+              : ''
+          }</div>`,
+        )
+        .join('')}</div>`
+    : '';
   const audit = v.audit.map((a) => `<tr><td>${esc(a.at)}</td><td>${esc(a.actor)}</td><td>${esc(a.action)}</td><td>${esc(a.detail)}</td></tr>`).join('');
   return page(
     row.recordingId,
     `${v.message ? `<div class="${v.message.kind}" id="message">${esc(v.message.text)}</div>` : ''}
 <h1>${esc(row.objectKey)} · <span class="v-${esc(report.verdict)}" id="verdict">${esc(report.verdict)}</span> <small>revision r${report.revision}, machine ${esc(row.firstVerdict)}</small></h1>
+${row.signatureProblem ? '<div class="error" id="signature-problem">A report revision of this recording does not verify against the trusted key 报告签名校验失败</div>' : ''}
 <p><small>${esc(row.channel ?? 'channel —')} · ${esc(row.productType ?? 'product —')} · recorded ${esc(row.recordedAt)} · sha256 ${esc(row.sha256.slice(0, 16))}… · rulebook ${esc(row.rulebook)}</small></p>
 <p>${esc(report.summary)}</p>
 <div class="layout"><div>
@@ -156,7 +177,7 @@ ${timeline(report)}
 <h2>Revisions</h2><ul id="revisions">${revisions}</ul>
 <h2>Decisions</h2><table id="decisions"><tr><th>When</th><th>Who</th><th>Step</th><th>Change</th><th>Comment</th><th>Revision</th></tr>${decisions}</table>
 <h2>Audit</h2><table id="audit"><tr><th>When</th><th>Who</th><th>Action</th><th>Detail</th></tr>${audit}</table>
-</div><div><h2>Steps 环节</h2>${steps}</div></div>`,
+</div><div>${pending}<h2>Steps 环节</h2>${steps}</div></div>`,
     v.who,
   );
 }

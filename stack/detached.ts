@@ -3,11 +3,13 @@
 import { BUCKETS } from '../lib/config';
 import { formatS3Endpoint, parseS3Endpoint } from '../lib/s3';
 import type { BucketSetupResult } from './buckets';
-import { embeddedS3Info, embeddedTemporalInfo, type StackInfo } from './endpoints';
+import { embeddedDatabaseInfo, embeddedS3Info, embeddedTemporalInfo, type StackInfo } from './endpoints';
 import { credentialsFile, readCredentials, type StackCredentials } from './identities';
 import { stackPaths } from './layout';
 import { stopRecorded } from './ownership';
-import { pidStartTime } from './proc';
+import { databaseCredentialsFile, databaseUrl, loadOrCreateDatabaseCredentials, stopPostgres } from './postgres';
+import { isSameProcess, pidStartTime } from './proc';
+import * as fs from 'node:fs';
 import { removeSeaweedSockets } from './seaweed';
 import { startServers, type StartStackOptions } from './start';
 import { readStackState, removeStackState, writeStackState, type StackState } from './state';
@@ -22,9 +24,11 @@ export interface DetachedStack {
 }
 
 function stateInfo(state: StackState, creds: StackCredentials): StackInfo {
+  const db = state.postgres && fs.existsSync(databaseCredentialsFile(state.dataDir)) ? loadOrCreateDatabaseCredentials(state.dataDir) : undefined;
   return {
     temporal: embeddedTemporalInfo(state.temporal),
     s3: embeddedS3Info(parseS3Endpoint(state.s3.endpoint, state.s3.region), creds),
+    ...(db && state.postgres ? { database: embeddedDatabaseInfo(databaseUrl(db, state.postgres.port)) } : {}),
     buckets: { ...BUCKETS },
     embedded: true,
   };
@@ -43,10 +47,11 @@ export async function startDetachedStack(options: StartStackOptions = {}): Promi
     // Half up or stale: clear it and start afresh.
     await stopDetachedStack({ dataDir: paths.dataDir });
   }
-  const started = await startServers(paths, options, { temporal: true, s3: true }, true);
+  const started = await startServers(paths, options, { temporal: true, s3: true, postgres: true }, true);
   const t = started.temporal;
   const s = started.s3;
-  if (!t || !s) throw new Error('internal: stack parts missing');
+  const p = started.postgres;
+  if (!t || !s || !p) throw new Error('internal: stack parts missing');
   const state: StackState = {
     version: 1,
     name: paths.name,
@@ -63,17 +68,21 @@ export async function startDetachedStack(options: StartStackOptions = {}): Promi
       logFile: paths.temporalLog,
     },
     s3: { pid: s.process.pid, pidStart: pidStartTime(s.process.pid), endpoint: formatS3Endpoint(s.endpoint), region: s.endpoint.region, ports: s.ports, dir: s.dir, logFile: paths.s3Log },
+    postgres: { pid: p.process.pid, pidStart: pidStartTime(p.process.pid), port: p.port, dir: p.dir, logFile: paths.pgLog },
   };
   writeStackState(paths, state);
   return { state, info: stateInfo(state, started.creds), started: true, setup: started.setup };
 }
 
-/** Stops the detached stack (SIGTERM, SIGKILL after 10 s) and waits until its PIDs are gone. */
+/** Stops the detached stack (SIGTERM, PostgreSQL SIGINT; SIGKILL after 10 s) and waits until its PIDs are gone. */
 export async function stopDetachedStack(options: { dataDir?: string } = {}): Promise<{ stopped: boolean; pids: number[] }> {
   const paths = stackPaths(options.dataDir, undefined);
   const state = readStackState({ dataDir: paths.dataDir });
   if (!state) return { stopped: false, pids: [] };
-  const pids = await stopRecorded([state.temporal, state.s3]);
+  // PostgreSQL gets a fast shutdown (SIGINT) first; SIGTERM would wait for its clients to leave.
+  const pg = state.postgres && isSameProcess(state.postgres.pid, state.postgres.pidStart) ? state.postgres.pid : undefined;
+  const [pids] = await Promise.all([stopRecorded([state.temporal, state.s3]), pg ? stopPostgres(pg) : Promise.resolve()]);
+  if (pg) pids.push(pg);
   removeSeaweedSockets(state.s3.ports);
   removeStackState(paths);
   return { stopped: pids.length > 0, pids };

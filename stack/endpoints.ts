@@ -1,5 +1,6 @@
-// How callers reach Temporal and S3 (StackInfo), whether dualqa runs the server or the environment
-// names an external one. The s3 part is only built here, so it never shows secret keys in JSON output.
+// How callers reach Temporal, S3 and the catalogue database (StackInfo), whether dualqa runs the server
+// or the environment names an external one. The s3 and database parts are only built here, so they never
+// show secrets in JSON output.
 import { parseS3Endpoint, type S3Endpoint } from '../lib/s3';
 import { NAMESPACE } from '../temporal.config';
 import type { BucketNames, Creds, StackCredentials } from './identities';
@@ -16,6 +17,8 @@ export interface StackInfo {
     /** run by dualqa (not S3_ENDPOINT) */
     embedded: boolean;
   };
+  /** The catalogue (PostgreSQL); absent when the caller did not ask for it. */
+  database?: { /** holds the password: never log it */ url: string; /** run by dualqa (not DUALQA_DATABASE_URL) */ embedded: boolean };
   buckets: BucketNames;
   /** True when at least one part is dualqa's embedded server. */
   embedded: boolean;
@@ -69,4 +72,31 @@ export function externalS3Info(env: NodeJS.ProcessEnv): StackInfo['s3'] | undefi
   // Without a separate uploader key the operator runs one identity for both roles.
   const uploader = upAccess && upSecret ? { accessKey: upAccess, secretKey: upSecret } : worker;
   return withRedactedJson({ endpoint, worker, uploader, embedded: false });
+}
+
+/** The url with its password replaced, for output and logs. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = 'redacted';
+    return u.toString();
+  } catch {
+    return '<unparseable database url>';
+  }
+}
+
+function databaseInfo(url: string, embedded: boolean): NonNullable<StackInfo['database']> {
+  const info = { url, embedded };
+  Object.defineProperty(info, 'toJSON', { enumerable: false, value: () => ({ url: redactDatabaseUrl(url), embedded }) });
+  return info;
+}
+
+export function embeddedDatabaseInfo(url: string): NonNullable<StackInfo['database']> {
+  return databaseInfo(url, true);
+}
+
+/** DUALQA_DATABASE_URL (an external PostgreSQL, e.g. production), or undefined when unset. */
+export function externalDatabaseInfo(env: NodeJS.ProcessEnv): StackInfo['database'] {
+  const url = env.DUALQA_DATABASE_URL?.trim();
+  return url ? databaseInfo(url, false) : undefined;
 }

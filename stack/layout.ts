@@ -5,6 +5,7 @@
 //   credentials.json          S3 keys of admin / worker / uploader (0600; the only place secrets live)
 //   temporal/<name>.db        Temporal's SQLite store
 //   s3/<name>/                SeaweedFS data; s3/<name>.identities.json its -s3.config (0600)
+//   postgres/<name>/          the PostgreSQL cluster (owned by the server user); database.json its password (0600)
 //   logs/*.log                server output
 //   run/<name>.ports.json     ports used last time (reused when free, so endpoints stay stable)
 //   run/<name>.owner.json     which process owns attached servers (orphans of a killed owner are reaped)
@@ -19,8 +20,10 @@ export interface StackPaths {
   dbFile: string;
   s3Dir: string;
   identitiesFile: string;
+  pgDir: string;
   temporalLog: string;
   s3Log: string;
+  pgLog: string;
   portsFile: string;
   ownerFile: string;
   stateFile: string;
@@ -38,7 +41,9 @@ export function stackPaths(dataDirArg: string | undefined, nameArg: string | und
     dbFile: path.join(dataDir, 'temporal', `${name}.db`),
     s3Dir: path.join(dataDir, 's3', name),
     identitiesFile: path.join(dataDir, 's3', `${name}.identities.json`),
+    pgDir: path.join(dataDir, 'postgres', name),
     temporalLog: path.join(dataDir, 'logs', `${logPrefix}temporal.log`),
+    pgLog: path.join(dataDir, 'logs', `${logPrefix}postgresql.log`),
     s3Log: path.join(dataDir, 'logs', `${logPrefix}seaweedfs.log`),
     portsFile: path.join(dataDir, 'run', `${name}.ports.json`),
     ownerFile: path.join(dataDir, 'run', `${name}.owner.json`),

@@ -24,6 +24,9 @@ export interface SpawnServerOptions {
   cwd?: string;
   /** Synchronous clean-up after an attached child is killed because this process exits. */
   cleanupOnExit?: () => void;
+  /** Run the server as this user (a server that refuses root, started by root). */
+  uid?: number;
+  gid?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -88,6 +91,8 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
       env: sanitisedEnv(options.env),
       stdio: ['ignore', fd, fd],
       detached: options.detached,
+      ...(options.uid !== undefined ? { uid: options.uid } : {}),
+      ...(options.gid !== undefined ? { gid: options.gid } : {}),
     });
   } finally {
     fs.closeSync(fd);
@@ -203,13 +208,13 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 }
 
 /**
- * SIGTERM, wait up to `graceMs` for the PID to exit, then SIGKILL and wait again. Resolves only once
+ * SIGTERM (or `first`), wait up to `graceMs` for the PID to exit, then SIGKILL and wait again. Resolves only once
  * the PID is gone, so a restart can never open the same database files as a dying server.
  */
-export async function stopProcess(proc: ServerProcess | number, graceMs = 10_000): Promise<void> {
+export async function stopProcess(proc: ServerProcess | number, graceMs = 10_000, first: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   const pid = typeof proc === 'number' ? proc : proc.pid;
   if (!pidAlive(pid)) return;
-  signal(pid, 'SIGTERM');
+  signal(pid, first);
   if (await waitForExit(proc, graceMs)) return;
   signal(pid, 'SIGKILL');
   if (!(await waitForExit(proc, 10_000))) throw new Error(`pid ${pid} did not exit after SIGKILL`);

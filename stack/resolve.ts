@@ -1,11 +1,13 @@
-// How workers, the CLI and the demo find Temporal and S3 without caring who runs them: each part
-// separately comes from the environment, from a running `stack up`, or is started for this process.
+// How workers, the CLI and the demo find Temporal, S3 and the catalogue database without caring who runs
+// them: each part separately comes from the environment, from a running `stack up`, or is started for
+// this process.
 import { BUCKETS } from '../lib/config';
 import { parseS3Endpoint } from '../lib/s3';
 import { stopOnce, type StackHandle } from './attached';
-import { embeddedS3Info, embeddedTemporalInfo, externalS3Info, externalTemporalInfo, type StackInfo } from './endpoints';
+import { embeddedDatabaseInfo, embeddedS3Info, embeddedTemporalInfo, externalDatabaseInfo, externalS3Info, externalTemporalInfo, type StackInfo } from './endpoints';
 import { credentialsFile, readCredentials } from './identities';
 import { stackPaths } from './layout';
+import { databaseUrl, loadOrCreateDatabaseCredentials, probePostgres } from './postgres';
 import { probeSeaweed } from './seaweed';
 import { startedPids, startServers, type StartedServers, type StartStackOptions } from './start';
 import { readStackState } from './state';
@@ -21,6 +23,7 @@ export interface ResolveStackOptions extends StartStackOptions {
  * How to reach Temporal and S3, part by part:
  *  1. TEMPORAL_ADDRESS (+ TEMPORAL_NAMESPACE) / S3_ENDPOINT (+ S3_ACCESS_KEY, S3_SECRET_KEY, optional
  *     S3_UPLOADER_ACCESS_KEY / S3_UPLOADER_SECRET_KEY, S3_REGION) name external services;
+ *     DUALQA_DATABASE_URL names an external PostgreSQL (only resolved with `database: true`);
  *  2. else the detached stack of the data dir (`stack up`) is reused if its probes pass;
  *  3. else the part is started in-process, and `stop()` stops it.
  */
@@ -29,8 +32,11 @@ export async function resolveStack(options: ResolveStackOptions = {}): Promise<S
   const paths = stackPaths(options.dataDir, options.name);
   let temporalInfo: StackInfo['temporal'] | undefined = externalTemporalInfo(env);
   let s3Info: StackInfo['s3'] | undefined = externalS3Info(env);
+  const wantDatabase = options.database === true;
+  let dbInfo: StackInfo['database'] = wantDatabase ? externalDatabaseInfo(env) : undefined;
+  const missing = () => !temporalInfo || !s3Info || (wantDatabase && !dbInfo);
 
-  const state = !temporalInfo || !s3Info ? readStackState({ dataDir: paths.dataDir }) : undefined;
+  const state = missing() ? readStackState({ dataDir: paths.dataDir }) : undefined;
   if (state && state.name === paths.name) {
     if (!temporalInfo && (await healthyWithin(state.temporal, () => probeTemporal(state.temporal.address, state.temporal.namespace), 5_000))) {
       temporalInfo = embeddedTemporalInfo(state.temporal);
@@ -40,17 +46,23 @@ export async function resolveStack(options: ResolveStackOptions = {}): Promise<S
       const endpoint = parseS3Endpoint(state.s3.endpoint, state.s3.region);
       if (await healthyWithin(state.s3, () => probeSeaweed(endpoint, creds.worker), 5_000)) s3Info = embeddedS3Info(endpoint, creds);
     }
+    const pg = state.postgres;
+    if (wantDatabase && !dbInfo && pg) {
+      const url = databaseUrl(loadOrCreateDatabaseCredentials(paths.dataDir), pg.port);
+      if (await healthyWithin(pg, () => probePostgres(url), 5_000)) dbInfo = embeddedDatabaseInfo(url);
+    }
   }
 
   let started: StartedServers | undefined;
-  if (!temporalInfo || !s3Info) {
-    started = await startServers(paths, options, { temporal: !temporalInfo, s3: !s3Info }, false);
+  if (missing()) {
+    started = await startServers(paths, options, { temporal: !temporalInfo, s3: !s3Info, postgres: wantDatabase && !dbInfo }, false);
     if (started.temporal) temporalInfo = embeddedTemporalInfo(started.temporal);
     if (started.s3) s3Info = embeddedS3Info(started.s3.endpoint, started.creds);
+    if (started.postgres) dbInfo = embeddedDatabaseInfo(started.postgres.url);
   }
   if (!temporalInfo || !s3Info) throw new Error('internal: stack resolution incomplete');
   return {
-    info: { temporal: temporalInfo, s3: s3Info, buckets: { ...BUCKETS }, embedded: temporalInfo.embedded || s3Info.embedded },
+    info: { temporal: temporalInfo, s3: s3Info, ...(dbInfo ? { database: dbInfo } : {}), buckets: { ...BUCKETS }, embedded: temporalInfo.embedded || s3Info.embedded || Boolean(dbInfo?.embedded) },
     pids: startedPids(started),
     setup: started?.setup,
     stop: stopOnce(paths, started),

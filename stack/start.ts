@@ -10,7 +10,8 @@ import { ensureBuckets, type BucketSetupResult } from './buckets';
 import { loadOrCreateCredentials, writeSeaweedIdentities, type StackCredentials } from './identities';
 import type { StackPaths } from './layout';
 import { reapOrphans, recordOwned } from './ownership';
-import { startOnFreePorts } from './ports';
+import { pickPort, startOnFreePorts } from './ports';
+import { loadOrCreateDatabaseCredentials, startPostgres, type DatabaseCredentials, type RunningPostgres } from './postgres';
 import { allocateSeaweedPorts, removeSeaweedSockets, seaweedPortList, startSeaweed, type RunningSeaweed } from './seaweed';
 import { configureSeaweedNotification, webhookTargetFromEnv } from './seaweed-notify';
 import { readRememberedPorts, writeRememberedPorts } from './state';
@@ -27,13 +28,17 @@ export interface StartStackOptions {
   /** Per server; default 60 s. */
   readyTimeoutMs?: number;
   log?: (message: string) => void;
+  /** Also start (or reach) the catalogue's PostgreSQL. Opt-in for startStack and resolveStack (commands and tests that touch the catalogue ask); `stack up` always starts it. */
+  database?: boolean;
 }
 
 /** The servers one startServers call started; a part not asked for is absent. */
 export interface StartedServers {
   temporal?: RunningTemporal;
   s3?: RunningSeaweed;
+  postgres?: RunningPostgres;
   creds: StackCredentials;
+  dbCreds?: DatabaseCredentials;
   setup?: BucketSetupResult;
 }
 
@@ -43,11 +48,11 @@ function message(error: unknown): string {
 
 /** PIDs of the started servers, Temporal first. */
 export function startedPids(started: StartedServers | undefined): number[] {
-  return [started?.temporal?.process.pid, started?.s3?.process.pid].filter((p): p is number => p !== undefined);
+  return [started?.temporal?.process.pid, started?.s3?.process.pid, started?.postgres?.process.pid].filter((p): p is number => p !== undefined);
 }
 
 export async function stopStarted(started: StartedServers): Promise<void> {
-  await Promise.all([started.temporal?.stop(), started.s3?.stop()]);
+  await Promise.all([started.temporal?.stop(), started.s3?.stop(), started.postgres?.stop()]);
 }
 
 /** Sockets a killed SeaweedFS leaves in /tmp, found from the ports it used. */
@@ -60,7 +65,7 @@ function removeOrphanLeftovers(paths: StackPaths): void {
  * Starts the requested parts. Attached servers (`detached` false) are recorded as owned by this process
  * and die with it; detached ones run in their own sessions. If any part fails, the others are stopped.
  */
-export async function startServers(paths: StackPaths, options: StartStackOptions, parts: { temporal: boolean; s3: boolean }, detached: boolean): Promise<StartedServers> {
+export async function startServers(paths: StackPaths, options: StartStackOptions, parts: { temporal: boolean; s3: boolean; postgres?: boolean }, detached: boolean): Promise<StartedServers> {
   const log = options.log ?? (() => undefined);
   fs.mkdirSync(paths.dataDir, { recursive: true });
   await reapOrphans(paths, log, () => removeOrphanLeftovers(paths));
@@ -81,18 +86,35 @@ export async function startServers(paths: StackPaths, options: StartStackOptions
       startSeaweed({ binary: weedBin, dir: paths.s3Dir, ports, identitiesFile: paths.identitiesFile, logFile: paths.s3Log, detached, probeCreds: creds.admin, readyTimeoutMs }),
     );
 
-  log(`starting ${[parts.temporal && 'temporal', parts.s3 && 'seaweedfs'].filter(Boolean).join(' and ')} in ${paths.dataDir}`);
-  const [t, s] = await Promise.allSettled([parts.temporal ? startT() : Promise.resolve(undefined), parts.s3 ? startS() : Promise.resolve(undefined)]);
-  const started: StartedServers = { creds, temporal: t.status === 'fulfilled' ? t.value : undefined, s3: s.status === 'fulfilled' ? s.value : undefined };
-  if (t.status === 'rejected' || s.status === 'rejected') {
+  const dbCreds = parts.postgres ? loadOrCreateDatabaseCredentials(paths.dataDir) : undefined;
+  const startP = async () => {
+    const port = await pickPort(remembered.postgres?.port);
+    return startPostgres({ dir: paths.pgDir, port, creds: dbCreds!, logFile: paths.pgLog, detached, readyTimeoutMs });
+  };
+
+  log(`starting ${[parts.temporal && 'temporal', parts.s3 && 'seaweedfs', parts.postgres && 'postgresql'].filter(Boolean).join(', ')} in ${paths.dataDir}`);
+  const [t, s, p] = await Promise.allSettled([
+    parts.temporal ? startT() : Promise.resolve(undefined),
+    parts.s3 ? startS() : Promise.resolve(undefined),
+    parts.postgres ? startP() : Promise.resolve(undefined),
+  ]);
+  const started: StartedServers = {
+    creds,
+    dbCreds,
+    temporal: t.status === 'fulfilled' ? t.value : undefined,
+    s3: s.status === 'fulfilled' ? s.value : undefined,
+    postgres: p.status === 'fulfilled' ? p.value : undefined,
+  };
+  if (t.status === 'rejected' || s.status === 'rejected' || p.status === 'rejected') {
     await stopStarted(started);
-    const errors = [t, s].filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+    const errors = [t, s, p].filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
     throw errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map(message).join('; '));
   }
   if (!detached) recordOwned(paths, startedPids(started));
   writeRememberedPorts(paths, {
     temporal: started.temporal ? { port: started.temporal.port, uiPort: started.temporal.uiPort ?? remembered.temporal?.uiPort } : remembered.temporal,
     s3: started.s3?.ports ?? remembered.s3,
+    postgres: started.postgres ? { port: started.postgres.port } : remembered.postgres,
   });
 
   if (started.s3) {

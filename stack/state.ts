@@ -21,6 +21,8 @@ export interface StackState {
   startedAt: string;
   temporal: { pid: number; pidStart?: string; address: string; namespace: string; port: number; uiPort?: number; uiUrl?: string; dbFile: string; logFile: string };
   s3: { pid: number; pidStart?: string; endpoint: string; region: string; ports: SeaweedPorts; dir: string; logFile: string };
+  /** Absent in a stack.json written before the catalogue moved to PostgreSQL (such a stack is restarted). */
+  postgres?: { pid: number; pidStart?: string; port: number; dir: string; logFile: string };
 }
 
 export function readStackState(options: { dataDir?: string } = {}): StackState | undefined {
@@ -39,6 +41,7 @@ export function removeStackState(paths: StackPaths): void {
 export interface RememberedPorts {
   temporal?: TemporalPorts;
   s3?: SeaweedPorts;
+  postgres?: { port: number };
 }
 
 export function readRememberedPorts(paths: StackPaths): RememberedPorts | undefined {

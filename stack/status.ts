@@ -6,6 +6,7 @@ import { parseS3Endpoint } from '../lib/s3';
 import { credentialsFile, readCredentials } from './identities';
 import { stackPaths } from './layout';
 import { isSameProcess, sleep } from './proc';
+import { databaseCredentialsFile, databaseUrl, loadOrCreateDatabaseCredentials, probePostgres } from './postgres';
 import { probeSeaweed } from './seaweed';
 import { readStackState, type RecordedServer, type StackState } from './state';
 import { probeTemporal } from './temporal';
@@ -21,7 +22,8 @@ export interface StackStatus {
   state?: StackState;
   temporal?: PartStatus;
   s3?: PartStatus;
-  /** Both parts answer their probes. */
+  postgres?: PartStatus;
+  /** Every part answers its probe. */
   healthy: boolean;
 }
 
@@ -41,20 +43,27 @@ async function partStatus(server: RecordedServer, probe: () => Promise<void>): P
   }
 }
 
-/** Probes the detached stack of a data dir (Temporal health + namespace, an authenticated S3 call). */
+/** Probes the detached stack of a data dir (Temporal health + namespace, an authenticated S3 call, a PostgreSQL query). */
 export async function stackStatus(options: { dataDir?: string } = {}): Promise<StackStatus> {
   const paths = stackPaths(options.dataDir, undefined);
   const state = readStackState({ dataDir: paths.dataDir });
   if (!state) return { healthy: false };
   const creds = fs.existsSync(credentialsFile(paths.dataDir)) ? readCredentials(credentialsFile(paths.dataDir)) : undefined;
-  const [temporal, s3] = await Promise.all([
+  const pg = state.postgres;
+  const [temporal, s3, postgres] = await Promise.all([
     partStatus(state.temporal, () => probeTemporal(state.temporal.address, state.temporal.namespace)),
     partStatus(state.s3, async () => {
       if (!creds) throw new Error(`no ${credentialsFile(paths.dataDir)}`);
       await probeSeaweed(parseS3Endpoint(state.s3.endpoint, state.s3.region), creds.worker);
     }),
+    pg
+      ? partStatus(pg, async () => {
+          if (!fs.existsSync(databaseCredentialsFile(paths.dataDir))) throw new Error(`no ${databaseCredentialsFile(paths.dataDir)}`);
+          await probePostgres(databaseUrl(loadOrCreateDatabaseCredentials(paths.dataDir), pg.port));
+        })
+      : Promise.resolve<PartStatus>({ pid: 0, alive: false, healthy: false, error: 'not in stack.json (started before the catalogue moved to PostgreSQL)' }),
   ]);
-  return { state, temporal, s3, healthy: temporal.healthy && s3.healthy };
+  return { state, temporal, s3, postgres, healthy: temporal.healthy && s3.healthy && postgres.healthy };
 }
 
 /** Probes a recorded server until it answers or `ms` pass (a server just started gets a moment). */

@@ -1,5 +1,6 @@
-// A real embedded stack for one test file (or bench): Temporal dev server + SeaweedFS on free ports,
-// a Temporal client and S3 clients for the uploader and the worker identities.
+// A real embedded stack for one test file (or bench): Temporal dev server + SeaweedFS on free ports (and,
+// asked with `database: true`, the catalogue's PostgreSQL), a Temporal client and S3 clients for the
+// uploader and the worker identities.
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type * as Minio from 'minio';
@@ -15,8 +16,8 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function openTestStack(name: string, root: string): Promise<TestStack> {
-  const stack = await startStack({ dataDir: path.join(root, 'stack'), name });
+export async function openTestStack(name: string, root: string, options: { database?: boolean } = {}): Promise<TestStack> {
+  const stack = await startStack({ dataDir: path.join(root, 'stack'), name, database: options.database === true });
   const connection = await Connection.connect({ address: stack.info.temporal.address });
   return {
     stack,

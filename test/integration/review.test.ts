@@ -9,9 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { openSqliteCatalogue } from '../../catalogue/sqlite';
-import { syncCatalogue } from '../../catalogue/sync';
-import type { Catalogue } from '../../catalogue/types';
+import { openPgCatalogue, type PgCatalogue } from '../../catalogue/postgres';
+import { rebuildCatalogue, syncCatalogue } from '../../catalogue/sync';
 import { generateCase } from '../../fixtures/generate';
 import { PROJECT_ROOT } from '../../lib/config';
 import { startInspection } from '../../intake/inspections';
@@ -56,7 +55,7 @@ function assertScreenshot(file: string): void {
 const keyFile = path.join(root, 'keys', 'ed25519.pem');
 let ts: TestStack;
 let worker: WorkerProcess;
-let catalogue: Catalogue;
+let catalogue: PgCatalogue;
 let server: RunningReviewServer;
 let browser: Browser;
 let token: string;
@@ -65,7 +64,7 @@ const metaFiles: Record<string, string> = {};
 
 describe('review and regulator samples (real stack, real browser)', { timeout: 20 * 60_000 }, () => {
   before(async () => {
-    ts = await openTestStack('review', root);
+    ts = await openTestStack('review', root, { database: true });
     initSigningKey(keyFile);
     worker = startWorkerProcess(ts.stack.info, path.join(root, 'worker'), 'orchestration,media,speech', { DUALQA_SIGNING_KEY: keyFile });
     const buckets = ts.stack.info.buckets;
@@ -80,11 +79,10 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
       const started = await startInspection(ts.client, ts.reader, { bucket: buckets.recordings, key });
       recordingIds[name] = (await started.result()).recordingId;
     }
-    catalogue = await openSqliteCatalogue(path.join(root, 'catalogue.sqlite'));
-    // The review server fills the catalogue itself on the first queue view.
-    const reviewers = path.join(root, 'reviewers.json');
-    token = addReviewer('alice', 'Alice Reviewer', reviewers);
-    server = await startReviewServer({ catalogue, s3: ts.reader, buckets, temporal: ts.client, logger: createLogger('review-test', 'warn'), reviewersFile: reviewers });
+    // The catalogue is the stack's embedded PostgreSQL; the review server fills it itself on the first queue view.
+    catalogue = await openPgCatalogue(ts.stack.info.database!.url);
+    token = await addReviewer(catalogue, 'alice', 'Alice Reviewer');
+    server = await startReviewServer({ catalogue, s3: ts.reader, buckets, temporal: ts.client, logger: createLogger('review-test', 'warn'), trustedKey: loadPublicKey(keyFile) });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
   });
 
@@ -105,7 +103,7 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     assert.equal(media.status, 401);
     assert.equal((await media.text()).includes('ftyp'), false);
     assert.equal((await fetch(`${server.url}/media/${id}`, { headers: { Cookie: 'dualqa_session=forged' } })).status, 401);
-    const login = await fetch(`${server.url}/login`, { method: 'POST', body: new URLSearchParams({ token: 'not-a-token' }), redirect: 'manual' });
+    const login = await fetch(`${server.url}/login`, { method: 'POST', body: new URLSearchParams({ account: 'alice', token: 'not-a-token' }), redirect: 'manual' });
     assert.equal(login.status, 401);
     assert.ok((await catalogue.auditEntries()).some((a) => a.action === 'media-refused' && a.recordingId === id));
   });
@@ -116,6 +114,7 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     const page = await context.newPage();
     const first = await page.goto(server.url);
     assert.equal(first?.status(), 401, 'the queue needs a session');
+    await page.fill('input[name=account]', 'alice');
     await page.fill('input[name=token]', token);
     await page.click('button[type=submit]');
     await page.waitForSelector('#queue');
@@ -155,9 +154,12 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     await step.locator('textarea[name=comment]').fill('黑屏为镜头盖遮挡 2 秒, 录制未中断');
     await step.locator('button[type=submit]').click(); // click 4
     await page.waitForSelector('#message.ok');
-    assert.match(await page.textContent('#message') ?? '', /revision r2/);
+    // Four eyes: a FAIL overturned into a PASS is recorded (r2) but waits for a lead; the verdict stays FAIL.
+    assert.match(await page.textContent('#message') ?? '', /revision r2, pending a lead's approval/);
     assert.match(await page.textContent('#revisions') ?? '', /r1[\s\S]*r2/);
-    assert.match(await page.textContent('#decisions') ?? '', /alice[\s\S]*continuity[\s\S]*FAIL → PASS/);
+    assert.match(await page.textContent('#decisions') ?? '', /alice[\s\S]*continuity[\s\S]*FAIL → PASS[\s\S]*pending approval/);
+    assert.equal(await page.textContent('#verdict'), 'FAIL');
+    assert.equal(await page.locator('#pending form').count(), 0, 'a reviewer cannot approve');
     assert.match(await page.textContent('#audit') ?? '', /alice\s*decide/);
 
     // A stale form (still saying FAIL) is refused with the reason, not applied twice.
@@ -166,29 +168,124 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
       headers: { Origin: server.url },
     });
     assert.equal(stale.status(), 409);
-    assert.match(await stale.text(), /is PASS now/);
+    assert.match(await stale.text(), /pending a lead(&#39;|')s approval/);
+    const selfApproval = await context.request.post(`${server.url}/r/${id}/approve`, { form: { approvalId: 'x', decisionId: 'y', comment: 'approve myself' }, headers: { Origin: server.url } });
+    assert.equal(selfApproval.status(), 403, 'only leads approve');
     await context.close();
+
+    // A lead (another person) approves it on the page: r3 puts the PASS into effect.
+    const leadToken = await addReviewer(catalogue, 'lena', 'Lena Lead', 'lead');
+    const leadContext = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const lead = await leadContext.newPage();
+    await lead.goto(`${server.url}/login`);
+    await lead.fill('input[name=account]', 'lena');
+    await lead.fill('input[name=token]', leadToken);
+    await lead.click('button[type=submit]');
+    await lead.waitForSelector('#queue');
+    await lead.goto(`${server.url}/r/${id}`);
+    await lead.locator('#pending textarea[name=comment]').fill('镜头盖遮挡, 同意改判');
+    await lead.locator('#pending button[type=submit]').click();
+    await lead.waitForSelector('#message.ok');
+    assert.match(await lead.textContent('#message') ?? '', /Approved: new report revision r3/);
+    assert.match(await lead.textContent('#decisions') ?? '', /approved by lena/);
+    assert.match(await lead.textContent('#audit') ?? '', /lena\s*approve/);
+    await leadContext.close();
   });
 
-  it('keeps revision 1, writes a signed revision 2 that verifies against the recording', async () => {
+  it('servers hold no state: sessions survive a restart and are shared, access goes with the reviewer, roles and sign-in limits hold', async () => {
+    const buckets = ts.stack.info.buckets;
+    const deps = { catalogue, s3: ts.reader, buckets, temporal: ts.client, logger: createLogger('review-test', 'warn'), trustedKey: loadPublicKey(keyFile) };
+    const signIn = async (url: string, account: string, secret: string): Promise<{ status: number; cookie: string }> => {
+      const r = await fetch(`${url}/login`, { method: 'POST', body: new URLSearchParams({ account, token: secret }), redirect: 'manual' });
+      return { status: r.status, cookie: (r.headers.get('set-cookie') ?? '').split(';')[0]! };
+    };
+    const get = async (url: string, cookie: string, p = '/') => (await fetch(`${url}${p}`, { headers: { Cookie: cookie }, redirect: 'manual' })).status;
+    const { status, cookie } = await signIn(server.url, 'alice', token);
+    assert.equal(status, 303);
+    assert.equal(await get(server.url, cookie), 200);
+    // A restart, and a second server beside it: the same cookie works on both.
+    await server.close();
+    server = await startReviewServer(deps);
+    const second = await startReviewServer(deps);
+    try {
+      assert.equal(await get(server.url, cookie), 200, 'a restarted server keeps the reviewer signed in');
+      assert.equal(await get(second.url, cookie), 200, 'another server shares the session');
+      // A disabled reviewer loses access on the next request, on every server.
+      await catalogue.setReviewerDisabled('alice', true);
+      assert.equal(await get(second.url, cookie), 401);
+      assert.equal((await signIn(server.url, 'alice', token)).status, 401);
+      await catalogue.setReviewerDisabled('alice', false);
+      assert.equal(await get(server.url, cookie), 200);
+      // An auditor reads everything, the audit included, and decides nothing.
+      const carol = await addReviewer(catalogue, 'carol', 'Carol Auditor', 'auditor');
+      const c = (await signIn(second.url, 'carol', carol)).cookie;
+      assert.equal(await get(second.url, c, '/audit'), 200);
+      assert.equal(await get(second.url, c, `/r/${recordingIds.audio_only}`), 200);
+      const decide = await fetch(`${second.url}/r/${recordingIds.audio_only}/decide`, {
+        method: 'POST',
+        headers: { Cookie: c },
+        body: new URLSearchParams({ decisionId: 'carol-1', stepId: 'continuity', before: 'FAIL', after: 'PASS', comment: 'auditors may not' }),
+      });
+      assert.equal(decide.status, 403);
+      assert.equal(await get(server.url, cookie, '/audit'), 403, 'a reviewer does not read the whole audit');
+      // The dashboard for every role; a regulator-export account reads it and its CSV, and no recording.
+      const rex = await addReviewer(catalogue, 'rex', 'Regulator Export', 'regulator-export');
+      const rc = (await signIn(server.url, 'rex', rex)).cookie;
+      const dash = await fetch(`${server.url}/dashboard?by=channel`, { headers: { Cookie: rc } });
+      assert.equal(dash.status, 200);
+      assert.match(await dash.text(), /质检看板 QA dashboard[\s\S]*<svg/);
+      const csv = await fetch(`${server.url}/dashboard.csv`, { headers: { Cookie: rc } });
+      assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
+      // fetch's text() drops a BOM: look at the bytes.
+      const bytes = Buffer.from(await csv.arrayBuffer());
+      assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM for spreadsheet programs');
+      assert.match(bytes.subarray(3).toString('utf8'), /^section,week,channel[\s\S]*\nverdicts,/);
+      assert.equal(await get(server.url, rc, `/r/${recordingIds.audio_only}`), 403);
+      assert.equal(await get(server.url, rc, '/'), 403);
+      // Refused sign-ins are counted in the database: the sixth for one account is throttled on any server.
+      for (let i = 0; i < 5; i++) assert.equal((await signIn(i % 2 ? server.url : second.url, 'mallory', `guess-${i}`)).status, 401);
+      assert.equal((await signIn(server.url, 'mallory', 'guess-6')).status, 429);
+      const audit = await catalogue.auditEntries({ limit: 100 });
+      assert.ok(audit.some((a) => a.action === 'forbidden' && a.actor === 'carol'));
+      assert.ok(audit.some((a) => a.action === 'login-throttled' && a.actor === 'mallory'));
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('keeps revision 1, writes a pending revision 2 and an approved revision 3, signed, that verify against the recording', async () => {
     const id = recordingIds.black_run!;
     const buckets = ts.stack.info.buckets;
     const revisions = await catalogue.revisions(id);
-    assert.deepEqual(revisions.map((r) => [r.revision, r.source]), [[1, 'inspection'], [2, 'review']]);
+    assert.deepEqual(revisions.map((r) => [r.revision, r.source, r.signature]), [[1, 'inspection', 'verified'], [2, 'review', 'verified'], [3, 'approval', 'verified']]);
     const r1 = await getJson<ReviewedReport>(ts.reader, buckets.reports, `${id}/r1/report.json`);
     const r2 = await getJson<ReviewedReport>(ts.reader, buckets.reports, `${id}/r2/report.json`);
+    const r3 = await getJson<ReviewedReport>(ts.reader, buckets.reports, `${id}/r3/report.json`);
     assert.equal(r1?.steps.find((s) => s.id === 'continuity')?.verdict, 'FAIL', 'the machine revision is unchanged');
-    assert.equal(r2?.steps.find((s) => s.id === 'continuity')?.verdict, 'PASS');
+    assert.equal(r2?.steps.find((s) => s.id === 'continuity')?.verdict, 'FAIL', 'the decision pending approval is not in effect');
     assert.equal(r2?.review?.reviewer, 'alice');
-    const dir = path.join(root, 'verify-r2');
+    assert.equal(r2?.review?.pendingApproval, true);
+    assert.equal(r3?.steps.find((s) => s.id === 'continuity')?.verdict, 'PASS');
+    assert.deepEqual([r3?.approval?.lead, r3?.approval?.decision.reviewer, r3?.approval?.decisionRevision], ['lena', 'alice', 2]);
+    assert.deepEqual((await catalogue.approvals(id)).map((a) => [a.lead, a.revision]), [['lena', 3]]);
+    const dir = path.join(root, 'verify-r3');
     fs.mkdirSync(dir);
-    for (const name of ['report.json', 'report.sig.json']) await ts.reader.fGetObject(buckets.reports, `${id}/r2/${name}`, path.join(dir, name));
+    for (const name of ['report.json', 'report.sig.json']) await ts.reader.fGetObject(buckets.reports, `${id}/r3/${name}`, path.join(dir, name));
     const row = (await catalogue.getInspection(id))!;
     await ts.reader.fGetObject(buckets.recordings, row.objectKey, path.join(dir, 'recording.mp4'));
     const pub = loadPublicKey(keyFile);
     assert.deepEqual((await verifyReportFile(path.join(dir, 'report.json'), pub, path.join(dir, 'recording.mp4'))).problems, []);
     const audit = await catalogue.auditEntries({ recordingId: id });
-    assert.ok(audit.some((a) => a.action === 'decide' && a.actor === 'alice' && /continuity FAIL → PASS/.test(a.detail)));
+    assert.ok(audit.some((a) => a.action === 'decide' && a.actor === 'alice' && /continuity FAIL → PASS \(r2, pending/.test(a.detail)));
+    assert.ok(audit.some((a) => a.action === 'approve' && a.actor === 'lena'));
+    // The projection rebuilt from the buckets has the same revisions, decision and approval; the audit stays.
+    const auditBefore = (await catalogue.auditEntries({ limit: 10_000 })).length;
+    const rebuilt = await rebuildCatalogue(catalogue, { s3: ts.reader, buckets, trustedKey: loadPublicKey(keyFile) });
+    assert.deepEqual(rebuilt.badSignatures, []);
+    assert.deepEqual((await catalogue.revisions(id)).map((r) => [r.revision, r.source, r.signature]), [[1, 'inspection', 'verified'], [2, 'review', 'verified'], [3, 'approval', 'verified']]);
+    assert.deepEqual((await catalogue.decisions(id)).map((d) => [d.reviewer, d.pendingApproval, d.approvedBy]), [['alice', true, 'lena']]);
+    assert.equal((await catalogue.getInspection(id))?.verdict, r3?.verdict);
+    assert.ok((await catalogue.auditEntries({ limit: 10_000 })).length >= auditBefore);
     assert.ok(audit.some((a) => a.action === 'view-media' && a.actor === 'alice'));
   });
 

@@ -300,6 +300,9 @@ describe('embedded stack', { timeout: 120_000 }, () => {
     const printed = JSON.stringify(up);
     assert.ok(up.info.s3.admin && !printed.includes(up.info.s3.admin.secretKey) && !printed.includes(up.info.s3.uploader.secretKey), 'printing the result shows no secret');
     assert.ok(printed.includes(up.info.s3.worker.accessKey), 'access keys stay visible');
+    const dbPassword = new URL(up.info.database!.url).password;
+    assert.ok(dbPassword.length > 20 && !printed.includes(dbPassword) && !JSON.stringify(state).includes(dbPassword), 'the database password is neither printed nor in stack.json');
+    assert.equal(fs.statSync(path.join(dirA, 'database.json')).mode & 0o777, 0o600);
     assert.ok((await stackStatus({ dataDir: dirA })).healthy);
     assert.equal((await startDetachedStack({ dataDir: dirA })).started, false, 'a second `up` reuses the running stack');
 
@@ -318,7 +321,7 @@ describe('embedded stack', { timeout: 120_000 }, () => {
     t = Date.now();
     const down = await stopDetachedStack({ dataDir: dirA });
     timings.detachedDown = Date.now() - t;
-    assert.deepEqual([...down.pids].sort(), [state.temporal.pid, state.s3.pid].sort());
+    assert.deepEqual([...down.pids].sort(), [state.temporal.pid, state.s3.pid, state.postgres!.pid].sort());
     for (const pid of down.pids) assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' }, `pid ${pid} survived stack down`);
     assert.equal(readStackState({ dataDir: dirA }), undefined);
     assert.equal((await stackStatus({ dataDir: dirA })).healthy, false);

@@ -1,13 +1,18 @@
-// The catalogue (embedded SQLite), regulator sampling, signed sample folders and signed reports, with S3
-// faked as an in-memory object map (the real-stack path is in test/integration/review.test.ts).
+// The catalogue (the embedded PostgreSQL, started by the stack's own code), reviewers, sessions and
+// refused sign-ins in it, regulator sampling, signed sample folders and signed reports, with S3 faked as
+// an in-memory object map (the real-stack path is in test/integration/review.test.ts).
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type * as Minio from 'minio';
-import { openSqliteCatalogue } from '../../catalogue/sqlite';
+import { openPgCatalogue, type PgCatalogue } from '../../catalogue/postgres';
+import { rebuildCatalogue, syncCatalogue } from '../../catalogue/sync';
+import { addReviewer, reviewerForToken } from '../../review/reviewers';
+import { Sessions, sessionCookie } from '../../review/sessions';
+import { startDatabase } from '../../stack';
 import { allocate, drawSample } from '../../catalogue/sample';
 import type { Catalogue, InspectionRow } from '../../catalogue/types';
 import type { Verdict } from '../../lib/labelled';
@@ -18,7 +23,22 @@ import { verifySampleDir } from '../../signing/verify-sample';
 import { tempDir } from '../helpers/media';
 
 const root = tempDir('dualqa-catalogue-');
-after(() => fs.rmSync(root, { recursive: true, force: true }));
+let db: { url: string; stop(): Promise<void> };
+const opened: PgCatalogue[] = [];
+/** A catalogue on the test's database; closed at the end. */
+async function open(): Promise<PgCatalogue> {
+  const c = await openPgCatalogue(db.url);
+  opened.push(c);
+  return c;
+}
+before(async () => {
+  db = await startDatabase({ dataDir: path.join(root, 'stack'), name: 'catalogue' });
+});
+after(async () => {
+  for (const c of opened) await c.close().catch(() => undefined);
+  await db?.stop();
+  fs.rmSync(root, { recursive: true, force: true });
+});
 
 /** Just the calls the catalogue, export and signing code make, over a Map. */
 function fakeS3(objects: Map<string, Buffer>): Minio.Client {
@@ -63,43 +83,113 @@ function inspection(i: number, verdict: Verdict, channel: string, sha256: string
   };
 }
 
-describe('catalogue (sql.js, persisted)', () => {
-  it('keeps inspections, revisions, decisions and audit across reopen and across two writers', async () => {
-    const file = path.join(root, 'cat1', 'catalogue.sqlite');
-    const a = await openSqliteCatalogue(file);
-    const b = await openSqliteCatalogue(file);
+describe('catalogue (PostgreSQL)', () => {
+  it('keeps inspections, revisions, decisions and audit across reopen and across two writers at once', async () => {
+    // Two processes opening at once: the migration runs once (node-pg-migrate's advisory lock).
+    const [a, b] = await Promise.all([open(), open()]);
+    await a.clearProjection();
     await a.upsertInspection(inspection(1, 'FAIL', 'bank', 'a'.repeat(64)));
-    assert.equal(await a.addRevision({ recordingId: 'rec001', revision: 1, reportKey: 'rec001/r1/report.json', reportSha256: 'x', verdict: 'FAIL', createdAt: 't', source: 'inspection', steps: [{ id: 'continuity', verdict: 'FAIL' }] }), true);
-    assert.equal(await b.addRevision({ recordingId: 'rec001', revision: 1, reportKey: 'rec001/r1/report.json', reportSha256: 'x', verdict: 'FAIL', createdAt: 't', source: 'inspection', steps: [] }), false);
-    await b.addRevision({ recordingId: 'rec001', revision: 2, reportKey: 'rec001/r2/report.json', reportSha256: 'y', verdict: 'PASS', createdAt: 't2', source: 'review', steps: [{ id: 'continuity', verdict: 'PASS' }] });
-    await a.addDecision({ decisionId: 'd1', recordingId: 'rec001', revision: 2, reviewer: 'alice', stepId: 'continuity', before: 'FAIL', after: 'PASS', comment: 'clock overlay', decidedAt: 't2' });
-    await a.addDecision({ decisionId: 'd1', recordingId: 'rec001', revision: 2, reviewer: 'alice', stepId: 'continuity', before: 'FAIL', after: 'PASS', comment: 'clock overlay', decidedAt: 't2' });
-    for (let i = 0; i < 5; i++) {
-      await a.audit({ actor: 'alice', action: 'view', recordingId: 'rec001', detail: `a${i}` });
-      await b.audit({ actor: 'bob', action: 'view', recordingId: 'rec001', detail: `b${i}` });
-    }
+    const r1 = { recordingId: 'rec001', revision: 1, reportKey: 'rec001/r1/report.json', reportSha256: 'x', verdict: 'FAIL' as const, createdAt: '2026-11-01T00:00:00.000Z', source: 'inspection' as const };
+    const [x, y] = await Promise.all([
+      a.addRevision({ ...r1, steps: [{ id: 'continuity', verdict: 'FAIL' }], rules: [{ stepId: 'continuity', ruleId: 'CONT-CUT', verdict: 'FAIL', applies: true }] }),
+      b.addRevision({ ...r1, steps: [{ id: 'continuity', verdict: 'FAIL' }], rules: [{ stepId: 'continuity', ruleId: 'CONT-CUT', verdict: 'FAIL', applies: true }] }),
+    ]);
+    assert.deepEqual([x, y].sort(), [false, true], 'the same revision from two writers is added once');
+    await b.addRevision({ recordingId: 'rec001', revision: 2, reportKey: 'rec001/r2/report.json', reportSha256: 'y', verdict: 'PASS', createdAt: '2026-11-02T00:00:00.000Z', source: 'review', steps: [{ id: 'continuity', verdict: 'PASS' }] });
+    const d1 = { decisionId: 'd1', recordingId: 'rec001', revision: 2, reviewer: 'alice', stepId: 'continuity', before: 'FAIL' as const, after: 'PASS' as const, comment: 'clock overlay', decidedAt: '2026-11-02T00:00:00.000Z' };
+    await Promise.all([a.addDecision(d1), b.addDecision(d1)]);
+    await Promise.all(Array.from({ length: 5 }, (_, i) => [a.audit({ actor: 'alice', action: 'view', recordingId: 'rec001', detail: `a${i}` }), b.audit({ actor: 'bob', action: 'view', recordingId: 'rec001', detail: `b${i}` })]).flat());
     await a.close();
     await b.close();
-    const c = await openSqliteCatalogue(file);
+    const c = await open();
     const row = await c.getInspection('rec001');
     assert.equal(row?.verdict, 'PASS');
     assert.equal(row?.firstVerdict, 'FAIL');
     assert.equal(row?.latestRevision, 2);
-    assert.deepEqual((await c.revisions('rec001')).map((r) => [r.revision, r.source, r.steps[0]?.verdict]), [[1, 'inspection', 'FAIL'], [2, 'review', 'PASS']]);
+    const revs = await c.revisions('rec001');
+    assert.deepEqual(revs.map((r) => [r.revision, r.source, r.steps[0]?.verdict]), [[1, 'inspection', 'FAIL'], [2, 'review', 'PASS']]);
+    assert.deepEqual(revs[0]?.rules, [{ stepId: 'continuity', ruleId: 'CONT-CUT', verdict: 'FAIL', applies: true }]);
     assert.equal((await c.decisions('rec001')).length, 1);
-    assert.equal((await c.auditEntries({ recordingId: 'rec001' })).length, 10, 'no audit row lost between the two writers');
+    assert.equal((await c.auditEntries({ recordingId: 'rec001' })).filter((e) => e.action === 'view').length, 10, 'no audit row lost between the two writers');
     assert.deepEqual((await c.listInspections({ reviewer: 'alice' })).map((r) => r.recordingId), ['rec001']);
     assert.deepEqual(await c.listInspections({ reviewer: 'bob' }), []);
-    await c.close();
   });
 
   it('filters by verdict, channel and date, and sorts', async () => {
-    const c = await openSqliteCatalogue(path.join(root, 'cat2', 'c.sqlite'));
+    const c = await open();
+    await c.clearProjection();
     for (let i = 0; i < 6; i++) await c.upsertInspection(inspection(i, i % 2 ? 'FAIL' : 'PASS', i < 3 ? 'bank' : 'agent', 'a'.repeat(64)));
     assert.deepEqual((await c.listInspections({ verdicts: ['FAIL'], channel: 'bank' })).map((r) => r.recordingId), ['rec001']);
     assert.equal((await c.listInspections({ from: '2026-07-03T00:00:00.000Z', to: '2026-07-04T23:59:59.999Z' })).length, 2);
     assert.deepEqual((await c.listInspections({ sort: 'recordedAt', descending: true, limit: 2 })).map((r) => r.recordingId), ['rec005', 'rec004']);
-    await c.close();
+    assert.deepEqual(await c.facets(), { channels: ['agent', 'bank'], productTypes: ['health'] });
+  });
+
+  it('draws in the database the same stratified sample as drawSample, and rolls weeks up for the dashboard', async () => {
+    const c = await open();
+    await c.clearProjection();
+    const rows = Array.from({ length: 120 }, (_, i) => ({ ...inspection(i, (['PASS', 'FAIL', 'CANNOT_JUDGE'] as const)[i % 3]!, i % 5 === 0 ? 'agent' : 'bank', 'a'.repeat(64)), productType: i % 7 === 0 ? null : 'health' }));
+    for (const r of rows) await c.upsertInspection(r);
+    for (const strata of [[], ['channel'], ['channel', 'verdict'], ['productType', 'verdict']] as const) {
+      for (const seed of ['q3', 'other']) {
+        const options = { n: 17, strata: [...strata], seed };
+        const inDb = await c.sample({ from: '2026-01-01T00:00:00.000Z', to: '2026-12-31T00:00:00.000Z', ...options });
+        assert.equal(inDb.population, 120);
+        assert.deepEqual(inDb.rows.map((p) => [p.stratum, p.row.recordingId]), drawSample(rows, options).map((p) => [p.stratum, p.row.recordingId]), `strata ${strata.join(',')} seed ${seed}`);
+      }
+    }
+    await c.addRevision({ recordingId: 'rec001', revision: 1, reportKey: 'rec001/r1/report.json', reportSha256: 'x', verdict: 'FAIL', createdAt: '2026-11-01T00:00:00.000Z', source: 'inspection', steps: [], rules: [{ stepId: 'coframing', ruleId: 'FRAME-BOTH', verdict: 'FAIL', applies: true }] });
+    await c.refreshDashboard();
+    const d = await c.dashboard('2026-07-01T00:00:00.000Z', '2026-08-01T00:00:00.000Z');
+    assert.equal(d.verdicts.reduce((a, w) => a + w.total, 0), 120, 'every recording of July in some week');
+    assert.equal(d.verdicts.reduce((a, w) => a + w.fail, 0), 40);
+    assert.deepEqual(d.rules.map((r) => [r.ruleId, r.fails, r.total]), [['FRAME-BOTH', 1, 1]]);
+    assert.deepEqual([...new Set(d.verdicts.map((w) => w.value))].sort(), ['agent', 'bank']);
+    const byProduct = await c.dashboard('2026-07-01T00:00:00.000Z', '2026-08-01T00:00:00.000Z', 'product');
+    assert.deepEqual([...new Set(byProduct.verdicts.map((w) => w.value))].sort(), ['', 'health'], 'no product type counts as its own value');
+    assert.equal(byProduct.verdicts.reduce((a, w) => a + w.total, 0), 120);
+  });
+
+  it('keeps reviewers by token hash, sessions across servers, and takes access away at once', async () => {
+    const c = await open();
+    const token = await addReviewer(c, 'bob', 'Bob');
+    assert.ok(!JSON.stringify(await c.pool.query('SELECT * FROM reviewers')).includes(token), 'the token itself is not stored');
+    assert.equal((await reviewerForToken(c, token))?.id, 'bob');
+    assert.equal((await reviewerForToken(c, token, 'bob'))?.role, 'reviewer');
+    assert.equal(await reviewerForToken(c, token, 'alice'), null, 'the token is bob\u2019s only');
+    assert.equal(await reviewerForToken(c, `${token}x`), null);
+    assert.equal(await reviewerForToken(c, ''), null);
+    // Two servers (two pools): a session opened on one is found on the other, and on a restarted one.
+    const bob = (await reviewerForToken(c, token))!;
+    const id = await new Sessions(c).open(bob);
+    const cookie = sessionCookie(id, false).split(';')[0];
+    const other = await open();
+    assert.equal((await new Sessions(other).find(cookie))?.reviewer.id, 'bob');
+    assert.equal(await new Sessions(other).find('dualqa_session=nope'), null);
+    assert.ok(!JSON.stringify((await c.pool.query('SELECT * FROM sessions')).rows).includes(id), 'only the session id\u2019s hash is stored');
+    await c.setReviewerDisabled('bob', true);
+    assert.equal(await new Sessions(other).find(cookie), null, 'a disabled reviewer loses the session at once');
+    assert.equal(await reviewerForToken(c, token), null);
+    await c.setReviewerDisabled('bob', false);
+    assert.equal((await new Sessions(other).find(cookie))?.reviewer.id, 'bob');
+    await c.removeReviewer('bob');
+    assert.equal(await new Sessions(other).find(cookie), null, 'a removed reviewer loses the session');
+    // Media views are audited once per session and recording.
+    const carol = await addReviewer(c, 'carol', 'Carol', 'auditor');
+    const sid = await new Sessions(c).open((await reviewerForToken(c, carol))!);
+    const key = (await new Sessions(c).find(sessionCookie(sid, false).split(';')[0]))!.key;
+    assert.deepEqual([await c.firstMediaView(key, 'rec1'), await other.firstMediaView(key, 'rec1'), await c.firstMediaView(key, 'rec2')], [true, false, true]);
+  });
+
+  it('counts refused sign-ins per account and per address in the database', async () => {
+    const c = await open();
+    const since = new Date(Date.now() - 60_000);
+    for (let i = 0; i < 3; i++) await c.refuseSignIn('mallory', '10.0.0.1');
+    await c.refuseSignIn(null, '10.0.0.1');
+    await c.refuseSignIn('mallory', '10.0.0.2');
+    assert.deepEqual(await c.refusedSignIns('mallory', '10.0.0.1', since), { account: 4, address: 4 });
+    assert.deepEqual(await c.refusedSignIns(null, '10.0.0.3', since), { account: 0, address: 0 });
+    assert.deepEqual(await c.refusedSignIns('mallory', '10.0.0.1', new Date(Date.now() + 1000)), { account: 0, address: 0 });
   });
 });
 
@@ -128,7 +218,8 @@ describe('signed samples and reports', () => {
   async function setup(): Promise<{ catalogue: Catalogue; s3: Minio.Client; objects: Map<string, Buffer>; keyFile: string }> {
     const objects = new Map<string, Buffer>();
     const s3 = fakeS3(objects);
-    const catalogue = await openSqliteCatalogue(path.join(root, `cat-${Math.random()}`, 'c.sqlite'));
+    const catalogue = await open();
+    await catalogue.clearProjection();
     const keyFile = path.join(root, `key-${Math.random()}`, 'ed25519.pem');
     initSigningKey(keyFile);
     for (let i = 0; i < 6; i++) {
@@ -140,9 +231,9 @@ describe('signed samples and reports', () => {
       objects.set(`reports/${row.recordingId}/r1/report.json`, Buffer.from(JSON.stringify(report)));
       await signStoredReport(s3, 'reports', `${row.recordingId}/r1/report.json`, loadSigningKey(keyFile));
       await catalogue.upsertInspection(row);
-      await catalogue.addRevision({ recordingId: row.recordingId, revision: 1, reportKey: `${row.recordingId}/r1/report.json`, reportSha256: 'x', verdict: row.verdict, createdAt: 't', source: 'inspection', steps: [] });
+      await catalogue.addRevision({ recordingId: row.recordingId, revision: 1, reportKey: `${row.recordingId}/r1/report.json`, reportSha256: 'x', verdict: row.verdict, createdAt: '2026-11-01T00:00:00.000Z', source: 'inspection', steps: [] });
     }
-    await catalogue.addDecision({ decisionId: 'd1', recordingId: 'rec001', revision: 1, reviewer: 'alice', stepId: 'coframing', before: 'FAIL', after: 'PASS', comment: 'ID 110101199003070012 seen', decidedAt: 't' });
+    await catalogue.addDecision({ decisionId: 'd1', recordingId: 'rec001', revision: 1, reviewer: 'alice', stepId: 'coframing', before: 'FAIL', after: 'PASS', comment: 'ID 110101199003070012 seen', decidedAt: '2026-11-02T00:00:00.000Z' });
     return { catalogue, s3, objects, keyFile };
   }
 
@@ -208,5 +299,53 @@ describe('signed samples and reports', () => {
     assert.match((await verifyReportFile(path.join(dir, 'report.json'), pub, path.join(dir, 'other.mp4'))).problems.join(), /the report judged/);
     fs.writeFileSync(path.join(dir, 'report.json'), fs.readFileSync(path.join(dir, 'report.json'), 'utf8').replace('CANNOT_JUDGE', 'PASS'));
     assert.equal((await verifyReportFile(path.join(dir, 'report.json'), pub)).ok, false);
+  });
+});
+
+describe('the catalogue as a projection of the reports bucket', () => {
+  it('syncs incrementally, checks signatures, takes decisions from review sections, and rebuilds the same from S3', async () => {
+    const objects = new Map<string, Buffer>();
+    const s3 = fakeS3(objects);
+    const catalogue = await open();
+    await catalogue.clearProjection();
+    const keyFile = path.join(root, `key-${Math.random()}`, 'ed25519.pem');
+    initSigningKey(keyFile);
+    const key = loadSigningKey(keyFile);
+    const put = (k: string, v: unknown) => objects.set(k, Buffer.from(JSON.stringify(v)));
+    const step = (verdict: Verdict) => ({ id: 'continuity', title: 'c', verdict, reasons: [], evidence: [], rules: [{ ruleId: 'CONT-CUT', verdict, reason: 'r', evidence: [] }, { ruleId: 'CONT-CLOCK', applies: false, verdict: 'PASS', reason: 'n/a', evidence: [] }] });
+    const report = (id: string, revision: number, verdict: Verdict, extra: object = {}) => ({
+      recordingId: id, revision, createdAt: `2026-11-0${revision}T00:00:00.000Z`, verdict,
+      recording: { bucket: 'recordings', key: `2026/${id}.mp4`, versionId: null, etag: 'e', sha256: 'c'.repeat(64), sizeBytes: 5 },
+      rulebook: { id: 'cn-national', version: '1.4.0', sha256: 'x' }, inspection: { workflowId: `inspect:${id}`, runId: 'r' },
+      steps: [step(verdict)], evidenceKeys: { ingest: `${id}/ingest.json` }, ...extra,
+    });
+    put(`analyses/recA/ingest.json`, { recording: { key: '2026/recA.mp4', lastModified: '2026-10-01T00:00:00Z' }, sidecar: { status: 'ok', meta: { channel: 'bank', branch: 'SH-01', agent: { licenceNo: '02000131000080002019000123' }, recordedAt: '2026-10-01T10:00:00+08:00' } } });
+    put('reports/recA/r1/report.json', report('recA', 1, 'FAIL'));
+    put('reports/recA/r2/report.json', report('recA', 2, 'PASS', { review: { decisionId: 'dA', reviewer: 'alice', stepId: 'continuity', before: 'FAIL', after: 'PASS', comment: 'lens cap', decidedAt: '2026-11-02T00:00:00.000Z', basedOnRevision: 1, machineVerdict: 'FAIL' } }));
+    put('reports/recB/r1/report.json', report('recB', 1, 'CANNOT_JUDGE'));
+    for (const k of ['recA/r1/report.json', 'recA/r2/report.json', 'recB/r1/report.json']) await signStoredReport(s3, 'reports', k, key);
+    // recB's report changed after it was signed.
+    put('reports/recB/r1/report.json', report('recB', 1, 'PASS'));
+    const sources = { s3, buckets: { analyses: 'analyses', reports: 'reports' }, trustedKey: loadPublicKey(keyFile), hashKey: 'test-hash-key' };
+
+    const first = await syncCatalogue(catalogue, sources);
+    assert.deepEqual([first.added, first.seen, first.badSignatures, first.newRecordings.sort()], [3, 3, ['recB/r1/report.json'], ['recA', 'recB']]);
+    const a = (await catalogue.getInspection('recA'))!;
+    assert.deepEqual([a.verdict, a.firstVerdict, a.latestRevision, a.channel, a.branch, a.signatureProblem], ['PASS', 'FAIL', 2, 'bank', 'SH-01', false]);
+    assert.match(a.agentKey ?? '', /^[0-9a-f]{16}$/, 'the agent as a keyed hash');
+    assert.equal(a.recordedAt, '2026-10-01T02:00:00.000Z');
+    assert.equal((await catalogue.getInspection('recB'))?.signatureProblem, true, 'a report that does not verify is flagged');
+    const revs = await catalogue.revisions('recA');
+    assert.deepEqual(revs.map((r) => [r.revision, r.source, r.signature]), [[1, 'inspection', 'verified'], [2, 'review', 'verified']]);
+    assert.deepEqual(revs[0]?.rules?.map((r) => [r.ruleId, r.verdict, r.applies]), [['CONT-CLOCK', 'PASS', false], ['CONT-CUT', 'FAIL', true]]);
+    assert.deepEqual((await catalogue.decisions('recA')).map((d) => [d.decisionId, d.reviewer, d.before, d.after, d.revision]), [['dA', 'alice', 'FAIL', 'PASS', 2]]);
+    assert.equal((await syncCatalogue(catalogue, sources)).added, 0, 'a second sync reads nothing again');
+
+    await catalogue.audit({ actor: 'alice', action: 'view-recording', recordingId: 'recA', detail: 'kept' });
+    const before = JSON.stringify([await catalogue.listInspections(), await catalogue.revisions('recA'), await catalogue.decisions()]);
+    const rebuilt = await rebuildCatalogue(catalogue, sources);
+    assert.equal(rebuilt.added, 3);
+    assert.equal(JSON.stringify([await catalogue.listInspections(), await catalogue.revisions('recA'), await catalogue.decisions()]), before, 'the rebuild recreates the same projection');
+    assert.ok((await catalogue.auditEntries({ recordingId: 'recA' })).some((e) => e.detail === 'kept'), 'the audit is the database\u2019s own: kept');
   });
 });

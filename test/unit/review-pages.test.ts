@@ -1,13 +1,12 @@
-// Small pure parts of the review server: Range parsing, queue filters, masking in pages, flags, tokens.
+// Small pure parts of the review server: Range parsing, queue filters, masking in pages, flags (tokens and
+// sessions live in the database: test/unit/catalogue-sample.test.ts).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseRange } from '../../review/media';
 import { queueFilter } from '../../review/server';
 import { esc, flagsOf } from '../../review/pages';
-import { addReviewer, loadReviewers, reviewerForToken } from '../../review/reviewers';
-import { Sessions, sessionCookie } from '../../review/sessions';
+import { dashboardBody, dashboardCsv } from '../../review/dashboard';
 import { combineVerdicts, decisionProblems } from '../../decisions/decision';
 import { applyDecision, type ReviewedReport } from '../../decisions/apply';
 import { tempDir } from '../helpers/media';
@@ -39,22 +38,31 @@ describe('review server parts', () => {
     assert.equal(queueFilter(new URLSearchParams('sort=DROP TABLE')).sort, 'recordedAt');
   });
 
-  it('masks personal numbers and escapes HTML in everything a page shows', () => {
-    assert.equal(esc('身份证 110101199003070012 <b>'), '身份证 1101**********0012 &lt;b&gt;');
+  it('renders the dashboard as inline SVG with Chinese and English labels, and the same figures as CSV', () => {
+    const w = (week: string, value: string, fail: number) => ({ week, value, pass: 10 - fail, fail, cannotJudge: 0, overturned: 1, total: 10 });
+    const data = {
+      from: '2026-01-01T00:00:00.000Z',
+      to: '2027-01-01T00:00:00.000Z',
+      dimension: 'channel' as const,
+      verdicts: [w('2026-01-05T00:00:00.000Z', 'bank', 2), w('2026-01-12T00:00:00.000Z', 'bank', 4), w('2026-01-05T00:00:00.000Z', '<agent>', 1)],
+      rules: [{ week: '2026-01-05T00:00:00.000Z', channel: 'bank', ruleId: 'CONT-CUT', fails: 3, cannotJudge: 1, total: 10 }],
+      overrides: [{ ruleId: 'CONT-CUT', machineFails: 3, overridden: 1 }],
+    };
+    const html = dashboardBody(data);
+    assert.match(html, /<svg [^>]*role="img"/);
+    assert.match(html, /<polyline [^>]*points="[\d., ]+"/);
+    assert.match(html, /不通过率 FAIL rate/);
+    assert.match(html, /规则改判率 Override rate per rule[\s\S]*CONT-CUT<\/td><td>3<\/td><td>1<\/td><td>33.3 %/);
+    assert.ok(!html.includes('<agent>') && html.includes('&lt;agent&gt;'), 'values are escaped');
+    assert.ok(!/<script|https?:\/\/(?!www\.w3\.org)/.test(html), 'no script, nothing fetched from elsewhere');
+    const csv = dashboardCsv(data);
+    assert.ok(csv.startsWith('\ufeffsection,week,channel,rule,total,pass,fail,cannot_judge,overturned\n'));
+    assert.match(csv, /^verdicts,2026-01-12,bank,,10,6,4,0,1$/m);
+    assert.match(csv, /^overrides,,,CONT-CUT,3,,3,,1$/m);
   });
 
-  it('checks tokens by hash only, and sessions by cookie', () => {
-    const file = path.join(root, 'reviewers.json');
-    const token = addReviewer('bob', 'Bob', file);
-    assert.ok(!fs.readFileSync(file, 'utf8').includes(token), 'the token itself is not stored');
-    const reviewers = loadReviewers(file);
-    assert.equal(reviewerForToken(reviewers, token)?.id, 'bob');
-    assert.equal(reviewerForToken(reviewers, `${token}x`), null);
-    assert.equal(reviewerForToken(reviewers, ''), null);
-    const sessions = new Sessions();
-    const id = sessions.open(reviewers[0]!);
-    assert.equal(sessions.find(sessionCookie(id, false).split(';')[0])?.reviewer.id, 'bob');
-    assert.equal(sessions.find('dualqa_session=nope'), null);
+  it('masks personal numbers and escapes HTML in everything a page shows', () => {
+    assert.equal(esc('身份证 110101199003070012 <b>'), '身份证 1101**********0012 &lt;b&gt;');
   });
 
   it('validates decisions and recombines the verdict of a reviewed report', () => {
