@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openPgCatalogue } from '../catalogue/postgres';
 import { startDatabase } from '../stack';
+import { seededUniform } from '../fixtures/noise';
 
 const N = Number(process.env.BENCH_N ?? 1_000_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 10_000);
@@ -22,17 +23,6 @@ const RULES = ['CONT-CUT', 'FRAME-BOTH', 'OPEN-PROMPT'];
 const START = Date.UTC(2025, 0, 1);
 const SPAN_MS = 2 * 365 * 24 * 3600 * 1000;
 
-/** A small deterministic generator, so two runs load the same data. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(r: () => number, xs: readonly T[]): T {
   return xs[Math.floor(r() * xs.length)]!;
@@ -66,7 +56,7 @@ async function main(): Promise<void> {
   const catalogue = await openPgCatalogue(db.url);
   try {
     await catalogue.clearProjection();
-    const r = rng(19);
+    const r = seededUniform(19);
     process.stdout.write(`loading ${N.toLocaleString('en')} inspections (+1 revision, ${STEPS.length} step and ${RULES.length} rule outcomes each) in batches of ${BATCH}…\n`);
     const t0 = Date.now();
     for (let from = 0; from < N; from += BATCH) {
@@ -142,7 +132,7 @@ async function main(): Promise<void> {
     await catalogue.refreshDashboard();
     process.stdout.write(`dashboard rollups refreshed in ${((Date.now() - t) / 1000).toFixed(1)} s (after each sync; readers not blocked)\n`);
 
-    const q = rng(7);
+    const q = seededUniform(7);
     const results = [];
     results.push(
       await time('review queue (needs review, channel, 50)', 100, () =>

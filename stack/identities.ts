@@ -69,22 +69,27 @@ function writePrivateFile(file: string, content: string): void {
   fs.renameSync(tmp, file);
 }
 
-/** Reads <dataDir>/credentials.json, creating it (0600) with fresh random keys on first use. */
-export function loadOrCreateCredentials(dataDir: string): StackCredentials {
-  const file = credentialsFile(dataDir);
-  if (fs.existsSync(file)) return readCredentials(file);
-  fs.mkdirSync(dataDir, { recursive: true });
-  const content = `${JSON.stringify(generate(), null, 2)}\n`;
+/** Creates `file` (0600) with `content` unless it exists; of two processes creating it at once, the first wins and both agree. */
+export function createPrivateFileOnce(file: string, content: string): void {
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   fs.writeFileSync(tmp, content, { mode: 0o600, flag: 'wx' });
   try {
-    // link fails if another process created the file first; then theirs wins and everyone agrees.
+    // link fails if another process created the file first; then theirs wins.
     fs.linkSync(tmp, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   } finally {
     fs.rmSync(tmp, { force: true });
   }
+}
+
+/** Reads <dataDir>/credentials.json, creating it (0600) with fresh random keys on first use. */
+export function loadOrCreateCredentials(dataDir: string): StackCredentials {
+  const file = credentialsFile(dataDir);
+  if (fs.existsSync(file)) return readCredentials(file);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const content = `${JSON.stringify(generate(), null, 2)}\n`;
+  createPrivateFileOnce(file, content);
   return readCredentials(file);
 }
 

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 
 import { Client } from 'pg';
 
+import { createPrivateFileOnce } from './identities';
 import { spawnServer, stopProcess, waitUntilReady, type ServerProcess } from './proc';
 
 export const LOOPBACK = '127.0.0.1';
@@ -33,16 +34,7 @@ export function loadOrCreateDatabaseCredentials(dataDir: string): DatabaseCreden
   if (!fs.existsSync(file)) {
     fs.mkdirSync(dataDir, { recursive: true });
     const fresh: DatabaseCredentials = { user: PG_SUPERUSER, password: crypto.randomBytes(24).toString('base64url'), database: PG_DATABASE };
-    const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-    try {
-      // Two starters at once: the first link wins and both read it.
-      fs.linkSync(tmp, file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      fs.rmSync(tmp, { force: true });
-    }
+    createPrivateFileOnce(file, `${JSON.stringify(fresh, null, 2)}\n`);
   }
   if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
   const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DatabaseCredentials>;
