@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { heartbeater } from '../lib/heartbeat';
 import { downloadWithSha256, getJson, putJson } from '../lib/object-store';
 import type { IngestEvidence } from '../evidence/types';
-import { sidecarSchema } from '../lib/labelled';
+import { POLICY_NUMBERS, sidecarSchema } from '../lib/labelled';
 import { probeMedia } from '../media/probe';
 import { analyseSpeechFile } from '../evidence/assemble-speech';
 import { expectedSpeech } from '../speech/script';
@@ -43,7 +43,13 @@ export function createSpeechActivities(deps: ActivityDeps) {
     const parsed = sidecarSchema.safeParse(raw);
     const meta = parsed.success ? parsed.data : undefined;
     return {
-      values: { licence: meta?.agent?.licenceNo, agentName: meta?.agent?.name, company: meta?.insurer?.name, customerName: meta?.customer?.name },
+      values: {
+        licence: meta?.agent?.licenceNo,
+        agentName: meta?.agent?.name,
+        company: meta?.insurer?.name,
+        customerName: meta?.customer?.name,
+        ...Object.fromEntries(POLICY_NUMBERS.flatMap((n) => (meta?.policy?.[n] !== undefined ? [[n, String(meta.policy[n])]] : []))),
+      },
       ...(meta?.insurer?.id ? { insurerId: meta.insurer.id } : {}),
     };
   }
@@ -78,7 +84,13 @@ export function createSpeechActivities(deps: ActivityDeps) {
         if (!probe.ok) return { speechFailure: `the file cannot be decoded (${probe.problem.message})` };
         const base = deps.loadRulebook(input.rulebook);
         const sidecar = await sidecarFacts(input.recordingId, input.bucket);
-        const expected = expectedSpeech(base.book, deps.loadOverlays().map((o) => o.overlay), sidecar.insurerId);
+        const overlays = deps.loadOverlays().map((o) => o.overlay);
+        const expected = expectedSpeech(base.book, overlays, sidecar.insurerId);
+        // Policy numbers a candidate rulebook asks for are looked up too (cheap: no model), so the candidate
+        // is measured by re-judging kept evidence before it becomes the default.
+        for (const candidate of deps.candidateRulebooks?.(base.book.id) ?? []) {
+          for (const v of expectedSpeech(candidate.book, overlays).values) if (!expected.values.some((e) => e.name === v.name)) expected.values.push(v);
+        }
         const evidence = await analyseSpeechFile(file, Boolean(probe.facts.audio), path.join(dir, 'audio.pcm'), {
           recordingId: input.recordingId,
           engine,

@@ -13,6 +13,8 @@ export interface ActivityDeps {
   workDir: string;
   logger: Logger;
   loadRulebook: (ref?: string) => LoadedRulebook;
+  /** Candidate versions of a rulebook id (their policy-number lookups run with every speech analysis). */
+  candidateRulebooks?: (id: string) => LoadedRulebook[];
   loadOverlays: () => LoadedOverlay[];
   versions: { dualqa: string; ffmpeg: string };
   /** One discovery sweep (intake's, which starts workflows through a client); absent on a worker without a Temporal address. */

@@ -12,6 +12,8 @@ import { compilePhrase, concreteTexts, findAll, findPhrase, type PhraseMatch } f
 import { normalizeForMatch } from '../speech/normalize';
 import { bestPhrase, heardAffirmative, replyRegion, replySyllables, type Span } from '../speech/reply';
 import type { ExpectedSpeech, ExpectedStatement } from '../speech/script';
+import type { PolicyNumber } from '../lib/labelled';
+import { checkPolicyNumber, type PolicyNumberFinding } from './policy-numbers';
 import { findConcept } from '../speech/concept';
 import { syllableStream, type Syllable } from '../speech/syllables';
 import { cleanTranscript } from '../speech/transcript';
@@ -240,6 +242,15 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
       values[name] = found.checked;
       if (found.verify) valueChecks.push({ name, verify: found.verify });
     }
+    // The policy's numbers (not personal data: the heard number is kept as evidence for the reviewer).
+    const policyChecks: { name: PolicyNumber; verify: NonNullable<PolicyNumberFinding['verify']> }[] = [];
+    for (const spec of opts.expected.values ?? []) {
+      const record = Number(opts.values[spec.name]);
+      if (opts.values[spec.name] === undefined || !Number.isFinite(record)) continue;
+      const found = checkPolicyNumber(rawStream, spec, record);
+      values[spec.name] = found.checked;
+      if (found.verify) policyChecks.push({ name: spec.name, verify: found.verify });
+    }
 
     // How much of the known script the transcript holds: little, over plenty of speech, means the recognizer
     // did not understand it (robotic or accented speech, a bad line), not that nothing was said.
@@ -264,7 +275,7 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
       for (const text of texts) for (const from of windowStarts(raw.speech, heard?.from ?? null)) requests.push({ text, from });
     }
     // A value close to the record but not the same: the audio decides between the record and what the recogniser wrote.
-    for (const { verify } of valueChecks) for (const text of [verify.record, verify.heard]) requests.push({ text, from: verify.from });
+    for (const { verify } of [...valueChecks, ...policyChecks]) for (const text of [verify.record, verify.heard]) requests.push({ text, from: verify.from });
     for (const q of opts.expected.questions) {
       // Every place the question is asked (rules may take any or every asking), a few at most.
       const askings = q.phrases
@@ -295,6 +306,13 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
       if (record !== undefined || scored.length) checked.verifyScore = Math.max(record ?? 0, ...scored);
       const heard = at && at.heard !== at.record ? scoreOf(at.heard) : undefined;
       if (heard !== undefined) checked.heardScore = heard;
+    }
+    for (const { name, verify } of policyChecks) {
+      const checked = values[name];
+      const scoreOf = (text: string): number | undefined => verification.find((v) => v.text === text && v.from === round(verify.from, 2))?.score;
+      const [record, heard] = [scoreOf(verify.record), scoreOf(verify.heard)];
+      if (checked && record !== undefined) checked.verifyScore = record;
+      if (checked && heard !== undefined) checked.heardScore = heard;
     }
     const verifyMs = Date.now() - t;
     void stream;

@@ -100,7 +100,7 @@ export interface SpeechEvidence extends EvidenceHeader {
   /** Values said that only the sidecar can check (e.g. the licence number), checked at analysis time. */
   values: Partial<
     Record<
-      'licence' | 'agentName',
+      'licence' | 'agentName' | import('../lib/labelled').PolicyNumber,
       {
         expected: 'exact' | 'near' | 'absent';
         from?: number;
@@ -113,6 +113,8 @@ export interface SpeechEvidence extends EvidenceHeader {
         verifyScore?: number;
         /** Near or differing: the score of what the recogniser wrote, at the same place (the audio's choice between the two). */
         heardScore?: number;
+        /** Policy numbers (not personal data): the number heard next to its term, as a value. */
+        heardValue?: number;
       }
     >
   >;

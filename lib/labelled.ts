@@ -105,7 +105,7 @@ export const sidecarSchema = z
     branch: text(100).optional(),
     /** `name` fills {customerName}; personal data, never shown unmasked. */
     customer: z.object({ age: z.number().int().min(0).max(130).optional(), name: text(100).optional() }).strict().optional(),
-    /** Numbers the agent must say, when the insurer's record has them. */
+    /** Numbers the agent must say, when the insurer's record has them (POLICY_NUMBERS). */
     policy: z
       .object({
         premium: z.number().min(0).max(1e10).optional(),
@@ -122,6 +122,10 @@ export function unknownSidecarFields(issues: readonly z.core.$ZodIssue[]): strin
   return issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path.map(String), k].join('.')) : []));
 }
 export type Sidecar = z.infer<typeof sidecarSchema>;
+
+/** The sidecar's policy figures a rulebook may ask the agent to say (rule check `value_said`). */
+export const POLICY_NUMBERS = ['coolingOffDays', 'premium', 'paymentYears'] as const;
+export type PolicyNumber = (typeof POLICY_NUMBERS)[number];
 
 const seconds = z.number().finite().min(0);
 

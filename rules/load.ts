@@ -54,6 +54,18 @@ export function loadRulebook(ref: string = DEFAULT_RULEBOOK, dir = rulebooksDir(
   return found;
 }
 
+/** The candidate versions of rulebook `id` (rules/rulebooks/candidates/), newest first. */
+export function candidateRulebooks(id: string = DEFAULT_RULEBOOK, dir = rulebooksDir()): LoadedRulebook[] {
+  const candidateDir = path.join(dir, 'candidates');
+  if (!fs.existsSync(candidateDir)) return [];
+  return fs
+    .readdirSync(candidateDir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => parseRulebook(fs.readFileSync(path.join(candidateDir, f), 'utf8'), path.relative(dir, path.join(candidateDir, f))))
+    .filter((l) => l.book.id === id)
+    .sort((a, b) => compareVersions(b.book.version, a.book.version));
+}
+
 /** The document keyword table a rulebook names; rulebooks from before the field use the first table (1.0.0). */
 export function documentKeywordsRef(book: Pick<Rulebook, 'documents'>): string {
   return book.documents?.keywords ?? DEFAULT_KEYWORDS_REF;

@@ -2,7 +2,7 @@
 // check kind with parameters and an id that reports cite. Code implements check kinds (judge/checks/, one file per evidence kind);
 // rulebooks only choose and parametrise them.
 import { z } from 'zod';
-import { DEFECT_TYPES, STEP_IDS } from '../lib/labelled';
+import { DEFECT_TYPES, POLICY_NUMBERS, STEP_IDS } from '../lib/labelled';
 
 const ANALYSER_NAMES = ['ingest', 'integrity', 'faces', 'documents', 'speech'] as const;
 
@@ -105,6 +105,22 @@ export const ruleSchema = z.discriminatedUnion('check', [
      * good script has but no regulation requires word for word, so their absence never FAILs a step.
      */
     advisory: z.boolean().default(false),
+  }),
+  /**
+   * A policy number the sidecar's record gives (犹豫期 days, premium, payment years) said as that number: a
+   * number with one of `units` within `maxGap` syllables of one of `near`. FAIL only when another number was
+   * heard there and the audio agrees (the record's text scores < `minScore`, the heard one ≥ it); not in the
+   * sidecar: not applied; no number heard: CANNOT_JUDGE (the statement rule judges its absence).
+   */
+  z.object({
+    ...base,
+    check: z.literal('value_said'),
+    label: z.string().min(1),
+    value: z.enum(POLICY_NUMBERS),
+    near: z.array(z.string().min(1)).min(1),
+    units: z.array(z.string().min(1)).min(1),
+    maxGap: z.number().int().min(0).max(20).default(6),
+    minScore: z.number().min(0).max(1).default(0.05),
   }),
   /** FAIL when a misleading phrase (保本, 稳赚…) is said, unless negated just before it ("保险不是存款"). */
   z.object({

@@ -2,6 +2,7 @@
 // audio once (forced alignment needs the text), so any rulebook version re-judges without the model.
 import type { Rule, Rulebook, Overlay } from '../rules/schema';
 import type { Concept } from './concept';
+import type { PolicyNumberSpec } from './numbers';
 
 export interface ExpectedStatement {
   /** Exact wordings (templates with placeholders), the insurer's own first. */
@@ -15,6 +16,8 @@ export interface ExpectedSpeech {
   statements: ExpectedStatement[];
   /** Questions the customer must answer, with every reply text worth verifying after them. */
   questions: { phrases: string[]; replies: string[] }[];
+  /** Policy numbers to look for next to their terms (rules `value_said`); checked only when the sidecar has them. */
+  values: PolicyNumberSpec[];
 }
 
 function rulesOf(book: Rulebook, overlays: Overlay[]): Rule[] {
@@ -29,7 +32,9 @@ function insurerWordings(overlays: Overlay[], ruleId: string): string[] {
 export function expectedSpeech(book: Rulebook, overlays: Overlay[] = [], insurerId?: string): ExpectedSpeech {
   const statements = new Map<string, ExpectedStatement>();
   const questions: ExpectedSpeech['questions'] = [];
+  const values = new Map<string, PolicyNumberSpec>();
   for (const rule of rulesOf(book, overlays)) {
+    if (rule.check === 'value_said' && !values.has(rule.value)) values.set(rule.value, { name: rule.value, near: rule.near, units: rule.units, maxGap: rule.maxGap });
     // Advisory lines fail nothing: neither worth verifying nor counted in the script coverage.
     if (rule.check === 'statement_said' && !rule.advisory) {
       // The recording's own insurer's wordings are verified first (verification is bounded per statement).
@@ -41,5 +46,5 @@ export function expectedSpeech(book: Rulebook, overlays: Overlay[] = [], insurer
       questions.push({ phrases: rule.question, replies: [...new Set([...rule.affirmative, ...rule.negative, ...rule.filler])] });
     }
   }
-  return { statements: [...statements.values()], questions };
+  return { statements: [...statements.values()], questions, values: [...values.values()] };
 }

@@ -9,7 +9,7 @@ import { dataDir, PROJECT_ROOT } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { makeS3Client, type S3Credentials, type S3Endpoint } from '../lib/s3';
 import { runFfprobe } from '../media/ffmpeg';
-import { loadRulebook } from '../rules/load';
+import { candidateRulebooks, loadRulebook } from '../rules/load';
 import { loadOverlays } from '../rules/overlays';
 import type { DocumentAnalyser, FaceAnalyser } from '../evidence/assemble-media';
 import { loadOcr } from '../models/ocr';
@@ -101,6 +101,7 @@ export async function createActivityDeps(
     workDir,
     logger,
     loadRulebook: (ref) => loadRulebook(ref),
+    candidateRulebooks: (id) => candidateRulebooks(id),
     loadOverlays: () => loadOverlays(),
     versions: { dualqa: dualqaVersion(), ffmpeg: await ffmpegVersion() },
     faceAnalyser: process.env.DUALQA_FACES === 'off' ? undefined : loadFaceAnalyser,
