@@ -21,6 +21,8 @@ import { formatFigures } from '../eval/format';
 import { belowFloors, type EvalCase, type EvalFigures, type Floors } from '../eval/metrics';
 import { CASES, generateCase, type CaseName } from '../fixtures/generate';
 import { VARIED_SETS, casesOfSets, ciSample, generateVariedCase, variedCases } from '../fixtures/varied';
+import { writePolicyMismatches } from '../fixtures/policy-mismatch';
+import { listCases } from '../eval/cases';
 import { figuresBySet, figuresByStyle, formatVariety, ruleCalibration, varietyCaseRows } from '../eval/variety';
 import { registerWebhookCommand } from './webhook';
 import { registerReviewCommands } from './review';
@@ -162,7 +164,16 @@ program
   .option('--height <h>', '720 or 360', '720')
   .option('--case <names...>', 'only these cases')
   .option('--set <set>', `varied cases from the script bank instead (fixtures/varied.ts): ${Object.keys(VARIED_SETS).join(' | ')} | ci-sample`)
-  .action(async (dir: string, opts: { height: string; case?: string[]; set?: string }) => {
+  .option('--policy-mismatch <from>', 'faulty copies of the compliant cases in <from> whose sidecar records another policy number than the one said')
+  .action(async (dir: string, opts: { height: string; case?: string[]; set?: string; policyMismatch?: string }) => {
+    if (opts.policyMismatch) {
+      fs.mkdirSync(dir, { recursive: true });
+      for (const c of listCases(opts.policyMismatch)) {
+        if (!c.meta || (opts.case && !opts.case.includes(c.name))) continue;
+        for (const out of writePolicyMismatches(c.name, { media: c.media, meta: c.meta, labels: c.labels, ...(c.variety ? { variety: c.variety } : {}) }, dir)) process.stdout.write(`${out}\n`);
+      }
+      return;
+    }
     if (opts.set) {
       const specs =
         opts.set === 'ci-sample'
