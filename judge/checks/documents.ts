@@ -3,6 +3,7 @@
 import type { DocumentsEvidence } from '../../evidence/types';
 import type { EvidenceItem, EvidenceSet, RuleOutcome } from '../types';
 import { damaged, damagedNear, damagedText, defectItem, span, type CheckOf } from './shared';
+import { saidShown } from './documents-said';
 
 function noDocuments(ruleId: string, says: string, ev: EvidenceSet): RuleOutcome {
   const failure = ev.failures?.documents;
@@ -43,6 +44,12 @@ export function checkDocumentShown(rule: CheckOf<'document_shown'>, ev: Evidence
   const holes = damaged(ev, 'video');
   if (missing.length && holes.length) {
     return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: not seen: ${missing.join(', ')}; but ${damagedText(holes, 'video')}: it may have been shown there`, evidence: [...evidence, ...holes.map(defectItem)] };
+  }
+  // Not seen, but said to be shown: the OCR may have missed it (a small overlay, an angle).
+  const said = missing.flatMap((type) => saidShown(ev.speech, type).map((item) => ({ type, item })));
+  if (said.length) {
+    const where = said.map(({ type, item }) => `${type} at ${item.from.toFixed(1)} s (“${item.text}”)`).join('; ');
+    return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: not seen in the picture: ${missing.join(', ')}; but the speech says it is being shown (${where}): the document reader may have missed it`, evidence: [...evidence, ...said.map((s) => s.item)] };
   }
   if (missing.length) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: never shown: ${missing.join(', ')}`, evidence };
   if (unreadable.length) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: shown but not readable: ${unreadable.join('; ')}`, evidence };

@@ -6,7 +6,7 @@ import { checkClockContinuous, checkDocumentShown, checkLicenceMatchesSidecar } 
 import type { DocumentsEvidence, EvidenceDefect, IngestEvidence } from '../../evidence/types';
 import type { Agreement } from '../../media/documents/fields';
 import { documentsEvidence, ingest, showing } from '../helpers/judge-evidence';
-import { rule } from '../helpers/speech-evidence';
+import { rule, speechEvidence } from '../helpers/speech-evidence';
 
 describe('document_shown', () => {
   const shown = rule({ check: 'document_shown', says: '出示证件', types: ['agent_licence', 'id_card'], labels: ['application_form'] });
@@ -38,6 +38,16 @@ describe('document_shown', () => {
     const out = checkDocumentShown(shown, { documents: documentsEvidence({ showings: [all[0]!, all[2]!, labelled, legibleOther] }) });
     assert.equal(out.verdict, 'FAIL');
     assert.equal(out.reason, '出示证件: never shown: id_card');
+  });
+
+  it('is CANNOT_JUDGE when the picture shows no id card but the customer says she is showing it; a request alone still FAILs', () => {
+    const docs = documentsEvidence({ showings: [all[0]!, all[2]!] });
+    const showingIt = checkDocumentShown(shown, { documents: docs, speech: speechEvidence([[26, 28, '请出示您的身份证'], [29, 31, '好的，这是我的身份证']]) });
+    assert.equal(showingIt.verdict, 'CANNOT_JUDGE');
+    assert.match(showingIt.reason, /speech says it is being shown \(id_card at 30\.\d s \(“这是我的身份证”\)\)/);
+    assert.equal(showingIt.evidence.at(-1)?.kind, 'speech:showing');
+    const requested = checkDocumentShown(shown, { documents: docs, speech: speechEvidence([[26, 28, '请出示您的身份证'], [29, 31, '好的']]) });
+    assert.equal(requested.verdict, 'FAIL');
   });
 
   it('is CANNOT_JUDGE when a missing document may be an unreadable one of unknown type', () => {
