@@ -19,9 +19,10 @@ describe('writePolicyMismatches', () => {
     };
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-out-'));
     assert.deepEqual(writePolicyMismatches('a', files, out).sort(), ['a-policy_coolingOffDays', 'a-policy_paymentYears', 'a-policy_premium']);
-    const meta = JSON.parse(fs.readFileSync(path.join(out, 'a-policy_coolingOffDays.meta.json'), 'utf8'));
+    const meta = JSON.parse(fs.readFileSync(path.join(out, 'a-policy_coolingOffDays.meta.json'), 'utf8')) as { policy: unknown };
     assert.deepEqual(meta.policy, { premium: 8600, paymentYears: 5, coolingOffDays: 10 });
-    assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'a-policy_premium.labels.json'), 'utf8')).steps.explanation, 'FAIL');
+    const labels = JSON.parse(fs.readFileSync(path.join(out, 'a-policy_premium.labels.json'), 'utf8')) as { steps: Record<string, string> };
+    assert.equal(labels.steps.explanation, 'FAIL');
     assert.equal(fs.readFileSync(path.join(out, 'a-policy_premium.mp4'), 'utf8'), 'media');
     // A number the transcript never says, or a case already faulty, gives no case.
     fs.writeFileSync(files.labels, JSON.stringify({ version: 1, steps, speech: [{ text: '犹豫期内可以退保。' }] }));
