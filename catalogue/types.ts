@@ -163,7 +163,8 @@ export interface Catalogue {
   ruleOverrides(from: string, to: string): Promise<{ ruleId: string; machineFails: number; overridden: number }[]>;
   /**
    * The same sample drawSample draws from the recordings of the period (stratified, reproducible by seed),
-   * computed in the database: stratum sizes first, then each stratum's share by the seeded hash order.
+   * computed in the database: stratum sizes from per-day counts, then each stratum's seeded positions found
+   * day by day (catalogue/sample.ts says what the draw guarantees).
    */
   sample(options: { from: string; to: string; n: number; strata: ('channel' | 'verdict' | 'productType')[]; seed: string }): Promise<{ population: number; rows: { row: InspectionRow; stratum: string }[] }>;
   /** Report keys already catalogued (sync reads only the others). */

@@ -13,7 +13,7 @@ import { rebuildCatalogue, syncCatalogue } from '../../catalogue/sync';
 import { addReviewer, reviewerForToken } from '../../review/reviewers';
 import { Sessions, sessionCookie } from '../../review/sessions';
 import { startDatabase } from '../../stack';
-import { allocate, drawSample } from '../../catalogue/sample';
+import { allocate, drawSample, seededPositions } from '../../catalogue/sample';
 import type { Catalogue, InspectionRow } from '../../catalogue/types';
 import type { Verdict } from '../../lib/labelled';
 import { initSigningKey, keyIdOf, loadPublicKey, loadSigningKey } from '../../signing/keys';
@@ -138,6 +138,27 @@ describe('catalogue (PostgreSQL)', () => {
         assert.deepEqual(inDb.rows.map((p) => [p.stratum, p.row.recordingId]), drawSample(rows, options).map((p) => [p.stratum, p.row.recordingId]), `strata ${strata.join(',')} seed ${seed}`);
       }
     }
+    // Periods that start and end inside a day (partial days read from the recordings, whole days from the
+    // counts), recordings at every hour and several at the same instant (the order's tie goes by id), and
+    // counts kept through updates and deletes: still drawSample's draw.
+    const hourly = Array.from({ length: 300 }, (_, i) => ({ ...inspection(500 + i, (['PASS', 'FAIL', 'CANNOT_JUDGE'] as const)[i % 3]!, i % 4 === 0 ? 'agent' : 'bank', 'a'.repeat(64)), recordingId: `h${String((i * 37) % 300).padStart(3, '0')}`, recordedAt: new Date(Date.UTC(2026, 9, 1, Math.floor(i / 3))).toISOString() }));
+    for (let i = 0; i < hourly.length; i += 50) await Promise.all(hourly.slice(i, i + 50).map((r) => c.upsertInspection(r)));
+    await c.upsertInspection({ ...hourly[7]!, channel: 'agent' });
+    hourly[7] = { ...hourly[7]!, channel: 'agent' };
+    await c.pool.query(`DELETE FROM inspections WHERE recording_id = $1`, [hourly[8]!.recordingId]);
+    const kept = hourly.filter((_, i) => i !== 8);
+    const counts = (await c.pool.query<{ n: string }>(`SELECT sum(n) AS n FROM sample_strata_days WHERE day >= '2026-10-01'`)).rows[0]!;
+    assert.equal(Number(counts.n), kept.length, 'the per-day counts follow inserts, updates and deletes');
+    for (const [from, to] of [['2026-10-01T05:30:00.000Z', '2026-10-04T17:00:00.000Z'], ['2026-10-02T00:00:00.000Z', '2026-10-03T23:59:59.999Z'], ['2026-10-02T03:00:00.000Z', '2026-10-02T09:00:00.000Z']] as const) {
+      for (const seed of ['q4', 'x']) {
+        const options = { n: 25, strata: ['channel', 'verdict'] as ('channel' | 'verdict')[], seed };
+        const inPeriod = kept.filter((r) => r.recordedAt >= from && r.recordedAt <= to);
+        const inDb = await c.sample({ from, to, ...options });
+        assert.equal(inDb.population, inPeriod.length);
+        assert.deepEqual(inDb.rows.map((p) => [p.stratum, p.row.recordingId]), drawSample(inPeriod, options).map((p) => [p.stratum, p.row.recordingId]), `${from} to ${to}, seed ${seed}`);
+      }
+    }
+    await c.pool.query(`DELETE FROM inspections WHERE recorded_at >= '2026-10-01'`);
     await c.addRevision({ recordingId: 'rec001', revision: 1, reportKey: 'rec001/r1/report.json', reportSha256: 'x', verdict: 'FAIL', createdAt: '2026-11-01T00:00:00.000Z', source: 'inspection', steps: [], rules: [{ stepId: 'coframing', ruleId: 'FRAME-BOTH', verdict: 'FAIL', applies: true }] });
     await c.refreshDashboard();
     const d = await c.dashboard('2026-07-01T00:00:00.000Z', '2026-08-01T00:00:00.000Z');
@@ -203,6 +224,26 @@ describe('stratified sample', () => {
     assert.equal(one.length, 10);
     assert.deepEqual(again, one);
     assert.notDeepEqual(other, one);
+  });
+
+  it('is a simple random sample of each stratum: over many seeds every recording and every pair is picked equally often', () => {
+    // 10 recordings, 3 drawn per seed, 3,000 seeds: each recording expected 900 times (sd 25), each of the
+    // 45 pairs 200 times (sd 14).
+    const ten = rows.slice(0, 10);
+    const picked = new Map<string, number>();
+    const pairs = new Map<string, number>();
+    for (let s = 0; s < 3000; s++) {
+      const ids = drawSample(ten, { n: 3, strata: [], seed: `seed-${s}` }).map((p) => p.row.recordingId);
+      assert.equal(new Set(ids).size, 3);
+      for (const id of ids) picked.set(id, (picked.get(id) ?? 0) + 1);
+      for (const a of ids) for (const b of ids) if (a < b) pairs.set(`${a}+${b}`, (pairs.get(`${a}+${b}`) ?? 0) + 1);
+    }
+    assert.equal(picked.size, 10);
+    for (const [id, n] of picked) assert.ok(Math.abs(n - 900) < 150, `${id} picked ${n} times of an expected 900`);
+    assert.equal(pairs.size, 45);
+    for (const [pair, n] of pairs) assert.ok(Math.abs(n - 200) < 85, `${pair} drawn together ${n} times of an expected 200`);
+    assert.deepEqual(seededPositions('s', 'all', 5, 5), [0, 1, 2, 3, 4]);
+    assert.deepEqual(seededPositions('s', 'all', 0, 5), []);
   });
 
   it('gives each stratum its proportional share', () => {
