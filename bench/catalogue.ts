@@ -2,8 +2,9 @@
 // with its machine revision, 3 step outcomes and 3 rule outcomes, by multi-row inserts (unnest of arrays,
 // BENCH_BATCH rows a statement), and prints the load rate and p50/p95 of what the review pages and the
 // regulator ask: the review queue (needs review, one channel, newest recorded first, 50 rows), the QA
-// dashboard (a year of weekly rates by channel and by rule), one recording's page (inspection, revisions,
-// decisions, audit) and a stratified sample of 50 from a quarter. Goal: each p95 < 300 ms.
+// dashboard (a year of weekly rates by channel and by rule; the agents with the highest FAIL rates per step),
+// one recording's page (inspection, revisions, decisions, audit) and a stratified sample of 50 from a
+// quarter. Goal: each p95 < 300 ms.
 //
 //   node dist/bench/catalogue.js                       # an embedded PostgreSQL in a temp data dir (removed after)
 //   BENCH_DATABASE_URL=postgres://… node dist/bench/catalogue.js   # an existing, EMPTY database (its catalogue is emptied)
@@ -167,6 +168,7 @@ async function timeQueries(catalogue: PgCatalogue): Promise<void> {
       }),
     );
     results.push(await time('dashboard (a year, weekly, channel and rule)', 30, () => catalogue.dashboard('2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z')));
+    results.push(await time('dashboard agents (a year, per step, top 20)', 30, () => catalogue.agentSteps('2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z', { minRecordings: 10, limit: 20 })));
     results.push(
       await time("one recording's page (catalogue part)", 100, async () => {
         const id = `bench${String(Math.floor(q() * N)).padStart(8, '0')}`;

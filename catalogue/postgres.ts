@@ -9,7 +9,7 @@ import { Pool, type PoolClient } from 'pg';
 import { PROJECT_ROOT } from '../lib/config';
 import type { Verdict } from '../lib/labelled';
 import { allocate, seededPositions } from './sample';
-import type { ApprovalRow, AuditRow, Catalogue, DecisionRow, InspectionFilter, InspectionRow, ReviewerAccount, RevisionRow, Role } from './types';
+import type { AgentSteps, ApprovalRow, AuditRow, Catalogue, DecisionRow, InspectionFilter, InspectionRow, ReviewerAccount, RevisionRow, Role } from './types';
 
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'catalogue', 'migrations');
 
@@ -277,6 +277,34 @@ export async function openPgCatalogue(url: string, options: { migrate?: boolean;
     async refreshDashboard() {
       await q('REFRESH MATERIALIZED VIEW CONCURRENTLY weekly_verdicts');
       await q('REFRESH MATERIALIZED VIEW CONCURRENTLY weekly_rule_outcomes');
+      await q('REFRESH MATERIALIZED VIEW CONCURRENTLY monthly_agent_steps');
+    },
+
+    async agentSteps(from, to, options = {}) {
+      const limit = options.limit === undefined ? 'ALL' : String(Math.max(0, Math.floor(options.limit)));
+      // Agents ranked on their whole-recording rows (step_id ''), then only the shown agents' steps read.
+      const rows = await q(
+        `WITH top AS (
+           SELECT agent_key, row_number() OVER (ORDER BY sum(fails)::float8 / sum(n) DESC, sum(n) DESC, agent_key) AS place
+             FROM monthly_agent_steps
+            WHERE step_id = '' AND month >= date_trunc('month', $1::timestamptz) AND month < $2
+            GROUP BY agent_key HAVING sum(n) >= $3
+            ORDER BY place LIMIT ${limit})
+         SELECT m.agent_key, m.step_id, sum(m.n)::integer AS n, sum(m.fails)::integer AS fails, sum(m.cannot_judge)::integer AS cannot_judge, min(top.place) AS place
+           FROM top JOIN monthly_agent_steps m USING (agent_key)
+          WHERE m.month >= date_trunc('month', $1::timestamptz) AND m.month < $2
+          GROUP BY m.agent_key, m.step_id ORDER BY place, m.step_id`,
+        [from, to, Math.max(1, Math.floor(options.minRecordings ?? 1))],
+      );
+      const out = new Map<string, AgentSteps>();
+      for (const r of rows) {
+        const agentKey = String(r.agent_key);
+        const a = out.get(agentKey) ?? { agentKey, recordings: 0, fails: 0, cannotJudge: 0, steps: [] };
+        if (r.step_id === '') Object.assign(a, { recordings: Number(r.n), fails: Number(r.fails), cannotJudge: Number(r.cannot_judge) });
+        else a.steps.push({ stepId: String(r.step_id), total: Number(r.n), fails: Number(r.fails), cannotJudge: Number(r.cannot_judge) });
+        out.set(agentKey, a);
+      }
+      return [...out.values()];
     },
 
     async dashboard(from, to, dimension = 'channel') {

@@ -9,10 +9,11 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type * as Minio from 'minio';
 import { openPgCatalogue, type PgCatalogue } from '../../catalogue/postgres';
-import { rebuildCatalogue, syncCatalogue } from '../../catalogue/sync';
+import { agentKeyOf, rebuildCatalogue, syncCatalogue } from '../../catalogue/sync';
 import { addReviewer, reviewerForToken } from '../../review/reviewers';
 import { Sessions, sessionCookie } from '../../review/sessions';
 import { startDatabase } from '../../stack';
+import { loadOrCreateHashKey } from '../../stack/identities';
 import { allocate, drawSample, seededPositions } from '../../catalogue/sample';
 import type { Catalogue, InspectionRow } from '../../catalogue/types';
 import type { Verdict } from '../../lib/labelled';
@@ -169,6 +170,45 @@ describe('catalogue (PostgreSQL)', () => {
     const byProduct = await c.dashboard('2026-07-01T00:00:00.000Z', '2026-08-01T00:00:00.000Z', 'product');
     assert.deepEqual([...new Set(byProduct.verdicts.map((w) => w.value))].sort(), ['', 'health'], 'no product type counts as its own value');
     assert.equal(byProduct.verdicts.reduce((a, w) => a + w.total, 0), 120);
+  });
+
+  it('rolls agents up per month and step by their keyed hash, with the current verdicts after review', async () => {
+    const c = await open();
+    await c.clearProjection();
+    // Without DUALQA_HASH_KEY the key is generated once per data dir (0600), like the S3 credentials.
+    const keyDir = path.join(root, 'hash-key-dir');
+    const generated = loadOrCreateHashKey(keyDir, {});
+    assert.ok(generated.length >= 40);
+    assert.equal(loadOrCreateHashKey(keyDir, {}), generated, 'the same key on every later use');
+    assert.equal(fs.statSync(path.join(keyDir, 'hash-key')).mode & 0o077, 0, 'readable by its owner only');
+    assert.equal(loadOrCreateHashKey(keyDir, { DUALQA_HASH_KEY: 'configured' }), 'configured');
+    const licence = 'H01234567890123456';
+    const keyA = agentKeyOf(licence, 'test-hash-key')!;
+    const keyB = agentKeyOf('H99999999999999999', 'test-hash-key')!;
+    assert.match(keyA, /^[0-9a-f]{16}$/);
+    assert.notEqual(keyA, agentKeyOf(licence, 'another key'), 'keyed: another key, another hash');
+    for (let i = 0; i < 12; i++) {
+      const agentKey = i < 8 ? keyA : keyB;
+      const opening: Verdict = i % 2 === 0 ? 'FAIL' : 'PASS';
+      const verdict: Verdict = opening === 'FAIL' ? 'FAIL' : 'PASS';
+      await c.upsertInspection({ ...inspection(i, verdict, 'bank', 'a'.repeat(64)), agentKey, recordedAt: `2026-07-${String(1 + i).padStart(2, '0')}T08:00:00.000Z` });
+      await c.addRevision({ recordingId: inspection(i, verdict, 'bank', '').recordingId, revision: 1, reportKey: `rec${i}/r1/report.json`, reportSha256: 'x', verdict, createdAt: '2026-07-20T00:00:00.000Z', source: 'inspection', steps: [{ id: 'continuity', verdict: i === 3 ? 'CANNOT_JUDGE' : 'PASS' }, { id: 'opening', verdict: opening }] });
+    }
+    // A review overturned rec000's opening FAIL (approved): it no longer counts against agent A.
+    await c.addRevision({ recordingId: 'rec000', revision: 2, reportKey: 'rec0/r2/report.json', reportSha256: 'y', verdict: 'PASS', createdAt: '2026-07-21T00:00:00.000Z', source: 'approval', steps: [{ id: 'continuity', verdict: 'PASS' }, { id: 'opening', verdict: 'PASS' }] });
+    await c.upsertInspection({ ...inspection(99, 'FAIL', 'bank', 'a'.repeat(64)), agentKey: null });
+    await c.refreshDashboard();
+    const agents = await c.agentSteps('2026-07-01T00:00:00.000Z', '2026-08-01T00:00:00.000Z');
+    assert.deepEqual(agents.map((a) => [a.agentKey, a.recordings, a.fails, a.cannotJudge]), [[keyB, 4, 2, 0], [keyA, 8, 3, 0]], 'highest FAIL rate first; no agent, no row');
+    assert.deepEqual(agents.find((a) => a.agentKey === keyA)!.steps, [
+      { stepId: 'continuity', total: 8, fails: 0, cannotJudge: 1 },
+      { stepId: 'opening', total: 8, fails: 3, cannotJudge: 0 },
+    ]);
+    assert.deepEqual((await c.agentSteps('2026-07-01T00:00:00.000Z', '2026-08-01T00:00:00.000Z', { minRecordings: 5 })).map((a) => a.agentKey), [keyA]);
+    assert.deepEqual((await c.agentSteps('2026-07-01T00:00:00.000Z', '2026-08-01T00:00:00.000Z', { limit: 1 })).map((a) => a.agentKey), [keyB]);
+    assert.deepEqual(await c.agentSteps('2026-09-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z'), []);
+    const stored = JSON.stringify((await c.pool.query('SELECT * FROM monthly_agent_steps')).rows) + JSON.stringify((await c.pool.query('SELECT agent_key FROM inspections')).rows);
+    assert.ok(!stored.includes(licence) && !stored.includes('1234567890'), 'the licence number is nowhere in the catalogue');
   });
 
   it('keeps reviewers by token hash, sessions across servers, and takes access away at once', async () => {
