@@ -39,7 +39,9 @@ export function rateChart(title: string, rows: WeeklyVerdicts[], pick: (w: Weekl
   const lines = rates
     .map((series, k) => {
       const points = series.map((r, i) => (r === null ? null : `${x(i).toFixed(1)},${y(r).toFixed(1)}`)).filter(Boolean);
-      return `<polyline fill="none" stroke="${COLOURS[k]}" stroke-width="1.5" points="${points.join(' ')}"><title>${esc(values[k] || '(none)')}</title></polyline>`;
+      // A dot on each week too: a value with one week of data has no line to draw.
+      const dots = series.map((r, i) => (r === null ? '' : `<circle cx="${x(i).toFixed(1)}" cy="${y(r).toFixed(1)}" r="2.5" fill="${COLOURS[k]}"/>`)).join('');
+      return `<polyline fill="none" stroke="${COLOURS[k]}" stroke-width="1.5" points="${points.join(' ')}"><title>${esc(values[k] || '(none)')}</title></polyline>${dots}`;
     })
     .join('');
   const ticks = [0, 0.5, 1].map((f) => `<text x="${L - 4}" y="${y(max * f) + 4}" text-anchor="end" font-size="10">${(100 * max * f).toFixed(0)}%</text><line x1="${L}" x2="${W - 10}" y1="${y(max * f)}" y2="${y(max * f)}" stroke="#e3e6ea"/>`).join('');
@@ -77,9 +79,9 @@ function agentSection(d: DashboardData): string {
   };
   return `<h2>坐席 Agents: 不通过率 FAIL rate per step <small>(agents with ≥ ${d.minRecordings} recordings, highest FAIL rate first; an agent is the keyed hash of the licence number, never the number; current verdicts, after review)</small></h2>
 ${agentChart('坐席不通过率 FAIL rate by agent', d.agents)}
-<table id="agents"><tr><th>坐席 Agent (keyed hash)</th><th>录制 Recordings</th><th>不通过 FAIL</th><th>无法判断 CANNOT_JUDGE</th>${steps.map((s) => `<th>${esc(s)} FAIL</th>`).join('')}</tr>${d.agents
+<div class="wide"><table id="agents"><tr><th>坐席 Agent (keyed hash)</th><th>录制 Recordings</th><th>不通过 FAIL</th><th>无法判断 CANNOT_JUDGE</th>${steps.map((s) => `<th>${esc(s)} FAIL</th>`).join('')}</tr>${d.agents
     .map((a) => `<tr><td><code>${esc(a.agentKey)}</code></td><td>${a.recordings}</td><td>${pct(a.fails, a.recordings)}</td><td>${pct(a.cannotJudge, a.recordings)}</td>${steps.map((s) => cell(a, s)).join('')}</tr>`)
-    .join('')}</table>`;
+    .join('')}</table></div>`;
 }
 
 export function dashboardBody(d: DashboardData): string {
