@@ -21,6 +21,7 @@ import { initSigningKey, keyIdOf, loadPublicKey, loadSigningKey } from '../../si
 import { signStoredReport, verifyReportFile } from '../../signing/report-signature';
 import { exportSample, MANIFEST } from '../../signing/sample-export';
 import { verifySampleDir } from '../../signing/verify-sample';
+import { projectionDump } from '../helpers/catalogue-dump';
 import { tempDir } from '../helpers/media';
 
 const root = tempDir('dualqa-catalogue-');
@@ -424,8 +425,10 @@ describe('the catalogue as a projection of the reports bucket', () => {
 
     await catalogue.audit({ actor: 'alice', action: 'view-recording', recordingId: 'recA', detail: 'kept' });
     const before = JSON.stringify([await catalogue.listInspections(), await catalogue.revisions('recA'), await catalogue.decisions()]);
+    const projection = await projectionDump(catalogue);
     const rebuilt = await rebuildCatalogue(catalogue, sources);
     assert.equal(rebuilt.added, 3);
+    assert.deepEqual(await projectionDump(catalogue), projection, 'every projected row exactly as before');
     assert.equal(JSON.stringify([await catalogue.listInspections(), await catalogue.revisions('recA'), await catalogue.decisions()]), before, 'the rebuild recreates the same projection');
     assert.ok((await catalogue.auditEntries({ recordingId: 'recA' })).some((e) => e.detail === 'kept'), 'the audit is the database\u2019s own: kept');
   });
