@@ -8,8 +8,8 @@ import { runner } from 'node-pg-migrate';
 import { Pool, type PoolClient } from 'pg';
 import { PROJECT_ROOT } from '../lib/config';
 import type { Verdict } from '../lib/labelled';
-import { allocate } from './sample';
-import type { ApprovalRow, AuditRow, Catalogue, DecisionRow, InspectionFilter, InspectionRow, ReviewerAccount, RevisionRow, Role } from './types';
+import { allocate, seededPositions } from './sample';
+import type { AgentSteps, ApprovalRow, AuditRow, Catalogue, DecisionRow, InspectionFilter, InspectionRow, ReviewerAccount, RevisionRow, Role } from './types';
 
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'catalogue', 'migrations');
 
@@ -277,6 +277,34 @@ export async function openPgCatalogue(url: string, options: { migrate?: boolean;
     async refreshDashboard() {
       await q('REFRESH MATERIALIZED VIEW CONCURRENTLY weekly_verdicts');
       await q('REFRESH MATERIALIZED VIEW CONCURRENTLY weekly_rule_outcomes');
+      await q('REFRESH MATERIALIZED VIEW CONCURRENTLY monthly_agent_steps');
+    },
+
+    async agentSteps(from, to, options = {}) {
+      const limit = options.limit === undefined ? 'ALL' : String(Math.max(0, Math.floor(options.limit)));
+      // Agents ranked on their whole-recording rows (step_id ''), then only the shown agents' steps read.
+      const rows = await q(
+        `WITH top AS (
+           SELECT agent_key, row_number() OVER (ORDER BY sum(fails)::float8 / sum(n) DESC, sum(n) DESC, agent_key) AS place
+             FROM monthly_agent_steps
+            WHERE step_id = '' AND month >= date_trunc('month', $1::timestamptz) AND month < $2
+            GROUP BY agent_key HAVING sum(n) >= $3
+            ORDER BY place LIMIT ${limit})
+         SELECT m.agent_key, m.step_id, sum(m.n)::integer AS n, sum(m.fails)::integer AS fails, sum(m.cannot_judge)::integer AS cannot_judge, min(top.place) AS place
+           FROM top JOIN monthly_agent_steps m USING (agent_key)
+          WHERE m.month >= date_trunc('month', $1::timestamptz) AND m.month < $2
+          GROUP BY m.agent_key, m.step_id ORDER BY place, m.step_id`,
+        [from, to, Math.max(1, Math.floor(options.minRecordings ?? 1))],
+      );
+      const out = new Map<string, AgentSteps>();
+      for (const r of rows) {
+        const agentKey = String(r.agent_key);
+        const a = out.get(agentKey) ?? { agentKey, recordings: 0, fails: 0, cannotJudge: 0, steps: [] };
+        if (r.step_id === '') Object.assign(a, { recordings: Number(r.n), fails: Number(r.fails), cannotJudge: Number(r.cannot_judge) });
+        else a.steps.push({ stepId: String(r.step_id), total: Number(r.n), fails: Number(r.fails), cannotJudge: Number(r.cannot_judge) });
+        out.set(agentKey, a);
+      }
+      return [...out.values()];
     },
 
     async dashboard(from, to, dimension = 'channel') {
@@ -323,27 +351,66 @@ export async function openPgCatalogue(url: string, options: { migrate?: boolean;
 
     async sample(o) {
       const columns: Record<string, string> = { channel: 'channel', verdict: 'verdict', productType: 'product_type' };
-      // The stratum as stratumOf spells it, computed in SQL: 'channel=bank,verdict=FAIL' (or 'all').
+      // The stratum as stratumOf spells it, computed in SQL: 'channel=bank,verdict=FAIL' (or 'all'). The same
+      // expression reads sample_strata_days, whose columns already say '(none)'.
       const key = o.strata.length ? o.strata.map((f) => `'${f}=' || coalesce(${columns[f]!}, '(none)')`).join(` || ',' || `) : `'all'`;
-      const sizes = await q(`SELECT ${key} AS stratum, count(*) AS n FROM inspections WHERE recorded_at >= $1 AND recorded_at <= $2 GROUP BY 1`, [o.from, o.to]);
-      const shares = allocate(new Map(sizes.map((r) => [String(r.stratum), Number(r.n)])), o.n);
-      const population = sizes.reduce((a, r) => a + Number(r.n), 0);
-      const wanted = [...shares].filter(([, n]) => n > 0);
-      if (wanted.length === 0) return { population, rows: [] };
-      // One pass over the period: each stratum's rows in drawSample's seeded order, sha256(seed, NUL, recording id)
-      // compared bytewise, the first `share` of each kept; only those rows are read whole.
-      // The period's rows are sorted in memory: without room (work_mem defaults to 4 MB) a quarter of a
-      // million recordings spills to disk and takes seconds.
-      const sql = `WITH ranked AS (
-           SELECT recording_id, ${key} AS stratum,
-                  row_number() OVER (PARTITION BY ${key} ORDER BY sha256(convert_to($3, 'UTF8') || decode('00', 'hex') || convert_to(recording_id, 'UTF8'))) AS rn
-             FROM inspections WHERE recorded_at >= $1 AND recorded_at <= $2)
-         SELECT i.*, ranked.stratum FROM ranked
-           JOIN unnest($4::text[], $5::int[]) AS s(stratum, share) ON s.stratum = ranked.stratum AND ranked.rn <= s.share
-           JOIN inspections i ON i.recording_id = ranked.recording_id`;
-      const picked = await tx(async (c) => {
-        await c.query(`SET LOCAL work_mem = '64MB'`);
-        return (await c.query(sql, [o.from, o.to, o.seed, wanted.map(([k]) => k), wanted.map(([, n]) => n)])).rows as Row[];
+      // Whole UTC days of [from, to] are counted from sample_strata_days, the partial days at either end
+      // from the recordings themselves.
+      const DAY = 86_400_000;
+      const from = Date.parse(o.from);
+      const to = Date.parse(o.to);
+      const firstWhole = Math.ceil(from / DAY) * DAY;
+      const endWhole = Math.floor((to + 1) / DAY) * DAY;
+      const wholeDays = firstWhole < endWhole;
+      const iso = (ms: number) => new Date(ms).toISOString();
+      // One snapshot for the counts and the rows (the counts are kept by triggers in the same transactions).
+      const { population, picked } = await tx(async (c) => {
+        await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+        const counted = wholeDays
+          ? await c.query(
+              `SELECT day::text AS day, ${key} AS stratum, sum(n)::integer AS n FROM sample_strata_days WHERE day >= $3::date AND day < $4::date GROUP BY 1, 2
+               UNION ALL
+               SELECT (recorded_at AT TIME ZONE 'UTC')::date::text, ${key}, count(*)::integer FROM inspections
+                WHERE recorded_at >= $1 AND recorded_at <= $2 AND (recorded_at < $3 OR recorded_at >= $4) GROUP BY 1, 2`,
+              [o.from, o.to, iso(firstWhole), iso(endWhole)],
+            )
+          : await c.query(`SELECT (recorded_at AT TIME ZONE 'UTC')::date::text AS day, ${key} AS stratum, count(*)::integer AS n FROM inspections WHERE recorded_at >= $1 AND recorded_at <= $2 GROUP BY 1, 2`, [o.from, o.to]);
+        const days = new Map<string, { day: string; n: number }[]>();
+        for (const r of counted.rows as Row[]) {
+          if (Number(r.n) <= 0) continue;
+          const list = days.get(String(r.stratum)) ?? [];
+          list.push({ day: String(r.day), n: Number(r.n) });
+          days.set(String(r.stratum), list);
+        }
+        const sizes = new Map([...days].map(([s, list]) => [s, list.reduce((a, d) => a + d.n, 0)]));
+        const population = [...sizes.values()].reduce((a, n) => a + n, 0);
+        // Each stratum's seeded positions, as (day, position among that day's recordings of the stratum).
+        const picks: { day: string; stratum: string; pos: number }[] = [];
+        for (const [stratum, share] of allocate(sizes, o.n)) {
+          if (share === 0) continue;
+          const list = days.get(stratum)!.sort((a, b) => a.day.localeCompare(b.day));
+          let d = 0;
+          let before = 0;
+          for (const p of seededPositions(o.seed, stratum, share, sizes.get(stratum)!)) {
+            while (p >= before + list[d]!.n) before += list[d++]!.n;
+            picks.push({ day: list[d]!.day, stratum, pos: p - before });
+          }
+        }
+        if (picks.length === 0) return { population, picked: [] as Row[] };
+        const found = await c.query(
+          `SELECT x.recording_id FROM unnest($3::date[], $4::text[], $5::int[]) AS p(day, stratum, pos)
+           CROSS JOIN LATERAL (
+             SELECT recording_id FROM inspections
+              WHERE recorded_at >= greatest($1::timestamptz, p.day::timestamp AT TIME ZONE 'UTC')
+                AND recorded_at < least($2::timestamptz + interval '1 microsecond', (p.day + 1)::timestamp AT TIME ZONE 'UTC')
+                AND ${key} = p.stratum
+              ORDER BY recorded_at, recording_id COLLATE "C" OFFSET p.pos LIMIT 1) x`,
+          [o.from, o.to, picks.map((p) => p.day), picks.map((p) => p.stratum), picks.map((p) => p.pos)],
+        );
+        const ids = (found.rows as Row[]).map((r) => String(r.recording_id));
+        if (ids.length !== picks.length) throw new Error(`sample: ${picks.length - ids.length} of ${picks.length} positions not found (counts out of step with the recordings)`);
+        const rows = (await c.query(`SELECT *, ${key} AS stratum FROM inspections WHERE recording_id = ANY($1::text[])`, [ids])).rows as Row[];
+        return { population, picked: rows };
       });
       const rows = picked.map((r) => ({ row: toInspection(r), stratum: String(r.stratum) }));
       rows.sort((a, b) => a.stratum.localeCompare(b.stratum) || a.row.recordingId.localeCompare(b.row.recordingId));
@@ -359,7 +426,7 @@ export async function openPgCatalogue(url: string, options: { migrate?: boolean;
     },
 
     async clearProjection() {
-      await q('TRUNCATE inspections, revisions, step_outcomes, rule_outcomes, decisions, approvals');
+      await q('TRUNCATE inspections, revisions, step_outcomes, rule_outcomes, decisions, approvals, sample_strata_days');
     },
 
     async putReviewer(a) {

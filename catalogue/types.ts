@@ -137,6 +137,16 @@ export interface WeeklyRule {
   total: number;
 }
 
+/** One agent's recordings over a period: as a whole and per step (current verdicts, after review). */
+export interface AgentSteps {
+  /** The keyed hash of the licence number (never the number). */
+  agentKey: string;
+  recordings: number;
+  fails: number;
+  cannotJudge: number;
+  steps: { stepId: string; total: number; fails: number; cannotJudge: number }[];
+}
+
 export interface Catalogue {
   upsertInspection(row: InspectionRow): Promise<void>;
   /** Adds a revision once; returns false when it was already there. Updates the inspection's latest verdict. */
@@ -159,11 +169,17 @@ export interface Catalogue {
   refreshDashboard(): Promise<void>;
   /** Weekly verdicts by one dimension (default channel), and weekly machine rule outcomes by channel, recorded in [from, to). */
   dashboard(from: string, to: string, dimension?: DashboardDimension): Promise<{ verdicts: WeeklyVerdicts[]; rules: WeeklyRule[] }>;
+  /**
+   * Agents' FAIL and CANNOT_JUDGE counts per step over the months of [from, to), from the monthly rollup:
+   * agents with at least `minRecordings` (default 1), highest recording FAIL rate first, at most `limit` (default all).
+   */
+  agentSteps(from: string, to: string, options?: { minRecordings?: number; limit?: number }): Promise<AgentSteps[]>;
   /** Per rule, over recordings of [from, to): machine FAILs, and how many of those a review overturned (in effect: approved or not needing approval). */
   ruleOverrides(from: string, to: string): Promise<{ ruleId: string; machineFails: number; overridden: number }[]>;
   /**
    * The same sample drawSample draws from the recordings of the period (stratified, reproducible by seed),
-   * computed in the database: stratum sizes first, then each stratum's share by the seeded hash order.
+   * computed in the database: stratum sizes from per-day counts, then each stratum's seeded positions found
+   * day by day (catalogue/sample.ts says what the draw guarantees).
    */
   sample(options: { from: string; to: string; n: number; strata: ('channel' | 'verdict' | 'productType')[]; seed: string }): Promise<{ population: number; rows: { row: InspectionRow; stratum: string }[] }>;
   /** Report keys already catalogued (sync reads only the others). */

@@ -12,6 +12,7 @@ import { rebuildCatalogue, syncCatalogue, type CatalogueSources } from '../catal
 import { ROLES, type Role } from '../catalogue/types';
 import { STRATUM_FIELDS, type StratumField } from '../catalogue/sample';
 import { dataDir } from '../lib/config';
+import { loadOrCreateHashKey } from '../stack/identities';
 import { initSigningKey, loadPublicKey, loadSigningKey, publicKeyFileOf, signingKeyFile } from '../signing/keys';
 import { verifyReportFile } from '../signing/report-signature';
 import { exportSample } from '../signing/sample-export';
@@ -36,7 +37,7 @@ function trustedKey(): KeyObject | null {
 }
 
 function sourcesOf(session: Awaited<ReturnType<typeof openSession>>): CatalogueSources {
-  return { s3: session.reader, buckets: session.info.buckets, trustedKey: trustedKey(), hashKey: process.env.DUALQA_HASH_KEY ?? null };
+  return { s3: session.reader, buckets: session.info.buckets, trustedKey: trustedKey(), hashKey: loadOrCreateHashKey(dataDir()) };
 }
 
 async function withCatalogue<T>(run: (session: Awaited<ReturnType<typeof openSession>>, catalogue: PgCatalogue) => Promise<T>, inlineWorkers: 'never' | 'auto' = 'never'): Promise<T> {

@@ -1,7 +1,8 @@
 // The QA dashboard 质检看板, server-rendered: PASS / FAIL / CANNOT_JUDGE rates per week by channel, product
-// or branch as inline SVG line charts (no script, no CDN), the rules the machine FAILs most, and how often
-// a review overturned each rule's FAILs; the same figures as CSV. Labels in Chinese with English beside.
-import type { DashboardDimension, WeeklyRule, WeeklyVerdicts } from '../catalogue/types';
+// or branch as inline SVG line charts (no script, no CDN), the rules the machine FAILs most, how often
+// a review overturned each rule's FAILs, and the agents with the highest FAIL rates per step (by the keyed
+// hash of their licence number, never the number); the same figures as CSV. Labels in Chinese with English beside.
+import type { AgentSteps, DashboardDimension, WeeklyRule, WeeklyVerdicts } from '../catalogue/types';
 import { esc } from './pages';
 
 export interface DashboardData {
@@ -11,6 +12,10 @@ export interface DashboardData {
   verdicts: WeeklyVerdicts[];
   rules: WeeklyRule[];
   overrides: { ruleId: string; machineFails: number; overridden: number }[];
+  /** Agents (keyed hashes), highest FAIL rate first: the page's top ones, or every agent for the CSV. */
+  agents: AgentSteps[];
+  /** The fewest recordings an agent on the page has in the period. */
+  minRecordings: number;
 }
 
 const DIMENSION_LABELS: Record<DashboardDimension, string> = { channel: '渠道 Channel', product: '产品 Product', branch: '机构 Branch' };
@@ -34,13 +39,49 @@ export function rateChart(title: string, rows: WeeklyVerdicts[], pick: (w: Weekl
   const lines = rates
     .map((series, k) => {
       const points = series.map((r, i) => (r === null ? null : `${x(i).toFixed(1)},${y(r).toFixed(1)}`)).filter(Boolean);
-      return `<polyline fill="none" stroke="${COLOURS[k]}" stroke-width="1.5" points="${points.join(' ')}"><title>${esc(values[k] || '(none)')}</title></polyline>`;
+      // A dot on each week too: a value with one week of data has no line to draw.
+      const dots = series.map((r, i) => (r === null ? '' : `<circle cx="${x(i).toFixed(1)}" cy="${y(r).toFixed(1)}" r="2.5" fill="${COLOURS[k]}"/>`)).join('');
+      return `<polyline fill="none" stroke="${COLOURS[k]}" stroke-width="1.5" points="${points.join(' ')}"><title>${esc(values[k] || '(none)')}</title></polyline>${dots}`;
     })
     .join('');
   const ticks = [0, 0.5, 1].map((f) => `<text x="${L - 4}" y="${y(max * f) + 4}" text-anchor="end" font-size="10">${(100 * max * f).toFixed(0)}%</text><line x1="${L}" x2="${W - 10}" y1="${y(max * f)}" y2="${y(max * f)}" stroke="#e3e6ea"/>`).join('');
   const labels = weeks.length ? `<text x="${L}" y="${H - 6}" font-size="10">${esc(weeks[0]!.slice(0, 10))}</text><text x="${W - 10}" y="${H - 6}" font-size="10" text-anchor="end">${esc(weeks.at(-1)!.slice(0, 10))}</text>` : '';
   const legend = values.map((v, k) => `<span style="color:${COLOURS[k]}">■ ${esc(v || '(none)')}</span>`).join(' ');
   return `<figure class="chart"><figcaption>${title}</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title.replace(/<[^>]+>/g, ''))}">${ticks}${lines}${labels}</svg><div class="legend">${legend}</div></figure>`;
+}
+
+/** Horizontal bars: each agent's FAIL rate of recordings (red) and CANNOT_JUDGE rate (grey) beside it. */
+export function agentChart(title: string, agents: AgentSteps[]): string {
+  const shown = agents.slice(0, 15);
+  const W = 560;
+  const row = 18;
+  const L = 150;
+  const H = 20 + row * Math.max(1, shown.length);
+  const max = Math.max(0.05, ...shown.map((a) => (a.recordings ? (a.fails + a.cannotJudge) / a.recordings : 0)));
+  const w = (rate: number) => (rate / max) * (W - L - 60);
+  const bars = shown
+    .map((a, i) => {
+      const y = 10 + i * row;
+      const fail = a.recordings ? a.fails / a.recordings : 0;
+      const cj = a.recordings ? a.cannotJudge / a.recordings : 0;
+      return `<text x="${L - 6}" y="${y + 12}" text-anchor="end" font-size="11" font-family="monospace">${esc(a.agentKey)}</text><rect x="${L}" y="${y + 2}" width="${w(fail).toFixed(1)}" height="${row - 5}" fill="#d62728"><title>FAIL ${pct(a.fails, a.recordings)}</title></rect><rect x="${(L + w(fail)).toFixed(1)}" y="${y + 2}" width="${w(cj).toFixed(1)}" height="${row - 5}" fill="#a0a6ad"><title>CANNOT_JUDGE ${pct(a.cannotJudge, a.recordings)}</title></rect><text x="${(L + w(fail) + w(cj) + 4).toFixed(1)}" y="${y + 12}" font-size="10">${pct(a.fails, a.recordings)}</text>`;
+    })
+    .join('');
+  const body = shown.length ? bars : `<text x="${L}" y="24" font-size="12">—</text>`;
+  return `<figure class="chart"><figcaption>${title}</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title.replace(/<[^>]+>/g, ''))}">${body}</svg><div class="legend"><span style="color:#d62728">■ 不通过 FAIL</span> <span style="color:#a0a6ad">■ 无法判断 CANNOT_JUDGE</span></div></figure>`;
+}
+
+function agentSection(d: DashboardData): string {
+  const steps = [...new Set(d.agents.flatMap((a) => a.steps.map((s) => s.stepId)))].sort();
+  const cell = (a: AgentSteps, id: string) => {
+    const s = a.steps.find((x) => x.stepId === id);
+    return s ? `<td title="${s.fails} / ${s.total}">${pct(s.fails, s.total)}</td>` : '<td>—</td>';
+  };
+  return `<h2>坐席 Agents: 不通过率 FAIL rate per step <small>(agents with ≥ ${d.minRecordings} recordings, highest FAIL rate first; an agent is the keyed hash of the licence number, never the number; current verdicts, after review)</small></h2>
+${agentChart('坐席不通过率 FAIL rate by agent', d.agents)}
+<div class="wide"><table id="agents"><tr><th>坐席 Agent (keyed hash)</th><th>录制 Recordings</th><th>不通过 FAIL</th><th>无法判断 CANNOT_JUDGE</th>${steps.map((s) => `<th>${esc(s)} FAIL</th>`).join('')}</tr>${d.agents
+    .map((a) => `<tr><td><code>${esc(a.agentKey)}</code></td><td>${a.recordings}</td><td>${pct(a.fails, a.recordings)}</td><td>${pct(a.cannotJudge, a.recordings)}</td>${steps.map((s) => cell(a, s)).join('')}</tr>`)
+    .join('')}</table></div>`;
 }
 
 export function dashboardBody(d: DashboardData): string {
@@ -77,16 +118,22 @@ export function dashboardBody(d: DashboardData): string {
     .join('')}</table>
 <h2>规则改判率 Override rate per rule <small>(machine FAILs a review overturned, in effect)</small></h2><table id="overrides"><tr><th>规则 Rule</th><th>机器不通过 Machine FAILs</th><th>复核改判 Overturned</th><th>改判率 Override rate</th></tr>${d.overrides
     .map((o) => `<tr><td>${esc(o.ruleId)}</td><td>${o.machineFails}</td><td>${o.overridden}</td><td>${pct(o.overridden, o.machineFails)}</td></tr>`)
-    .join('')}</table>`;
+    .join('')}</table>
+${agentSection(d)}`;
 }
 
 const csvCell = (v: string | number) => (typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** The weekly figures, then rules and overrides, as one CSV (UTF-8 with BOM so spreadsheet programs read the Chinese). */
 export function dashboardCsv(d: DashboardData): string {
-  const lines = [['section', 'week', d.dimension, 'rule', 'total', 'pass', 'fail', 'cannot_judge', 'overturned'].join(',')];
+  const lines = [['section', 'week', d.dimension, 'rule', 'total', 'pass', 'fail', 'cannot_judge', 'overturned', 'agent', 'step'].join(',')];
   for (const w of d.verdicts) lines.push(['verdicts', w.week.slice(0, 10), w.value, '', w.total, w.pass, w.fail, w.cannotJudge, w.overturned].map(csvCell).join(','));
   for (const r of d.rules) lines.push(['rules', r.week.slice(0, 10), r.channel, r.ruleId, r.total, '', r.fails, r.cannotJudge, ''].map(csvCell).join(','));
   for (const o of d.overrides) lines.push(['overrides', '', '', o.ruleId, o.machineFails, '', o.machineFails, '', o.overridden].map(csvCell).join(','));
+  // Per agent over the whole period: the recording as a whole (step empty), then each step.
+  for (const a of d.agents) {
+    lines.push(['agents', '', '', '', a.recordings, '', a.fails, a.cannotJudge, '', a.agentKey, ''].map(csvCell).join(','));
+    for (const s of a.steps) lines.push(['agents', '', '', '', s.total, '', s.fails, s.cannotJudge, '', a.agentKey, s.stepId].map(csvCell).join(','));
+  }
   return `\ufeff${lines.join('\n')}\n`;
 }

@@ -25,7 +25,8 @@ button.flag{border:1px solid #b3261e;background:#fff0ef;color:#b3261e;border-rad
 .step{background:#fff;border:1px solid #d5d9de;padding:8px 10px;margin-bottom:8px}.step h3{margin:0 0 4px;font-size:15px}
 .step form{display:flex;gap:6px;flex-wrap:wrap;align-items:center;margin-top:6px}.step textarea{flex:1 1 100%;min-height:38px}
 .error{background:#fde7e6;border:1px solid #b3261e;padding:8px;margin-bottom:10px}.ok{background:#e6f4ea;border:1px solid #1e7b34;padding:8px;margin-bottom:10px}
-small{color:#667}figure.chart{background:#fff;border:1px solid #d5d9de;margin:0 0 12px;padding:8px}figure.chart figcaption{font-weight:600;margin-bottom:4px}.legend{font-size:12px}`;
+small{color:#667}figure.chart{background:#fff;border:1px solid #d5d9de;margin:0 0 12px;padding:8px}figure.chart figcaption{font-weight:600;margin-bottom:4px}.legend{font-size:12px}
+.wide{overflow-x:auto;max-width:100%}table#agents th{font-size:12px;overflow-wrap:anywhere}`;
 
 export function page(title: string, body: string, who?: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)} · dualqa review</title><style>${STYLE}</style></head><body>

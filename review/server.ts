@@ -293,7 +293,11 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
       const to = day(url.searchParams.get('to'), new Date(Date.now() + 86_400_000).toISOString().slice(0, 10) + 'T00:00:00.000Z');
       const from = day(url.searchParams.get('from'), new Date(Date.parse(to) - 365 * 86_400_000).toISOString());
       const dimension = DASHBOARD_DIMENSIONS.find((k) => k === url.searchParams.get('by')) ?? 'channel';
-      const data: DashboardData = { from, to, dimension, ...(await deps.catalogue.dashboard(from, to, dimension)), overrides: await deps.catalogue.ruleOverrides(from, to) };
+      // Agents: on the page those with at least `min` recordings (default 10; a rate of 3 recordings says little),
+      // the 20 highest FAIL rates; in the CSV every agent.
+      const minRecordings = Math.max(1, Math.min(100_000, Number(url.searchParams.get('min')) || 10));
+      const agents = url.pathname === '/dashboard.csv' ? await deps.catalogue.agentSteps(from, to) : await deps.catalogue.agentSteps(from, to, { minRecordings, limit: 20 });
+      const data: DashboardData = { from, to, dimension, ...(await deps.catalogue.dashboard(from, to, dimension)), overrides: await deps.catalogue.ruleOverrides(from, to), agents, minRecordings };
       await deps.catalogue.audit({ actor: reviewer.id, action: url.pathname === '/dashboard' ? 'view-dashboard' : 'export-dashboard', recordingId: null, detail: url.search });
       if (url.pathname === '/dashboard.csv') {
         return send(res, 200, dashboardCsv(data), 'text/csv; charset=utf-8', { 'Content-Disposition': `attachment; filename="dualqa-dashboard-${from.slice(0, 10)}-${to.slice(0, 10)}-${dimension}.csv"` });

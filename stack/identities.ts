@@ -83,6 +83,23 @@ export function createPrivateFileOnce(file: string, content: string): void {
   }
 }
 
+/**
+ * The secret of keyed hashes (the catalogue's agent key, an HMAC of the licence number): DUALQA_HASH_KEY
+ * when set, else <dataDir>/hash-key, created (0600, 256 random bits) on first use like the S3 credentials.
+ * Changing it changes every agent key: `catalogue rebuild` then recomputes them.
+ */
+export function loadOrCreateHashKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DUALQA_HASH_KEY) return env.DUALQA_HASH_KEY;
+  const file = path.join(dataDir, 'hash-key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    createPrivateFileOnce(file, `${crypto.randomBytes(32).toString('base64url')}\n`);
+  }
+  const key = fs.readFileSync(file, 'utf8').trim();
+  if (key.length < 16) throw new Error(`${file} holds no usable hash key`);
+  return key;
+}
+
 /** Reads <dataDir>/credentials.json, creating it (0600) with fresh random keys on first use. */
 export function loadOrCreateCredentials(dataDir: string): StackCredentials {
   const file = credentialsFile(dataDir);

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { openPgCatalogue, type PgCatalogue } from '../../catalogue/postgres';
 import { rebuildCatalogue, syncCatalogue } from '../../catalogue/sync';
+import { projectionDump } from '../helpers/catalogue-dump';
 import { generateCase } from '../../fixtures/generate';
 import { PROJECT_ROOT } from '../../lib/config';
 import { startInspection } from '../../intake/inspections';
@@ -82,7 +83,7 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     // The catalogue is the stack's embedded PostgreSQL; the review server fills it itself on the first queue view.
     catalogue = await openPgCatalogue(ts.stack.info.database!.url);
     token = await addReviewer(catalogue, 'alice', 'Alice Reviewer');
-    server = await startReviewServer({ catalogue, s3: ts.reader, buckets, temporal: ts.client, logger: createLogger('review-test', 'warn'), trustedKey: loadPublicKey(keyFile) });
+    server = await startReviewServer({ catalogue, s3: ts.reader, buckets, temporal: ts.client, logger: createLogger('review-test', 'warn'), trustedKey: loadPublicKey(keyFile), hashKey: 'review-test-hash-key' });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
   });
 
@@ -189,12 +190,45 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     assert.match(await lead.textContent('#message') ?? '', /Approved: new report revision r3/);
     assert.match(await lead.textContent('#decisions') ?? '', /approved by lena/);
     assert.match(await lead.textContent('#audit') ?? '', /lena\s*approve/);
+
+    // The QA dashboard in the browser: rate charts, the rule tables and the agents (keyed hashes) as pictures.
+    await lead.goto(`${server.url}/dashboard?by=channel&min=1`);
+    await lead.waitForSelector('#agents');
+    assert.ok((await lead.locator('figure.chart svg').count()) >= 4, 'three rate charts and the agents chart');
+    assert.ok((await lead.locator('figure.chart svg polyline').count()) >= 3, 'the rate charts have lines');
+    assert.ok((await lead.locator('#agents tr').count()) >= 2, 'the fixtures\' agent, by keyed hash');
+    assert.match(await lead.textContent('#agents') ?? '', /[0-9a-f]{16}/);
+    const original = JSON.parse(fs.readFileSync(metaFiles.black_run!, 'utf8')) as { agent?: { licenceNo?: string } };
+    if (original.agent?.licenceNo) assert.ok(!(await lead.content()).includes(original.agent.licenceNo), 'never the licence number');
+    await lead.screenshot({ path: path.join(screenshots, 'review-dashboard.png'), fullPage: true });
+    assertScreenshot(path.join(screenshots, 'review-dashboard.png'));
     await leadContext.close();
+
+    // An auditor in the browser reads the recording, is offered no decision, and a decision posted anyway is refused.
+    const auditorToken = await addReviewer(catalogue, 'audrey', 'Audrey Auditor', 'auditor');
+    const auditorContext = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const auditor = await auditorContext.newPage();
+    await auditor.goto(`${server.url}/login`);
+    await auditor.fill('input[name=account]', 'audrey');
+    await auditor.fill('input[name=token]', auditorToken);
+    await auditor.click('button[type=submit]');
+    await auditor.waitForSelector('#queue');
+    await auditor.goto(`${server.url}/r/${id}`);
+    await auditor.waitForSelector('#decisions');
+    assert.equal(await auditor.locator('form[action$="/decide"]').count(), 0, 'no decision form for an auditor');
+    const refused = await auditorContext.request.post(`${server.url}/r/${id}/decide`, {
+      form: { decisionId: 'audrey-1', stepId: 'continuity', before: 'PASS', after: 'FAIL', comment: 'auditors decide nothing' },
+      headers: { Origin: server.url },
+    });
+    assert.equal(refused.status(), 403);
+    assert.equal((await catalogue.revisions(id)).length, 3, 'no revision written');
+    assert.ok((await catalogue.auditEntries({ limit: 50 })).some((a) => a.action === 'forbidden' && a.actor === 'audrey'));
+    await auditorContext.close();
   });
 
   it('servers hold no state: sessions survive a restart and are shared, access goes with the reviewer, roles and sign-in limits hold', async () => {
     const buckets = ts.stack.info.buckets;
-    const deps = { catalogue, s3: ts.reader, buckets, temporal: ts.client, logger: createLogger('review-test', 'warn'), trustedKey: loadPublicKey(keyFile) };
+    const deps = { catalogue, s3: ts.reader, buckets, temporal: ts.client, logger: createLogger('review-test', 'warn'), trustedKey: loadPublicKey(keyFile), hashKey: 'review-test-hash-key' };
     const signIn = async (url: string, account: string, secret: string): Promise<{ status: number; cookie: string }> => {
       const r = await fetch(`${url}/login`, { method: 'POST', body: new URLSearchParams({ account, token: secret }), redirect: 'manual' });
       return { status: r.status, cookie: (r.headers.get('set-cookie') ?? '').split(';')[0]! };
@@ -228,6 +262,20 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
       });
       assert.equal(decide.status, 403);
       assert.equal(await get(server.url, cookie, '/audit'), 403, 'a reviewer does not read the whole audit');
+      // Decisions are shared too: alice decides on the second server, the first shows the decision and its revision.
+      const audioId = recordingIds.audio_only!;
+      const latest = (await catalogue.revisions(audioId)).at(-1)!;
+      const step = latest.steps.find((x) => x.verdict !== 'PASS') ?? latest.steps[0]!;
+      const decided = await fetch(`${second.url}/r/${audioId}/decide`, {
+        method: 'POST',
+        headers: { Cookie: cookie },
+        body: new URLSearchParams({ decisionId: 'alice-shared-1', stepId: step.id, before: step.verdict, after: step.verdict, comment: '两台服务器 confirmed on the second server', revision: String(latest.revision) }),
+        redirect: 'manual',
+      });
+      assert.equal(decided.status, 303, `decision on the second server: ${decided.status}`);
+      const shown = await (await fetch(`${server.url}/r/${audioId}`, { headers: { Cookie: cookie } })).text();
+      assert.match(shown, /<table id="decisions">[\s\S]*alice[\s\S]*confirmed on the second server/);
+      assert.match(shown, new RegExp(`/r/${audioId}/report/${latest.revision + 1}`), 'the new revision on the first server');
       // The dashboard for every role; a regulator-export account reads it and its CSV, and no recording.
       const rex = await addReviewer(catalogue, 'rex', 'Regulator Export', 'regulator-export');
       const rc = (await signIn(server.url, 'rex', rex)).cookie;
@@ -280,8 +328,12 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     assert.ok(audit.some((a) => a.action === 'approve' && a.actor === 'lena'));
     // The projection rebuilt from the buckets has the same revisions, decision and approval; the audit stays.
     const auditBefore = (await catalogue.auditEntries({ limit: 10_000 })).length;
-    const rebuilt = await rebuildCatalogue(catalogue, { s3: ts.reader, buckets, trustedKey: loadPublicKey(keyFile) });
+    const projection = await projectionDump(catalogue);
+    const rebuilt = await rebuildCatalogue(catalogue, { s3: ts.reader, buckets, trustedKey: loadPublicKey(keyFile), hashKey: 'review-test-hash-key' });
     assert.deepEqual(rebuilt.badSignatures, []);
+    // Every row of every projected table, exactly as before (the audit is the database's own and stays).
+    assert.deepEqual(await projectionDump(catalogue), projection, 'the rebuild reproduces the catalogue exactly');
+    assert.ok(projection.inspections!.length >= 2 && projection.approvals!.length === 1 && projection.rule_outcomes!.length > 0);
     assert.deepEqual((await catalogue.revisions(id)).map((r) => [r.revision, r.source, r.signature]), [[1, 'inspection', 'verified'], [2, 'review', 'verified'], [3, 'approval', 'verified']]);
     assert.deepEqual((await catalogue.decisions(id)).map((d) => [d.reviewer, d.pendingApproval, d.approvedBy]), [['alice', true, 'lena']]);
     assert.equal((await catalogue.getInspection(id))?.verdict, r3?.verdict);

@@ -9,17 +9,19 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type * as Minio from 'minio';
 import { openPgCatalogue, type PgCatalogue } from '../../catalogue/postgres';
-import { rebuildCatalogue, syncCatalogue } from '../../catalogue/sync';
+import { agentKeyOf, rebuildCatalogue, syncCatalogue } from '../../catalogue/sync';
 import { addReviewer, reviewerForToken } from '../../review/reviewers';
 import { Sessions, sessionCookie } from '../../review/sessions';
 import { startDatabase } from '../../stack';
-import { allocate, drawSample } from '../../catalogue/sample';
+import { loadOrCreateHashKey } from '../../stack/identities';
+import { allocate, drawSample, seededPositions } from '../../catalogue/sample';
 import type { Catalogue, InspectionRow } from '../../catalogue/types';
 import type { Verdict } from '../../lib/labelled';
 import { initSigningKey, keyIdOf, loadPublicKey, loadSigningKey } from '../../signing/keys';
 import { signStoredReport, verifyReportFile } from '../../signing/report-signature';
 import { exportSample, MANIFEST } from '../../signing/sample-export';
 import { verifySampleDir } from '../../signing/verify-sample';
+import { projectionDump } from '../helpers/catalogue-dump';
 import { tempDir } from '../helpers/media';
 
 const root = tempDir('dualqa-catalogue-');
@@ -138,6 +140,27 @@ describe('catalogue (PostgreSQL)', () => {
         assert.deepEqual(inDb.rows.map((p) => [p.stratum, p.row.recordingId]), drawSample(rows, options).map((p) => [p.stratum, p.row.recordingId]), `strata ${strata.join(',')} seed ${seed}`);
       }
     }
+    // Periods that start and end inside a day (partial days read from the recordings, whole days from the
+    // counts), recordings at every hour and several at the same instant (the order's tie goes by id), and
+    // counts kept through updates and deletes: still drawSample's draw.
+    const hourly = Array.from({ length: 300 }, (_, i) => ({ ...inspection(500 + i, (['PASS', 'FAIL', 'CANNOT_JUDGE'] as const)[i % 3]!, i % 4 === 0 ? 'agent' : 'bank', 'a'.repeat(64)), recordingId: `h${String((i * 37) % 300).padStart(3, '0')}`, recordedAt: new Date(Date.UTC(2026, 9, 1, Math.floor(i / 3))).toISOString() }));
+    for (let i = 0; i < hourly.length; i += 50) await Promise.all(hourly.slice(i, i + 50).map((r) => c.upsertInspection(r)));
+    await c.upsertInspection({ ...hourly[7]!, channel: 'agent' });
+    hourly[7] = { ...hourly[7]!, channel: 'agent' };
+    await c.pool.query(`DELETE FROM inspections WHERE recording_id = $1`, [hourly[8]!.recordingId]);
+    const kept = hourly.filter((_, i) => i !== 8);
+    const counts = (await c.pool.query<{ n: string }>(`SELECT sum(n) AS n FROM sample_strata_days WHERE day >= '2026-10-01'`)).rows[0]!;
+    assert.equal(Number(counts.n), kept.length, 'the per-day counts follow inserts, updates and deletes');
+    for (const [from, to] of [['2026-10-01T05:30:00.000Z', '2026-10-04T17:00:00.000Z'], ['2026-10-02T00:00:00.000Z', '2026-10-03T23:59:59.999Z'], ['2026-10-02T03:00:00.000Z', '2026-10-02T09:00:00.000Z']] as const) {
+      for (const seed of ['q4', 'x']) {
+        const options = { n: 25, strata: ['channel', 'verdict'] as ('channel' | 'verdict')[], seed };
+        const inPeriod = kept.filter((r) => r.recordedAt >= from && r.recordedAt <= to);
+        const inDb = await c.sample({ from, to, ...options });
+        assert.equal(inDb.population, inPeriod.length);
+        assert.deepEqual(inDb.rows.map((p) => [p.stratum, p.row.recordingId]), drawSample(inPeriod, options).map((p) => [p.stratum, p.row.recordingId]), `${from} to ${to}, seed ${seed}`);
+      }
+    }
+    await c.pool.query(`DELETE FROM inspections WHERE recorded_at >= '2026-10-01'`);
     await c.addRevision({ recordingId: 'rec001', revision: 1, reportKey: 'rec001/r1/report.json', reportSha256: 'x', verdict: 'FAIL', createdAt: '2026-11-01T00:00:00.000Z', source: 'inspection', steps: [], rules: [{ stepId: 'coframing', ruleId: 'FRAME-BOTH', verdict: 'FAIL', applies: true }] });
     await c.refreshDashboard();
     const d = await c.dashboard('2026-07-01T00:00:00.000Z', '2026-08-01T00:00:00.000Z');
@@ -148,6 +171,45 @@ describe('catalogue (PostgreSQL)', () => {
     const byProduct = await c.dashboard('2026-07-01T00:00:00.000Z', '2026-08-01T00:00:00.000Z', 'product');
     assert.deepEqual([...new Set(byProduct.verdicts.map((w) => w.value))].sort(), ['', 'health'], 'no product type counts as its own value');
     assert.equal(byProduct.verdicts.reduce((a, w) => a + w.total, 0), 120);
+  });
+
+  it('rolls agents up per month and step by their keyed hash, with the current verdicts after review', async () => {
+    const c = await open();
+    await c.clearProjection();
+    // Without DUALQA_HASH_KEY the key is generated once per data dir (0600), like the S3 credentials.
+    const keyDir = path.join(root, 'hash-key-dir');
+    const generated = loadOrCreateHashKey(keyDir, {});
+    assert.ok(generated.length >= 40);
+    assert.equal(loadOrCreateHashKey(keyDir, {}), generated, 'the same key on every later use');
+    assert.equal(fs.statSync(path.join(keyDir, 'hash-key')).mode & 0o077, 0, 'readable by its owner only');
+    assert.equal(loadOrCreateHashKey(keyDir, { DUALQA_HASH_KEY: 'configured' }), 'configured');
+    const licence = 'H01234567890123456';
+    const keyA = agentKeyOf(licence, 'test-hash-key')!;
+    const keyB = agentKeyOf('H99999999999999999', 'test-hash-key')!;
+    assert.match(keyA, /^[0-9a-f]{16}$/);
+    assert.notEqual(keyA, agentKeyOf(licence, 'another key'), 'keyed: another key, another hash');
+    for (let i = 0; i < 12; i++) {
+      const agentKey = i < 8 ? keyA : keyB;
+      const opening: Verdict = i % 2 === 0 ? 'FAIL' : 'PASS';
+      const verdict: Verdict = opening === 'FAIL' ? 'FAIL' : 'PASS';
+      await c.upsertInspection({ ...inspection(i, verdict, 'bank', 'a'.repeat(64)), agentKey, recordedAt: `2026-07-${String(1 + i).padStart(2, '0')}T08:00:00.000Z` });
+      await c.addRevision({ recordingId: inspection(i, verdict, 'bank', '').recordingId, revision: 1, reportKey: `rec${i}/r1/report.json`, reportSha256: 'x', verdict, createdAt: '2026-07-20T00:00:00.000Z', source: 'inspection', steps: [{ id: 'continuity', verdict: i === 3 ? 'CANNOT_JUDGE' : 'PASS' }, { id: 'opening', verdict: opening }] });
+    }
+    // A review overturned rec000's opening FAIL (approved): it no longer counts against agent A.
+    await c.addRevision({ recordingId: 'rec000', revision: 2, reportKey: 'rec0/r2/report.json', reportSha256: 'y', verdict: 'PASS', createdAt: '2026-07-21T00:00:00.000Z', source: 'approval', steps: [{ id: 'continuity', verdict: 'PASS' }, { id: 'opening', verdict: 'PASS' }] });
+    await c.upsertInspection({ ...inspection(99, 'FAIL', 'bank', 'a'.repeat(64)), agentKey: null });
+    await c.refreshDashboard();
+    const agents = await c.agentSteps('2026-07-01T00:00:00.000Z', '2026-08-01T00:00:00.000Z');
+    assert.deepEqual(agents.map((a) => [a.agentKey, a.recordings, a.fails, a.cannotJudge]), [[keyB, 4, 2, 0], [keyA, 8, 3, 0]], 'highest FAIL rate first; no agent, no row');
+    assert.deepEqual(agents.find((a) => a.agentKey === keyA)!.steps, [
+      { stepId: 'continuity', total: 8, fails: 0, cannotJudge: 1 },
+      { stepId: 'opening', total: 8, fails: 3, cannotJudge: 0 },
+    ]);
+    assert.deepEqual((await c.agentSteps('2026-07-01T00:00:00.000Z', '2026-08-01T00:00:00.000Z', { minRecordings: 5 })).map((a) => a.agentKey), [keyA]);
+    assert.deepEqual((await c.agentSteps('2026-07-01T00:00:00.000Z', '2026-08-01T00:00:00.000Z', { limit: 1 })).map((a) => a.agentKey), [keyB]);
+    assert.deepEqual(await c.agentSteps('2026-09-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z'), []);
+    const stored = JSON.stringify((await c.pool.query('SELECT * FROM monthly_agent_steps')).rows) + JSON.stringify((await c.pool.query('SELECT agent_key FROM inspections')).rows);
+    assert.ok(!stored.includes(licence) && !stored.includes('1234567890'), 'the licence number is nowhere in the catalogue');
   });
 
   it('keeps reviewers by token hash, sessions across servers, and takes access away at once', async () => {
@@ -203,6 +265,26 @@ describe('stratified sample', () => {
     assert.equal(one.length, 10);
     assert.deepEqual(again, one);
     assert.notDeepEqual(other, one);
+  });
+
+  it('is a simple random sample of each stratum: over many seeds every recording and every pair is picked equally often', () => {
+    // 10 recordings, 3 drawn per seed, 3,000 seeds: each recording expected 900 times (sd 25), each of the
+    // 45 pairs 200 times (sd 14).
+    const ten = rows.slice(0, 10);
+    const picked = new Map<string, number>();
+    const pairs = new Map<string, number>();
+    for (let s = 0; s < 3000; s++) {
+      const ids = drawSample(ten, { n: 3, strata: [], seed: `seed-${s}` }).map((p) => p.row.recordingId);
+      assert.equal(new Set(ids).size, 3);
+      for (const id of ids) picked.set(id, (picked.get(id) ?? 0) + 1);
+      for (const a of ids) for (const b of ids) if (a < b) pairs.set(`${a}+${b}`, (pairs.get(`${a}+${b}`) ?? 0) + 1);
+    }
+    assert.equal(picked.size, 10);
+    for (const [id, n] of picked) assert.ok(Math.abs(n - 900) < 150, `${id} picked ${n} times of an expected 900`);
+    assert.equal(pairs.size, 45);
+    for (const [pair, n] of pairs) assert.ok(Math.abs(n - 200) < 85, `${pair} drawn together ${n} times of an expected 200`);
+    assert.deepEqual(seededPositions('s', 'all', 5, 5), [0, 1, 2, 3, 4]);
+    assert.deepEqual(seededPositions('s', 'all', 0, 5), []);
   });
 
   it('gives each stratum its proportional share', () => {
@@ -343,8 +425,10 @@ describe('the catalogue as a projection of the reports bucket', () => {
 
     await catalogue.audit({ actor: 'alice', action: 'view-recording', recordingId: 'recA', detail: 'kept' });
     const before = JSON.stringify([await catalogue.listInspections(), await catalogue.revisions('recA'), await catalogue.decisions()]);
+    const projection = await projectionDump(catalogue);
     const rebuilt = await rebuildCatalogue(catalogue, sources);
     assert.equal(rebuilt.added, 3);
+    assert.deepEqual(await projectionDump(catalogue), projection, 'every projected row exactly as before');
     assert.equal(JSON.stringify([await catalogue.listInspections(), await catalogue.revisions('recA'), await catalogue.decisions()]), before, 'the rebuild recreates the same projection');
     assert.ok((await catalogue.auditEntries({ recordingId: 'recA' })).some((e) => e.detail === 'kept'), 'the audit is the database\u2019s own: kept');
   });

@@ -47,8 +47,18 @@ describe('review server parts', () => {
       verdicts: [w('2026-01-05T00:00:00.000Z', 'bank', 2), w('2026-01-12T00:00:00.000Z', 'bank', 4), w('2026-01-05T00:00:00.000Z', '<agent>', 1)],
       rules: [{ week: '2026-01-05T00:00:00.000Z', channel: 'bank', ruleId: 'CONT-CUT', fails: 3, cannotJudge: 1, total: 10 }],
       overrides: [{ ruleId: 'CONT-CUT', machineFails: 3, overridden: 1 }],
+      agents: [
+        { agentKey: '9f86d081884c7d65', recordings: 20, fails: 5, cannotJudge: 2, steps: [{ stepId: 'continuity', total: 20, fails: 1, cannotJudge: 0 }, { stepId: 'opening', total: 20, fails: 4, cannotJudge: 2 }] },
+        { agentKey: '<b>', recordings: 12, fails: 1, cannotJudge: 0, steps: [{ stepId: 'opening', total: 12, fails: 1, cannotJudge: 0 }] },
+      ],
+      minRecordings: 10,
     };
     const html = dashboardBody(data);
+    // The agent dimension: keyed hashes, FAIL rate per step, a bar chart; never a licence number.
+    assert.match(html, /坐席 Agents: 不通过率 FAIL rate per step/);
+    assert.match(html, /<table id="agents">[\s\S]*<th>continuity FAIL<\/th><th>opening FAIL<\/th>[\s\S]*9f86d081884c7d65<\/code><\/td><td>20<\/td><td>25.0 %<\/td><td>10.0 %<\/td><td title="1 \/ 20">5.0 %<\/td><td title="4 \/ 20">20.0 %<\/td>/);
+    assert.match(html, /&lt;b&gt;<\/code><\/td><td>12<\/td><td>8.3 %<\/td><td>0.0 %<\/td><td>—<\/td><td title="1 \/ 12">8.3 %/);
+    assert.match(html, /坐席不通过率 FAIL rate by agent<\/figcaption><svg [^>]*>[\s\S]*<rect [^>]*fill="#d62728"><title>FAIL 25.0 %/);
     assert.match(html, /<svg [^>]*role="img"/);
     assert.match(html, /<polyline [^>]*points="[\d., ]+"/);
     assert.match(html, /不通过率 FAIL rate/);
@@ -56,7 +66,9 @@ describe('review server parts', () => {
     assert.ok(!html.includes('<agent>') && html.includes('&lt;agent&gt;'), 'values are escaped');
     assert.ok(!/<script|https?:\/\/(?!www\.w3\.org)/.test(html), 'no script, nothing fetched from elsewhere');
     const csv = dashboardCsv(data);
-    assert.ok(csv.startsWith('\ufeffsection,week,channel,rule,total,pass,fail,cannot_judge,overturned\n'));
+    assert.ok(csv.startsWith('\ufeffsection,week,channel,rule,total,pass,fail,cannot_judge,overturned,agent,step\n'));
+    assert.match(csv, /^agents,,,,20,,5,2,,9f86d081884c7d65,$/m);
+    assert.match(csv, /^agents,,,,20,,4,2,,9f86d081884c7d65,opening$/m);
     assert.match(csv, /^verdicts,2026-01-12,bank,,10,6,4,0,1$/m);
     assert.match(csv, /^overrides,,,CONT-CUT,3,,3,,1$/m);
   });
