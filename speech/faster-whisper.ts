@@ -2,6 +2,7 @@
 // one per worker, the model loaded once. Requests go one at a time over a line protocol
 // (speech/py/asr_server.py). Cancelling a request kills the process; the next request starts a new one.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { diesWithParent } from '../lib/parent';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { PROJECT_ROOT, toolsDir } from '../lib/config';
@@ -56,7 +57,9 @@ export class FasterWhisperEngine implements SpeechEngine {
   private start(): Promise<void> {
     this.ready ??= new Promise<void>((resolve, reject) => {
       const script = path.join(PROJECT_ROOT, 'speech', 'py', 'asr_server.py');
-      const child = spawn(this.options.python, [script, this.options.modelDir, String(this.options.threads)], {
+      // Killed by the kernel if this process dies first, exit handlers or not (a SIGKILLed worker).
+      const guarded = diesWithParent(this.options.python, [script, this.options.modelDir, String(this.options.threads)]);
+      const child = spawn(guarded.command, guarded.args, {
         stdio: ['pipe', 'pipe', 'pipe'],
         env: { ...process.env, OMP_NUM_THREADS: String(this.options.threads), HF_HUB_OFFLINE: '1' },
       });
@@ -95,6 +98,8 @@ export class FasterWhisperEngine implements SpeechEngine {
       });
       child.on('exit', (code, signal) => {
         const why = new Error(`speech engine exited (${signal ?? `code ${code}`}): ${stderrTail.trim().split('\n').slice(-3).join(' | ')}`);
+        // setpriv could not execute the Python (what a spawn 'error' says without setpriv).
+        if (code === 127 && guarded.command !== this.options.python) reject(new ModelUnavailable('whisper_base', this.options.python, `cannot start the speech engine's Python (${stderrTail.trim().split('\n').pop() ?? 'not found'})`));
         reject(why);
         for (const p of this.pending.values()) p.reject(why);
         this.pending.clear();
