@@ -170,5 +170,12 @@ describe(`fuzzer CI sample: ${N} mutants through the real worker path (seed ${SE
     assert.deepEqual(answers.filter((a) => a.outcome === 'unanswered').map((a) => `${a.name}: ${a.what}`), []);
     assert.deepEqual(answers.filter((a) => a.maxAttempt > 2).map((a) => `${a.name}: attempt ${a.maxAttempt}`), [], 'an activity went round its retries on a mutant');
     assert.equal(worker.child.exitCode, null, `the worker died: ${worker.output().slice(-2000)}`);
+    // Failures of every kind went through the worker's log: no S3 secret key in it (the DB password is not
+    // given to workers).
+    const secrets = [stack.info.s3.worker.secretKey, stack.info.s3.uploader.secretKey, stack.info.s3.admin?.secretKey].filter((x): x is string => Boolean(x && x.length >= 8));
+    assert.ok(secrets.length >= 2);
+    const log = worker.output();
+    assert.ok(log.length > 0);
+    for (const secret of secrets) assert.ok(!log.includes(secret), 'an S3 secret key is in the worker log');
   });
 });
