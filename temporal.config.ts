@@ -57,6 +57,8 @@ export const ERROR_TYPES = {
   invalidReport: 'InvalidReport',
   /** A review decision made on a view that is no longer current. */
   staleDecision: 'StaleDecision',
+  /** A scan made no progress for its stall limit (the watchdog stopped it): answered with the reason, not retried. */
+  stalled: 'Stalled',
 } as const;
 
 export const RETRY = {
@@ -68,7 +70,7 @@ export const RETRY = {
   // fails and the next start of that recording runs it afresh (intake/inspections.ts).
   maximumAttempts: 20,
   /** Errors that no retry can fix; activities also mark their own failures non-retryable. */
-  nonRetryableErrorTypes: [ERROR_TYPES.badMedia, ERROR_TYPES.badInput, ERROR_TYPES.modelUnavailable, ERROR_TYPES.rulebook, ERROR_TYPES.invalidReport],
+  nonRetryableErrorTypes: [ERROR_TYPES.badMedia, ERROR_TYPES.badInput, ERROR_TYPES.modelUnavailable, ERROR_TYPES.rulebook, ERROR_TYPES.invalidReport, ERROR_TYPES.stalled],
 } as const;
 
 /** Per-process activity concurrency defaults; workers override from DUALQA_* environment variables. */

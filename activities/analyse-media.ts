@@ -165,6 +165,11 @@ export function createMediaActivities(deps: ActivityDeps) {
           durationS: evidence.media?.durationS ?? null,
           defectTypes: [...new Set(evidence.defects.map((d) => d.type))],
         };
+      } catch (err) {
+        // The watchdog stopped a scan that made no progress: the same file would hang it again.
+        const stalled = beat.stalled();
+        if (stalled) throw ApplicationFailure.nonRetryable(`the media analysis stalled: ${stalled}`, ERROR_TYPES.stalled);
+        throw err;
       } finally {
         beat.stop();
         // The scratch copy is ours; the original stays untouched in the recordings bucket.

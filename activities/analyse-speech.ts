@@ -4,13 +4,13 @@
 // leave this process except as "matches / does not match".
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { heartbeater } from '../lib/heartbeat';
 import { downloadWithSha256, getJson, putJson } from '../lib/object-store';
 import type { IngestEvidence } from '../evidence/types';
 import { POLICY_NUMBERS, sidecarSchema } from '../lib/labelled';
 import { probeMedia } from '../media/probe';
-import { analyseSpeechFile } from '../evidence/assemble-speech';
+import { analyseSpeechFile, AudioUndecodable } from '../evidence/assemble-speech';
 import { expectedSpeech } from '../speech/script';
 import type { ActivityDeps } from './deps';
 import { ERROR_TYPES } from '../temporal.config';
@@ -108,6 +108,15 @@ export function createSpeechActivities(deps: ActivityDeps) {
         await putJson(deps.s3, deps.buckets.analyses, speechKey, evidence);
         deps.logger.info({ recordingId: input.recordingId, segments: evidence.segments.length, speechS: evidence.speechS, quality: evidence.quality.status, timing: evidence.timing }, 'speech analysed');
         return { speechKey };
+      } catch (err) {
+        if (err instanceof AudioUndecodable) return { speechFailure: err.message };
+        // A hung engine was killed (its request timed out, speech/faster-whisper.ts). Once more on a new
+        // engine; a second time it is this recording that hangs it: answered with the reason, not retried.
+        if (err instanceof Error && err.name === 'EngineTimeout' && Context.current().info.attempt >= 2) {
+          deps.logger.error({ recordingId: input.recordingId, err: err.message }, 'speech engine timed out twice');
+          return { speechFailure: `${err.message} (twice)` };
+        }
+        throw err;
       } finally {
         clearInterval(timer);
         beat.stop();

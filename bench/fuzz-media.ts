@@ -17,8 +17,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyseMediaFile } from '../evidence/assemble-media';
-import { runFfmpeg } from '../media/ffmpeg';
-import { seededUniform } from '../fixtures/noise';
+import { makeSeeds, MUTATIONS, mutantSource, mutate } from '../fixtures/mutate';
 
 type Outcome = 'report' | 'refused' | 'crash' | 'hang' | 'stuck';
 
@@ -44,145 +43,6 @@ function parseArgs(argv: string[]): Args {
   }
   return a;
 }
-
-const SEEDS: [string, string[]][] = [
-  ['moov-end.mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '20', '-c:a', 'aac', '-b:a', '32k']],
-  ['faststart.mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '20', '-c:a', 'aac', '-b:a', '32k', '-movflags', '+faststart']],
-  ['fragmented.mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '20', '-c:a', 'aac', '-b:a', '32k', '-movflags', '+frag_keyframe+empty_moov']],
-  ['h264.mkv', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '20', '-c:a', 'aac', '-b:a', '32k']],
-  ['vp8.webm', ['-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '100k', '-c:a', 'libvorbis']],
-  ['flash.flv', ['-c:v', 'flv', '-c:a', 'aac', '-ar', '44100', '-b:a', '32k']],
-  ['stream.ts', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '20', '-c:a', 'aac', '-b:a', '32k', '-f', 'mpegts']],
-  ['mjpeg.avi', ['-c:v', 'mjpeg', '-q:v', '8', '-c:a', 'pcm_s16le', '-ar', '16000']],
-  ['voice.mp3', ['-vn', '-c:a', 'libmp3lame', '-b:a', '32k']],
-];
-
-async function makeSeeds(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const [name, codec] of SEEDS) {
-    const file = path.join(dir, name);
-    if (!fs.existsSync(file)) {
-      await runFfmpeg(['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=15:duration=4', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100:duration=4', ...codec, file]);
-    }
-    files.push(file);
-  }
-  return files;
-}
-
-// ISO-BMFF boxes: the ones holding other boxes, and the sample tables whose entry count follows version+flags.
-const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts', 'dinf', 'udta', 'mvex', 'moof', 'traf', 'mfra']);
-const TABLES = new Set(['stsz', 'stco', 'co64', 'stts', 'stsc', 'stss', 'ctts', 'elst', 'trun', 'dref', 'stsd']);
-
-interface Box {
-  type: string;
-  start: number;
-  size: number;
-  depth: number;
-}
-
-function boxes(buf: Buffer, start = 0, end = buf.length, depth = 0, out: Box[] = []): Box[] {
-  let at = start;
-  while (at + 8 <= end && out.length < 5000) {
-    let size = buf.readUInt32BE(at);
-    const type = buf.toString('latin1', at + 4, at + 8);
-    if (!/^[a-z0-9 ]{4}$/i.test(type)) break;
-    if (size === 1 && at + 16 <= end) size = Number(buf.readBigUInt64BE(at + 8));
-    if (size === 0) size = end - at;
-    if (size < 8 || at + size > end) break;
-    out.push({ type, start: at, size, depth });
-    if (CONTAINERS.has(type)) boxes(buf, at + 8, at + size, depth + 1, out);
-    at += size;
-  }
-  return out;
-}
-
-type Mutation = (buf: Buffer, r: () => number) => Buffer;
-const pick = <T>(list: readonly T[], r: () => number): T => list[Math.floor(r() * list.length)]!;
-const int = (r: () => number, n: number): number => Math.floor(r() * n);
-
-const xor = (b: Buffer, at: number, mask: number): void => {
-  b[at] = (b[at] ?? 0) ^ mask;
-};
-
-const MUTATIONS: Record<string, Mutation> = {
-  truncate: (b, r) => b.subarray(0, 1 + int(r, b.length - 1)),
-  flip: (b, r) => {
-    const out = Buffer.from(b);
-    const n = 1 + int(r, 64);
-    for (let i = 0; i < n; i++) xor(out, int(r, out.length), 1 + int(r, 255));
-    return out;
-  },
-  flipHeader: (b, r) => {
-    // The first 4 KB hold the headers (and, in a faststart MP4, the index) of every seed.
-    const out = Buffer.from(b);
-    const n = 1 + int(r, 8);
-    for (let i = 0; i < n; i++) xor(out, int(r, Math.min(4096, out.length)), 1 + int(r, 255));
-    return out;
-  },
-  zeroRange: (b, r) => {
-    const out = Buffer.from(b);
-    const from = int(r, out.length);
-    out.fill(0, from, Math.min(out.length, from + 1 + int(r, Math.max(1, out.length / 8))));
-    return out;
-  },
-  noiseMiddle: (b, r) => {
-    const out = Buffer.from(b);
-    const len = Math.min(out.length, 1000 + int(r, 30_000));
-    const from = Math.floor(out.length * (0.3 + 0.4 * r()));
-    for (let i = from; i < Math.min(out.length, from + len); i++) out[i] = int(r, 256);
-    return out;
-  },
-  duplicateRange: (b, r) => {
-    const from = int(r, b.length);
-    const len = 1 + int(r, Math.max(1, b.length / 10));
-    const at = int(r, b.length);
-    return Buffer.concat([b.subarray(0, at), b.subarray(from, from + len), b.subarray(at)]);
-  },
-  swapBoxes: (b, r) => {
-    const all = boxes(b);
-    // Siblings: same depth and same parent (consecutive runs at one depth).
-    const groups = new Map<string, Box[]>();
-    for (const box of all) {
-      const parent = all.filter((p) => p.depth === box.depth - 1 && p.start < box.start && box.start < p.start + p.size).pop();
-      const key = `${box.depth}:${parent?.start ?? -1}`;
-      groups.set(key, [...(groups.get(key) ?? []), box]);
-    }
-    const usable = [...groups.values()].filter((g) => g.length >= 2);
-    if (!usable.length) return MUTATIONS.duplicateRange!(b, r);
-    const group = pick(usable, r);
-    const i = int(r, group.length);
-    let j = int(r, group.length - 1);
-    if (j >= i) j++;
-    const [x, y] = [group[Math.min(i, j)]!, group[Math.max(i, j)]!];
-    return Buffer.concat([
-      b.subarray(0, x.start),
-      b.subarray(y.start, y.start + y.size),
-      b.subarray(x.start + x.size, y.start),
-      b.subarray(x.start, x.start + x.size),
-      b.subarray(y.start + y.size),
-    ]);
-  },
-  hugeSize: (b, r) => {
-    const out = Buffer.from(b);
-    const all = boxes(out);
-    if (!all.length) {
-      // Not ISO-BMFF: all-ones over a few header bytes (EBML, FLV and AVI sizes live there).
-      const at = int(r, Math.min(512, out.length));
-      out.fill(0xff, at, Math.min(out.length, at + 1 + int(r, 8)));
-      return out;
-    }
-    const box = pick(all, r);
-    const how = int(r, 3);
-    if (how === 0) out.writeUInt32BE(0xfffffff0, box.start);
-    else if (how === 1) out.writeUInt32BE(pick([0, 1, 7, box.size + 1, box.size * 64], r) >>> 0, box.start);
-    else {
-      const tables = all.filter((t) => TABLES.has(t.type) && t.size >= 16);
-      const table = tables.length ? pick(tables, r) : box;
-      if (table.start + 16 <= out.length) out.writeUInt32BE(pick([0x7fffffff, 0xffffffff, 0x10000000], r), table.start + 12);
-    }
-    return out;
-  },
-};
 
 interface CaseResult {
   outcome: Outcome;
@@ -249,7 +109,7 @@ async function main(): Promise<void> {
   }
   const seeds = args.files.length ? args.files.map((f) => path.resolve(f)) : await makeSeeds(seedDir);
   // mulberry32: a run is repeatable from its seed.
-  const r = seededUniform(args.seed);
+  const r = mutantSource(args.seed);
   const deadline = Date.now() + args.minutes * 60_000;
   const counts = new Map<string, Record<Outcome, number>>();
   const examples: string[] = [];
@@ -263,17 +123,8 @@ async function main(): Promise<void> {
   const names = Object.keys(MUTATIONS);
   console.log(`fuzz: ${seeds.length} seeds, ${names.length} mutations, seed ${args.seed}, ${args.minutes} min, ${args.timeoutS} s per case; out ${args.out}`);
   while (Date.now() < deadline) {
-    const seed = pick(seeds, r);
-    const name = pick(names, r);
-    // One to three mutations stacked.
-    let buf: Buffer = fs.readFileSync(seed);
-    const applied = [name];
-    buf = MUTATIONS[name]!(buf, r);
-    while (r() < 0.3 && applied.length < 3) {
-      const more = pick(names, r);
-      applied.push(more);
-      if (buf.length > 0) buf = MUTATIONS[more]!(buf, r);
-    }
+    const { seed, applied, bytes: buf } = mutate(seeds, r);
+    const name = applied[0]!;
     const file = path.join(work, `case${path.extname(seed)}`);
     fs.writeFileSync(file, buf);
     const res = await runCase(file, args.timeoutS);

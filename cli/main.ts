@@ -3,8 +3,9 @@
 import { Command } from 'commander';
 import * as path from 'node:path';
 import { createLogger } from '../lib/logger';
+import { watchParent } from '../lib/parent';
 import { dataDir } from '../lib/config';
-import { inspect } from '../intake/inspect';
+import { inspect, InspectionStillRunning, WAIT_DEFAULT_S } from '../intake/inspect';
 import { formatSummary } from './inspect';
 import { watchProgress } from './progress';
 import { openSession, type InlineWorkers } from './session';
@@ -30,6 +31,19 @@ import { registerReviewCommands } from './review';
 const program = new Command();
 program.name('dualqa').description('AI quality inspection of insurance dual recordings (双录)').showHelpAfterError();
 
+// A command run for someone (a shell, a script, `timeout`) ends when they are gone: `timeout npx dualqa
+// inspect …` kills npx, and dualqa must not go on alone. Long-running services (a worker, servers, a
+// kept stack) are left to their supervisor.
+const SERVICES = new Set(['worker', 'serve', 'up']);
+program.hook('preAction', (_program, action) => {
+  if (SERVICES.has(action.name())) return;
+  watchParent(() => {
+    process.stderr.write(`dualqa: the process that started this ${action.name()} is gone; stopping\n`);
+    // Exit handlers stop what this command started (embedded servers, the speech engine); decoders die with us.
+    process.exit(143);
+  });
+});
+
 program
   .command('demo')
   .description('bring up the embedded stack, generate a sample recording, inspect it and print the report summary')
@@ -46,11 +60,18 @@ program
   .option('--out <dir>', 'output folder', path.join('out', 'inspect'))
   .option('--rulebook <ref>', 'rulebook id or id@version')
   .option('--workers <mode>', 'run workers in this process: auto (on an embedded stack), always, never', 'auto')
-  .action(async (target: string, opts: { meta?: string; out: string; rulebook?: string; workers: InlineWorkers }) => {
+  .option('--wait <seconds>', 'give up waiting for the report after this long, print where the inspection stands and exit 3 (it goes on)', String(WAIT_DEFAULT_S))
+  .action(async (target: string, opts: { meta?: string; out: string; rulebook?: string; workers: InlineWorkers; wait: string }) => {
+    const waitS = Number(opts.wait);
+    if (!Number.isFinite(waitS) || waitS <= 0) throw new Error(`--wait must be a positive number of seconds, not ${opts.wait}`);
     const session = await openSession({ inlineWorkers: opts.workers });
     try {
-      const outcome = await inspect(session, target, { meta: opts.meta, outDir: opts.out, rulebook: opts.rulebook, watch: watchProgress });
+      const outcome = await inspect(session, target, { meta: opts.meta, outDir: opts.out, rulebook: opts.rulebook, watch: watchProgress, waitS });
       process.stdout.write(`${formatSummary(outcome)}\n`);
+    } catch (err) {
+      if (!(err instanceof InspectionStillRunning)) throw err;
+      process.stderr.write(`dualqa: ${err.message}\n`);
+      process.exitCode = 3;
     } finally {
       await session.close();
     }

@@ -4,7 +4,7 @@
 // not clearly contain is scored against the audio by forced alignment, and reply texts are scored after
 // each question. The result is evidence; verdicts are the judge's.
 import * as fs from 'node:fs/promises';
-import { runFfmpeg } from '../media/ffmpeg';
+import { FfmpegError, runFfmpeg } from '../media/ffmpeg';
 import type { SpeechEvidence } from './types';
 import { EVIDENCE_SCHEMA_VERSION } from './types';
 import type { ScoreRequest, SpeechEngine } from '../speech/engine';
@@ -170,6 +170,11 @@ async function speakerEvidence(workFile: string, vad: Span[], segments: Span[], 
   }
 }
 
+/** The recording's audio stream could not be decoded to 16 kHz (the file's fault: not retried). */
+export class AudioUndecodable extends Error {
+  override name = 'AudioUndecodable';
+}
+
 export async function analyseSpeechFile(file: string, hasAudio: boolean, workFile: string, opts: SpeechAnalysisOptions): Promise<SpeechEvidence> {
   const header = {
     kind: 'speech' as const,
@@ -201,7 +206,14 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
   // each party's signal too, for who spoke when.
   const layout = opts.audioLayout ?? { streams: 1, channels: 1 };
   const partFiles: [string, string] | null = partySource(layout) ? [`${workFile}.party0`, `${workFile}.party1`] : null;
-  await runFfmpeg(speechDecodeArgs(file, layout, workFile, partFiles), { signal: opts.signal });
+  try {
+    await runFfmpeg(speechDecodeArgs(file, layout, workFile, partFiles), { signal: opts.signal });
+  } catch (err) {
+    // ffmpeg gave up on the file's audio (too many decode errors: damaged or not what it claims): the same
+    // file fails the same way every time, so it is an answer, not a reason to retry.
+    if (!opts.signal?.aborted && err instanceof FfmpegError && err.exitCode !== null) throw new AudioUndecodable(`the audio cannot be decoded (${err.message.slice(0, 300)})`);
+    throw err;
+  }
   const decodeMs = Date.now() - t;
   try {
     t = Date.now();

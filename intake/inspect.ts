@@ -30,6 +30,60 @@ export interface InspectOptions {
   rulebook?: string;
   /** Prefix for uploaded files in the recordings bucket. */
   prefix?: string;
+  /** Give up waiting for the report after this many seconds (the inspection goes on); default WAIT_DEFAULT_S. */
+  waitS?: number;
+}
+
+/** No wait is unbounded: the longest an inspection is waited for unless told otherwise (the media analysis of a 3-hour recording fits). */
+export const WAIT_DEFAULT_S = 3 * 3600;
+
+/** The wait ran out: the inspection is still going (or stuck), and `where` says where it stands. */
+export class InspectionStillRunning extends Error {
+  constructor(
+    readonly workflowId: string,
+    readonly waitedS: number,
+    readonly where: string,
+  ) {
+    super(`gave up waiting after ${waitedS} s; inspection ${workflowId} ${where}`);
+    this.name = 'InspectionStillRunning';
+  }
+}
+
+interface PendingActivity {
+  activityType?: { name?: string | null } | null;
+  attempt?: number | null;
+  lastFailure?: { message?: string | null } | null;
+  lastHeartbeatTime?: { seconds?: { toString(): string } | null } | null;
+}
+
+/** Where a workflow stands, in one line: its status and each pending activity with its attempt and last failure. */
+export async function whereItStands(handle: WorkflowHandle): Promise<string> {
+  try {
+    const d = await handle.describe();
+    const pending = (d.raw.pendingActivities ?? []) as PendingActivity[];
+    const parts = pending.map((p) => {
+      const beat = p.lastHeartbeatTime?.seconds ? `, last heartbeat ${new Date(Number(p.lastHeartbeatTime.seconds.toString()) * 1000).toISOString()}` : '';
+      const failed = p.lastFailure?.message ? `, last failure: ${p.lastFailure.message.slice(0, 200)}` : '';
+      return `${p.activityType?.name ?? 'activity'} attempt ${p.attempt ?? 1}${beat}${failed}`;
+    });
+    return `is ${d.status.name}${parts.length ? ` (${parts.join('; ')})` : ''}`;
+  } catch (err) {
+    return `could not be described (${err instanceof Error ? err.message : String(err)})`;
+  }
+}
+
+/** `work` or, after `seconds`, InspectionStillRunning with where the workflow stands. */
+export async function waitBounded<T>(work: Promise<T>, seconds: number, handle: WorkflowHandle): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<'bound'>((resolve) => (timer = setTimeout(() => resolve('bound'), seconds * 1000)));
+  try {
+    const first = await Promise.race([work, bound]);
+    if (first !== 'bound') return first;
+  } finally {
+    clearTimeout(timer);
+  }
+  work.catch(() => undefined);
+  throw new InspectionStillRunning(handle.workflowId, seconds, await whereItStands(handle));
 }
 
 export interface InspectOutcome {
@@ -79,7 +133,7 @@ export async function inspect(session: InspectContext, target: string, options: 
   const stop = options.watch ? await options.watch(handle, `inspecting ${ref.key}`) : () => undefined;
   let result: InspectRecordingResult;
   try {
-    result = await started.result();
+    result = await waitBounded(started.result(), options.waitS ?? WAIT_DEFAULT_S, handle);
   } finally {
     stop();
   }

@@ -3,6 +3,7 @@
 // tools read are handled once.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { diesWithParent } from '../lib/parent';
 
 const FFMPEG = process.env.DUALQA_FFMPEG ?? 'ffmpeg';
 const FFPROBE = process.env.DUALQA_FFPROBE ?? 'ffprobe';
@@ -99,7 +100,9 @@ function start(binary: string, args: string[], options: SpawnOptions): RunningTo
   const extra = options.extraPipes ?? 0;
   const stdio: ('ignore' | 'pipe')[] = [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'];
   for (let i = 0; i < extra; i++) stdio.push('pipe');
-  const child = spawn(binary, args, { stdio, windowsHide: true });
+  // Killed by the kernel if this process dies first (a SIGKILLed worker leaves no decoder behind).
+  const guarded = diesWithParent(binary, args);
+  const child = spawn(guarded.command, guarded.args, { stdio, windowsHide: true });
   let stderr = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {

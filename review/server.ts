@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type * as Minio from 'minio';
 import type { KeyObject } from 'node:crypto';
+import { RefusalCounter } from './refusals';
 import type { Catalogue, InspectionFilter, Role } from '../catalogue/types';
 import { catalogueReport, syncCatalogue } from '../catalogue/sync';
 import { getBytes } from '../lib/object-store';
@@ -119,10 +120,29 @@ export function queueFilter(q: URLSearchParams): InspectionFilter & { verdict: s
   };
 }
 
+/** A path segment decoded; a malformed percent-encoding is the caller's error (400), never a 500. */
+function segment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, 'malformed path');
+  }
+}
+
+/** The host of an Origin header; an unparsable one matches no host (the form is refused, not a 500). */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
 export async function startReviewServer(deps: ReviewServerDeps, port = 0, host = '127.0.0.1'): Promise<RunningReviewServer> {
   const sessions = new Sessions(deps.catalogue);
   const sources = { s3: deps.s3, buckets: deps.buckets, trustedKey: deps.trustedKey ?? null, hashKey: deps.hashKey ?? null };
   const limits = deps.signInLimits ?? DEFAULT_SIGN_IN_LIMITS;
+  const refusals = new RefusalCounter(limits.perAddress * 5, limits.windowMs, (kind, address, count) => deps.logger.warn({ kind, address, count }, 'refusals in one window'));
   // Only paces this server's reads of the bucket and rollup refreshes; nothing a restart would lose.
   let lastSync = 0;
   let lastRefresh = 0;
@@ -235,6 +255,7 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://review.local');
     const method = req.method ?? 'GET';
+    const address = (): string => req.socket.remoteAddress ?? 'unknown';
     if (url.pathname === '/login' && method === 'GET') return send(res, 200, loginPage());
     if (url.pathname === '/login' && method === 'POST') {
       const form = await readForm(req);
@@ -243,7 +264,8 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
       // Refused sign-ins are counted in the database, so every server sees them.
       const refused = await deps.catalogue.refusedSignIns(account, address, new Date(Date.now() - limits.windowMs));
       if (refused.account >= limits.perAccount || refused.address >= limits.perAddress) {
-        await deps.catalogue.audit({ actor: account ?? 'anonymous', action: 'login-throttled', recordingId: null, detail: address });
+        // The throttle itself is audited once per address and window, not once per hammering request.
+        if (refusals.note('login-throttled', address).first) await deps.catalogue.audit({ actor: account ?? 'anonymous', action: 'login-throttled', recordingId: null, detail: address });
         return send(res, 429, loginPage('Too many refused sign-ins: wait a few minutes.'), 'text/html; charset=utf-8', { 'Retry-After': String(Math.ceil(limits.windowMs / 1000)) });
       }
       const reviewer = account ? await reviewerForToken(deps.catalogue, form.get('token') ?? '', account) : null;
@@ -258,14 +280,20 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
 
     const session = await sessions.find(req.headers.cookie);
     if (!session) {
-      if (url.pathname.startsWith('/media/')) await deps.catalogue.audit({ actor: 'anonymous', action: 'media-refused', recordingId: decodeURIComponent(url.pathname.slice(7)), detail: '' });
-      return url.pathname.startsWith('/media/') || url.pathname.startsWith('/static/') ? send(res, 401, 'sign in first\n', 'text/plain') : send(res, 401, loginPage());
+      if (url.pathname.startsWith('/media/')) {
+        // Counted in memory; one audit row per address and window, 429 past the limit (no database work).
+        const seen = refusals.note('media-refused', address());
+        if (seen.limited) return send(res, 429, 'too many requests\n', 'text/plain', { 'Retry-After': String(Math.ceil(limits.windowMs / 1000)) });
+        if (seen.first) await deps.catalogue.audit({ actor: 'anonymous', action: 'media-refused', recordingId: segment(url.pathname.slice(7)), detail: address() });
+        return send(res, 401, 'sign in first\n', 'text/plain');
+      }
+      return url.pathname.startsWith('/static/') ? send(res, 401, 'sign in first\n', 'text/plain') : send(res, 401, loginPage());
     }
     const reviewer = session.reviewer;
     if (method === 'POST') {
       // SameSite=Strict already keeps other sites' forms out; an Origin from elsewhere is refused too.
       const origin = req.headers.origin;
-      if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) throw new HttpError(403, 'cross-origin form refused');
+      if (origin && origin !== 'null' && originHost(origin) !== req.headers.host) throw new HttpError(403, 'cross-origin form refused');
     }
     if (url.pathname === '/logout' && method === 'POST') {
       await sessions.close(session.key);
@@ -311,7 +339,7 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
     }
     let m = url.pathname.match(/^\/media\/([^/]+)$/);
     if (m && (method === 'GET' || method === 'HEAD')) {
-      const recordingId = decodeURIComponent(m[1]!);
+      const recordingId = segment(m[1]!);
       await allow('read', recordingId);
       const row = await inspectionOr404(recordingId);
       // One audit line per session and recording: a player makes many range requests.
@@ -322,7 +350,7 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
     }
     m = url.pathname.match(/^\/r\/([^/]+)$/);
     if (m && method === 'GET') {
-      await allow('read', decodeURIComponent(m[1]!));
+      await allow('read', segment(m[1]!));
       const decided = url.searchParams.get('decided');
       const approved = url.searchParams.get('approved');
       const text = approved
@@ -332,21 +360,21 @@ export async function startReviewServer(deps: ReviewServerDeps, port = 0, host =
             ? `Decision recorded as report revision r${Number(decided)}, pending a lead's approval (the verdict stays FAIL until then).`
             : `Decision recorded: new report revision r${Number(decided)}.`
           : undefined;
-      return showRecording(res, reviewer, decodeURIComponent(m[1]!), 200, text ? { kind: 'ok', text } : undefined);
+      return showRecording(res, reviewer, segment(m[1]!), 200, text ? { kind: 'ok', text } : undefined);
     }
     m = url.pathname.match(/^\/r\/([^/]+)\/decide$/);
     if (m && method === 'POST') {
-      await allow('decide', decodeURIComponent(m[1]!));
-      return decide(req, res, reviewer, decodeURIComponent(m[1]!));
+      await allow('decide', segment(m[1]!));
+      return decide(req, res, reviewer, segment(m[1]!));
     }
     m = url.pathname.match(/^\/r\/([^/]+)\/approve$/);
     if (m && method === 'POST') {
-      await allow('approve', decodeURIComponent(m[1]!));
-      return approve(req, res, reviewer, decodeURIComponent(m[1]!));
+      await allow('approve', segment(m[1]!));
+      return approve(req, res, reviewer, segment(m[1]!));
     }
     m = url.pathname.match(/^\/r\/([^/]+)\/report\/(\d+)$/);
     if (m && method === 'GET') {
-      const recordingId = decodeURIComponent(m[1]!);
+      const recordingId = segment(m[1]!);
       await allow('read', recordingId);
       await inspectionOr404(recordingId);
       await deps.catalogue.audit({ actor: reviewer.id, action: 'view-report', recordingId, detail: `r${m[2]}` });

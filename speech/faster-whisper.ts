@@ -2,6 +2,8 @@
 // one per worker, the model loaded once. Requests go one at a time over a line protocol
 // (speech/py/asr_server.py). Cancelling a request kills the process; the next request starts a new one.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { diesWithParent } from '../lib/parent';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { PROJECT_ROOT, toolsDir } from '../lib/config';
@@ -27,6 +29,30 @@ interface FasterWhisperOptions {
 function held<T>(p: Promise<T>): Promise<T> {
   const keepAlive = setInterval(() => undefined, 60_000);
   return p.finally(() => clearInterval(keepAlive));
+}
+
+/** The speech engine did not answer a request in time (it was killed; the next request restarts it). */
+export class EngineTimeout extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineTimeout';
+  }
+}
+
+/**
+ * How long one request may take, scaled to the audio (16 kHz 16-bit mono PCM): a fixed 2 minutes (model
+ * warm-up, a loaded machine) plus 3 s per second of audio (Whisper base runs at 0.2–0.9 × real time on two
+ * cores) plus 10 s per scored item. DUALQA_SPEECH_TIMEOUT_SCALE multiplies it (tests shrink it).
+ */
+export function requestTimeoutMs(pcmFile: string, items: number): number {
+  let audioS = 0;
+  try {
+    audioS = fs.statSync(pcmFile).size / 32_000;
+  } catch {
+    // no file: the engine will say so
+  }
+  const scale = Number(process.env.DUALQA_SPEECH_TIMEOUT_SCALE ?? 1);
+  return Math.round((120_000 + audioS * 3000 + items * 10_000) * (Number.isFinite(scale) && scale > 0 ? scale : 1));
 }
 
 export class FasterWhisperEngine implements SpeechEngine {
@@ -56,7 +82,9 @@ export class FasterWhisperEngine implements SpeechEngine {
   private start(): Promise<void> {
     this.ready ??= new Promise<void>((resolve, reject) => {
       const script = path.join(PROJECT_ROOT, 'speech', 'py', 'asr_server.py');
-      const child = spawn(this.options.python, [script, this.options.modelDir, String(this.options.threads)], {
+      // Killed by the kernel if this process dies first, exit handlers or not (a SIGKILLed worker).
+      const guarded = diesWithParent(this.options.python, [script, this.options.modelDir, String(this.options.threads)]);
+      const child = spawn(guarded.command, guarded.args, {
         stdio: ['pipe', 'pipe', 'pipe'],
         env: { ...process.env, OMP_NUM_THREADS: String(this.options.threads), HF_HUB_OFFLINE: '1' },
       });
@@ -95,6 +123,8 @@ export class FasterWhisperEngine implements SpeechEngine {
       });
       child.on('exit', (code, signal) => {
         const why = new Error(`speech engine exited (${signal ?? `code ${code}`}): ${stderrTail.trim().split('\n').slice(-3).join(' | ')}`);
+        // setpriv could not execute the Python (what a spawn 'error' says without setpriv).
+        if (code === 127 && guarded.command !== this.options.python) reject(new ModelUnavailable('whisper_base', this.options.python, `cannot start the speech engine's Python (${stderrTail.trim().split('\n').pop() ?? 'not found'})`));
         reject(why);
         for (const p of this.pending.values()) p.reject(why);
         this.pending.clear();
@@ -107,8 +137,12 @@ export class FasterWhisperEngine implements SpeechEngine {
     return this.ready;
   }
 
-  /** One request at a time: the server is single-threaded and each request already uses every thread. */
-  private request(body: Record<string, unknown>, signal?: AbortSignal): Promise<Reply> {
+  /**
+   * One request at a time: the server is single-threaded and each request already uses every thread. A
+   * request unanswered after `timeoutMs` kills the engine (the next request starts a new one) and fails
+   * with EngineTimeout: a hung engine is detected, not heartbeaten over.
+   */
+  private request(body: Record<string, unknown>, signal?: AbortSignal, timeoutMs = 10 * 60_000): Promise<Reply> {
     const run = async (): Promise<Reply> => {
       signal?.throwIfAborted();
       await held(this.start());
@@ -116,13 +150,31 @@ export class FasterWhisperEngine implements SpeechEngine {
       if (!child?.stdin) throw new Error('speech engine not running');
       const id = this.nextId++;
       const reply = new Promise<Reply>((resolve, reject) => {
-        this.pending.set(id, { resolve, reject });
         const onAbort = (): void => {
           // The only way to stop CTranslate2 mid-decode is to stop the process.
           child.kill('SIGKILL');
           reject(signal?.reason instanceof Error ? signal.reason : new Error('cancelled'));
         };
         signal?.addEventListener('abort', onAbort, { once: true });
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new EngineTimeout(`the speech engine gave no answer to '${String(body.op)}' within ${Math.round(timeoutMs / 1000)} s; it was killed`));
+        }, timeoutMs);
+        timer.unref();
+        const settled = (): void => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        };
+        this.pending.set(id, {
+          resolve: (r) => {
+            settled();
+            resolve(r);
+          },
+          reject: (e) => {
+            settled();
+            reject(e);
+          },
+        });
       });
       child.stdin.write(JSON.stringify({ ...body, id }) + '\n');
       const r = await held(reply);
@@ -135,12 +187,12 @@ export class FasterWhisperEngine implements SpeechEngine {
   }
 
   async transcribe(pcmFile: string, signal?: AbortSignal): Promise<RawTranscript> {
-    return (await this.request({ op: 'transcribe', pcm: pcmFile }, signal)) as unknown as RawTranscript;
+    return (await this.request({ op: 'transcribe', pcm: pcmFile }, signal, requestTimeoutMs(pcmFile, 0))) as unknown as RawTranscript;
   }
 
   async score(pcmFile: string, items: ScoreRequest[], signal?: AbortSignal): Promise<number[]> {
     if (items.length === 0) return [];
-    const r = (await this.request({ op: 'score', pcm: pcmFile, items }, signal)) as unknown as { scores: { score: number }[] };
+    const r = (await this.request({ op: 'score', pcm: pcmFile, items }, signal, requestTimeoutMs(pcmFile, items.length))) as unknown as { scores: { score: number }[] };
     return r.scores.map((s) => s.score);
   }
 

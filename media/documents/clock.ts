@@ -228,7 +228,15 @@ export async function locateClock(
   for (let t = 0; searches < config.maxSearches && t <= Math.max(0, durationS - 0.5); t += config.searchEveryS) {
     signal?.throwIfAborted();
     searches++;
-    const frame = await frameAt(t);
+    let frame: RgbImage;
+    try {
+      frame = await frameAt(t);
+    } catch (err) {
+      // A frame that cannot be decoded (a damaged file: the integrity pass locates such spans) is skipped;
+      // the search goes on at the next time, never fails the analysis.
+      if (signal?.aborted) throw err;
+      continue;
+    }
     const area = toPixels(config.searchArea, frame.width, frame.height);
     const img = area.w === frame.width && area.h === frame.height ? frame : cropRgb(frame.rgb, frame.width, frame.height, area);
     const found = findClockLine(await ocr.readLines(img.rgb, img.width, img.height, signal ? { signal } : undefined));

@@ -31,3 +31,40 @@ describe('heartbeater', () => {
     assert.equal(await heartbeatsDuring(500, 3500), 1);
   });
 });
+
+describe('stall watchdog', () => {
+  it('aborts the work with the reason once progress has stalled, and not before', async () => {
+    const env = new MockActivityEnvironment();
+    await env.run(async () => {
+      const beat = heartbeater(200, 600);
+      try {
+        beat({ stage: 'decode', decodedS: 12.5 });
+        await sleep(300);
+        assert.equal(beat.signal.aborted, false);
+        assert.equal(beat.stalled(), null);
+        await sleep(1500);
+        assert.equal(beat.signal.aborted, true, 'a scan without progress was left to hang');
+        assert.match(beat.stalled() ?? '', /no progress for \d+ s \(decode at 12\.5 s of media\)/);
+        assert.equal((beat.signal.reason as Error).name, 'Stalled');
+      } finally {
+        beat.stop();
+      }
+    });
+  });
+
+  it('progress keeps the work going', async () => {
+    const env = new MockActivityEnvironment();
+    await env.run(async () => {
+      const beat = heartbeater(200, 600);
+      try {
+        for (let i = 0; i < 8; i++) {
+          beat({ stage: 'decode', decodedS: i });
+          await sleep(200);
+        }
+        assert.equal(beat.signal.aborted, false);
+      } finally {
+        beat.stop();
+      }
+    });
+  });
+});
