@@ -16,7 +16,9 @@ import { sidecarSchema } from '../lib/labelled';
 import type { ActivityDeps } from './deps';
 import { ERROR_TYPES } from '../temporal.config';
 import { keywordTableFor } from './document-keywords';
-import { documentFrameKey, evidenceKey, facesFrameKey } from '../evidence/layout';
+import { documentFrameKey, evidenceKey, facesFrameKey, profileKey } from '../evidence/layout';
+import { processCpuMs, stage, stageTimer, withProfile } from '../lib/profile';
+import { putProfile } from './profile-io';
 
 export interface AnalyseMediaInput {
   recordingId: string;
@@ -81,15 +83,25 @@ export function createMediaActivities(deps: ActivityDeps) {
 
   return {
     async analyseMedia(input: AnalyseMediaInput): Promise<AnalyseMediaResult> {
+      const t0 = performance.now();
+      const cpu0 = processCpuMs();
+      const { value, profile } = await withProfile(() => analyseMedia(input));
+      await putProfile(deps, profileKey(input.recordingId, 'media'), { half: 'media', recordingId: input.recordingId, durationS: value.durationS, t0, cpu0, profile });
+      return value;
+    },
+  };
+
+  async function analyseMedia(input: AnalyseMediaInput): Promise<AnalyseMediaResult> {
       const beat = heartbeater();
       const dir = path.join(deps.workDir, input.recordingId);
       const ext = (path.extname(input.key).toLowerCase().match(/^\.[a-z0-9]{1,5}$/) ?? [''])[0];
       const file = path.join(dir, `original${ext}`);
       try {
-        const copy = await downloadWithSha256(deps.s3, input, file, (bytes) => beat({ stage: 'download', bytes }), beat.signal);
+        const copy = await stage('download', () => downloadWithSha256(deps.s3, input, file, (bytes) => beat({ stage: 'download', bytes }), beat.signal));
         if (copy.sha256 !== input.sha256) {
           throw ApplicationFailure.nonRetryable(`recording content changed after ingest (sha256 ${copy.sha256} ≠ ${input.sha256})`, ERROR_TYPES.badInput);
         }
+        const endModels = stageTimer('models and sidecar');
         let faces: FaceAnalyser | undefined;
         let facesFailure: string | undefined;
         if (deps.faceAnalyser) {
@@ -116,6 +128,7 @@ export function createMediaActivities(deps: ActivityDeps) {
         } else {
           documentsFailure = 'no OCR engine configured on this worker';
         }
+        endModels();
         const analysis = await analyseMediaFile(file, {
           recordingId: input.recordingId,
           signal: beat.signal,
@@ -124,6 +137,7 @@ export function createMediaActivities(deps: ActivityDeps) {
           documents,
         });
         const evidence = analysis.integrity;
+        const endUploads = stageTimer('uploads (evidence, thumbnails)');
         const integrityKey = evidenceKey(input.recordingId, 'integrity');
         await putJson(deps.s3, deps.buckets.analyses, integrityKey, evidence);
         let facesKey: string | undefined;
@@ -150,6 +164,7 @@ export function createMediaActivities(deps: ActivityDeps) {
           documentsKey = evidenceKey(input.recordingId, 'documents');
           await putJson(deps.s3, deps.buckets.analyses, documentsKey, { ...analysis.documents, thumbnails });
         }
+        endUploads();
         deps.logger.info({ recordingId: input.recordingId, readable: evidence.readable, defects: evidence.defects.length, faces: Boolean(facesKey), documents: Boolean(documentsKey) }, 'media analysed');
         if (!evidence.readable) {
           const details: BadMediaDetails = { integrityKey, problem: evidence.problem?.message ?? 'unreadable' };
@@ -170,6 +185,5 @@ export function createMediaActivities(deps: ActivityDeps) {
         // The scratch copy is ours; the original stays untouched in the recordings bucket.
         await fs.rm(dir, { recursive: true, force: true });
       }
-    },
-  };
+  }
 }

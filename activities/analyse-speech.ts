@@ -14,7 +14,9 @@ import { analyseSpeechFile } from '../evidence/assemble-speech';
 import { expectedSpeech } from '../speech/script';
 import type { ActivityDeps } from './deps';
 import { ERROR_TYPES } from '../temporal.config';
-import { evidenceKey } from '../evidence/layout';
+import { evidenceKey, profileKey } from '../evidence/layout';
+import { processCpuMs, stage as timeStage, withProfile } from '../lib/profile';
+import { putProfile } from './profile-io';
 
 export interface AnalyseSpeechInput {
   recordingId: string;
@@ -50,6 +52,15 @@ export function createSpeechActivities(deps: ActivityDeps) {
 
   return {
     async analyseSpeech(input: AnalyseSpeechInput): Promise<AnalyseSpeechResult> {
+      const t0 = performance.now();
+      const cpu0 = processCpuMs();
+      const { value, profile } = await withProfile(() => analyseSpeech(input));
+      if (value.speechKey) await putProfile(deps, profileKey(input.recordingId, 'speech', input.evidenceTag), { half: 'speech', recordingId: input.recordingId, durationS: value.durationS ?? null, t0, cpu0, profile });
+      return { ...(value.speechKey ? { speechKey: value.speechKey } : {}), ...(value.speechFailure ? { speechFailure: value.speechFailure } : {}) };
+    },
+  };
+
+  async function analyseSpeech(input: AnalyseSpeechInput): Promise<AnalyseSpeechResult & { durationS?: number }> {
       if (!deps.speechEngine) return { speechFailure: 'no speech engine configured on this worker' };
       const beat = heartbeater(BEAT_EVERY_MS);
       let stage = 'start';
@@ -62,18 +73,18 @@ export function createSpeechActivities(deps: ActivityDeps) {
       try {
         let engine;
         try {
-          engine = await deps.speechEngine();
+          engine = await timeStage('engine start', () => deps.speechEngine!());
         } catch (err) {
           const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
           deps.logger.error({ recordingId: input.recordingId, err: why }, 'speech engine unavailable');
           return { speechFailure: why };
         }
         stage = 'download';
-        const copy = await downloadWithSha256(deps.s3, input, file, (bytes) => beat({ stage, bytes }), beat.signal);
+        const copy = await timeStage('download', () => downloadWithSha256(deps.s3, input, file, (bytes) => beat({ stage, bytes }), beat.signal));
         if (copy.sha256 !== input.sha256) {
           throw ApplicationFailure.nonRetryable(`recording content changed after ingest (sha256 ${copy.sha256} ≠ ${input.sha256})`, ERROR_TYPES.badInput);
         }
-        const probe = await probeMedia(file, beat.signal);
+        const probe = await timeStage('probe', () => probeMedia(file, beat.signal));
         // Unreadable media is the media analysis's finding (a BadMedia report); speech has nothing to add.
         if (!probe.ok) return { speechFailure: `the file cannot be decoded (${probe.problem.message})` };
         const base = deps.loadRulebook(input.rulebook);
@@ -93,14 +104,13 @@ export function createSpeechActivities(deps: ActivityDeps) {
           },
         });
         const speechKey = evidenceKey(input.recordingId, 'speech', input.evidenceTag);
-        await putJson(deps.s3, deps.buckets.analyses, speechKey, evidence);
+        await timeStage('upload', () => putJson(deps.s3, deps.buckets.analyses, speechKey, evidence));
         deps.logger.info({ recordingId: input.recordingId, segments: evidence.segments.length, speechS: evidence.speechS, quality: evidence.quality.status, timing: evidence.timing }, 'speech analysed');
-        return { speechKey };
+        return { speechKey, durationS: evidence.durationS };
       } finally {
         clearInterval(timer);
         beat.stop();
         await fs.rm(dir, { recursive: true, force: true });
       }
-    },
-  };
+  }
 }

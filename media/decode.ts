@@ -2,6 +2,7 @@
 // format) and the audio as 16-bit PCM to its own pipe, and each pipe is consumed by its own loop, so a
 // slow consumer (a model) only back-pressures ffmpeg and never forces a second decode.
 import type { Readable } from 'node:stream';
+import { addStage } from '../lib/profile';
 import { spawnFfmpeg } from './ffmpeg';
 import type { MediaFacts } from './probe';
 
@@ -158,7 +159,9 @@ export async function decodeOnce(file: string, facts: MediaFacts, options: Decod
       let index = 0;
       for await (const frame of fixedChunks(stream, width * height * channels)) {
         const t = index / tap.fps;
+        const started = performance.now();
         await tap.onFrame({ t, index, width, height, channels, data: frame });
+        addStage(`tap ${tap.name}`, performance.now() - started);
         index++;
         if (out.tapIndex === 0) {
           videoDecodedS = index / tap.fps;
@@ -173,7 +176,9 @@ export async function decodeOnce(file: string, facts: MediaFacts, options: Decod
       for await (const block of fixedChunks(stream, chunkSamples * 2, true)) {
         const aligned = block.byteOffset % 2 === 0 ? block : Buffer.from(block);
         const view = new Int16Array(aligned.buffer, aligned.byteOffset, Math.floor(aligned.length / 2));
+        const started = performance.now();
         await audio!.onSamples(view, samples / rate);
+        addStage('tap audio', performance.now() - started);
         samples += view.length;
         audioDecodedS = samples / rate;
         if (taps.length === 0) progress(audioDecodedS);

@@ -1,6 +1,7 @@
 // Speaker embeddings with Resemblyzer's GE2E voice encoder (models/registry.ts `speaker_ge2e`) on
 // onnxruntime-node: 40-band power mel frames in, a 256-d L2-normalised voice vector out, so the cosine
 // similarity of two embeddings is their dot product. One session per process, runs serialised.
+import { addStage } from '../../lib/profile';
 import { MODELS } from '../../models/registry';
 import { createSession, ort, type SessionOptions } from '../../models/runtime';
 import { HOP, N_MELS, PARTIAL_FRAMES, melSpectrogram, partialSlices, volumeGain } from './mel';
@@ -87,7 +88,9 @@ export class SpeakerEncoder {
   private async run(input: Float32Array, batch: number, frames: number): Promise<Float32Array> {
     const turn = this.busy.then(() => this.session.run({ mels: new ort.Tensor('float32', input, [batch, frames, N_MELS]) }));
     this.busy = turn.catch(() => undefined);
+    const started = performance.now();
     const out = (await turn).embedding;
+    addStage('speaker: GE2E inference', performance.now() - started);
     if (!out || !(out.data instanceof Float32Array) || out.data.length !== batch * SPEAKER_EMBEDDING_SIZE) {
       throw new Error(`speaker encoder output embedding missing or not ${batch}×${SPEAKER_EMBEDDING_SIZE} float32 values`);
     }
