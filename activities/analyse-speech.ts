@@ -61,56 +61,56 @@ export function createSpeechActivities(deps: ActivityDeps) {
   };
 
   async function analyseSpeech(input: AnalyseSpeechInput): Promise<AnalyseSpeechResult & { durationS?: number }> {
-      if (!deps.speechEngine) return { speechFailure: 'no speech engine configured on this worker' };
-      const beat = heartbeater(BEAT_EVERY_MS);
-      let stage = 'start';
-      // The engine reports no progress while it transcribes (minutes on a long file): beat on a timer,
-      // not only the heartbeater's keep-alive, which stops after minutes without progress.
-      const timer = setInterval(() => beat({ stage }), BEAT_EVERY_MS);
-      const dir = path.join(deps.workDir, `${input.recordingId}-speech`);
-      const ext = (path.extname(input.key).toLowerCase().match(/^\.[a-z0-9]{1,5}$/) ?? [''])[0];
-      const file = path.join(dir, `original${ext}`);
+    if (!deps.speechEngine) return { speechFailure: 'no speech engine configured on this worker' };
+    const beat = heartbeater(BEAT_EVERY_MS);
+    let stage = 'start';
+    // The engine reports no progress while it transcribes (minutes on a long file): beat on a timer,
+    // not only the heartbeater's keep-alive, which stops after minutes without progress.
+    const timer = setInterval(() => beat({ stage }), BEAT_EVERY_MS);
+    const dir = path.join(deps.workDir, `${input.recordingId}-speech`);
+    const ext = (path.extname(input.key).toLowerCase().match(/^\.[a-z0-9]{1,5}$/) ?? [''])[0];
+    const file = path.join(dir, `original${ext}`);
+    try {
+      let engine;
       try {
-        let engine;
-        try {
-          engine = await timeStage('engine start', () => deps.speechEngine!());
-        } catch (err) {
-          const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-          deps.logger.error({ recordingId: input.recordingId, err: why }, 'speech engine unavailable');
-          return { speechFailure: why };
-        }
-        stage = 'download';
-        const copy = await timeStage('download', () => downloadWithSha256(deps.s3, input, file, (bytes) => beat({ stage, bytes }), beat.signal));
-        if (copy.sha256 !== input.sha256) {
-          throw ApplicationFailure.nonRetryable(`recording content changed after ingest (sha256 ${copy.sha256} ≠ ${input.sha256})`, ERROR_TYPES.badInput);
-        }
-        const probe = await timeStage('probe', () => probeMedia(file, beat.signal));
-        // Unreadable media is the media analysis's finding (a BadMedia report); speech has nothing to add.
-        if (!probe.ok) return { speechFailure: `the file cannot be decoded (${probe.problem.message})` };
-        const base = deps.loadRulebook(input.rulebook);
-        const sidecar = await sidecarFacts(input.recordingId, input.bucket);
-        const expected = expectedSpeech(base.book, deps.loadOverlays().map((o) => o.overlay), sidecar.insurerId);
-        const evidence = await analyseSpeechFile(file, Boolean(probe.facts.audio), path.join(dir, 'audio.pcm'), {
-          recordingId: input.recordingId,
-          engine,
-          expected,
-          values: sidecar.values,
-          analyserVersion: deps.versions.dualqa,
-          audioLayout: { streams: probe.facts.audioStreams, channels: probe.facts.audio?.channels ?? 1 },
-          signal: beat.signal,
-          onProgress: (s) => {
-            stage = s;
-            beat({ stage });
-          },
-        });
-        const speechKey = evidenceKey(input.recordingId, 'speech', input.evidenceTag);
-        await timeStage('upload', () => putJson(deps.s3, deps.buckets.analyses, speechKey, evidence));
-        deps.logger.info({ recordingId: input.recordingId, segments: evidence.segments.length, speechS: evidence.speechS, quality: evidence.quality.status, timing: evidence.timing }, 'speech analysed');
-        return { speechKey, durationS: evidence.durationS };
-      } finally {
-        clearInterval(timer);
-        beat.stop();
-        await fs.rm(dir, { recursive: true, force: true });
+        engine = await timeStage('engine start', () => deps.speechEngine!());
+      } catch (err) {
+        const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        deps.logger.error({ recordingId: input.recordingId, err: why }, 'speech engine unavailable');
+        return { speechFailure: why };
       }
+      stage = 'download';
+      const copy = await timeStage('download', () => downloadWithSha256(deps.s3, input, file, (bytes) => beat({ stage, bytes }), beat.signal));
+      if (copy.sha256 !== input.sha256) {
+        throw ApplicationFailure.nonRetryable(`recording content changed after ingest (sha256 ${copy.sha256} ≠ ${input.sha256})`, ERROR_TYPES.badInput);
+      }
+      const probe = await timeStage('probe', () => probeMedia(file, beat.signal));
+      // Unreadable media is the media analysis's finding (a BadMedia report); speech has nothing to add.
+      if (!probe.ok) return { speechFailure: `the file cannot be decoded (${probe.problem.message})` };
+      const base = deps.loadRulebook(input.rulebook);
+      const sidecar = await sidecarFacts(input.recordingId, input.bucket);
+      const expected = expectedSpeech(base.book, deps.loadOverlays().map((o) => o.overlay), sidecar.insurerId);
+      const evidence = await analyseSpeechFile(file, Boolean(probe.facts.audio), path.join(dir, 'audio.pcm'), {
+        recordingId: input.recordingId,
+        engine,
+        expected,
+        values: sidecar.values,
+        analyserVersion: deps.versions.dualqa,
+        audioLayout: { streams: probe.facts.audioStreams, channels: probe.facts.audio?.channels ?? 1 },
+        signal: beat.signal,
+        onProgress: (s) => {
+          stage = s;
+          beat({ stage });
+        },
+      });
+      const speechKey = evidenceKey(input.recordingId, 'speech', input.evidenceTag);
+      await timeStage('upload', () => putJson(deps.s3, deps.buckets.analyses, speechKey, evidence));
+      deps.logger.info({ recordingId: input.recordingId, segments: evidence.segments.length, speechS: evidence.speechS, quality: evidence.quality.status, timing: evidence.timing }, 'speech analysed');
+      return { speechKey, durationS: evidence.durationS };
+    } finally {
+      clearInterval(timer);
+      beat.stop();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   }
 }
