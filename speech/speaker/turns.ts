@@ -128,6 +128,9 @@ interface RegionMel {
   frames: number;
 }
 
+/** One turn of the event loop (timers, heartbeats) between pieces of synchronous work. */
+const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 const framesToS = (f: number): number => (f * HOP) / SPEAKER_SAMPLE_RATE;
 
 /**
@@ -154,10 +157,16 @@ export async function speakerTurns(encoder: SpeakerEncoder, samples: Float32Arra
     const hints = (options.segments ?? []).flatMap((s) => [s.from, s.to]).map((t) => Math.round(((t - region.from) * SPEAKER_SAMPLE_RATE) / HOP));
     plans.push({ region: r, plan: planRegion(mel, frames, hints) });
     pieces.push(null);
+    // The spectrograms of a long recording take seconds of CPU: let the activity's heartbeats through.
+    await yieldNow();
   }
   // Every region's windows in one batched pass, then the cuts, then the short pieces' own embeddings in another.
   const embedded = await encoder.embedAcross(plans.map(({ plan }) => ({ mel: plan.mel, windows: [...plan.windows.values()] })));
-  const cut = plans.map(({ plan }, i) => cutRegion(plan, embedded[i]!));
+  const cut: ReturnType<typeof cutRegion>[] = [];
+  for (const [i, { plan }] of plans.entries()) {
+    cut.push(cutRegion(plan, embedded[i]!));
+    if (i % 50 === 49) await yieldNow();
+  }
   const extra = await encoder.embedAcross(plans.map(({ plan }, i) => ({ mel: plan.mel, windows: cut[i]!.whole })));
   let next = 0;
   const placed: Piece[] = [];
