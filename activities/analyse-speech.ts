@@ -14,7 +14,9 @@ import { analyseSpeechFile, AudioUndecodable } from '../evidence/assemble-speech
 import { expectedSpeech } from '../speech/script';
 import type { ActivityDeps } from './deps';
 import { ERROR_TYPES } from '../temporal.config';
-import { evidenceKey } from '../evidence/layout';
+import { evidenceKey, profileKey } from '../evidence/layout';
+import { processCpuMs, stage as timeStage, withProfile } from '../lib/profile';
+import { putProfile } from './profile-io';
 
 export interface AnalyseSpeechInput {
   recordingId: string;
@@ -56,72 +58,80 @@ export function createSpeechActivities(deps: ActivityDeps) {
 
   return {
     async analyseSpeech(input: AnalyseSpeechInput): Promise<AnalyseSpeechResult> {
-      if (!deps.speechEngine) return { speechFailure: 'no speech engine configured on this worker' };
-      const beat = heartbeater(BEAT_EVERY_MS);
-      let stage = 'start';
-      // The engine reports no progress while it transcribes (minutes on a long file): beat on a timer,
-      // not only the heartbeater's keep-alive, which stops after minutes without progress.
-      const timer = setInterval(() => beat({ stage }), BEAT_EVERY_MS);
-      const dir = path.join(deps.workDir, `${input.recordingId}-speech`);
-      const ext = (path.extname(input.key).toLowerCase().match(/^\.[a-z0-9]{1,5}$/) ?? [''])[0];
-      const file = path.join(dir, `original${ext}`);
-      try {
-        let engine;
-        try {
-          engine = await deps.speechEngine();
-        } catch (err) {
-          const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-          deps.logger.error({ recordingId: input.recordingId, err: why }, 'speech engine unavailable');
-          return { speechFailure: why };
-        }
-        stage = 'download';
-        const copy = await downloadWithSha256(deps.s3, input, file, (bytes) => beat({ stage, bytes }), beat.signal);
-        if (copy.sha256 !== input.sha256) {
-          throw ApplicationFailure.nonRetryable(`recording content changed after ingest (sha256 ${copy.sha256} ≠ ${input.sha256})`, ERROR_TYPES.badInput);
-        }
-        const probe = await probeMedia(file, beat.signal);
-        // Unreadable media is the media analysis's finding (a BadMedia report); speech has nothing to add.
-        if (!probe.ok) return { speechFailure: `the file cannot be decoded (${probe.problem.message})` };
-        const base = deps.loadRulebook(input.rulebook);
-        const sidecar = await sidecarFacts(input.recordingId, input.bucket);
-        const overlays = deps.loadOverlays().map((o) => o.overlay);
-        const expected = expectedSpeech(base.book, overlays, sidecar.insurerId);
-        // Policy numbers a candidate rulebook asks for are looked up too (cheap: no model), so the candidate
-        // is measured by re-judging kept evidence before it becomes the default.
-        for (const candidate of deps.candidateRulebooks?.(base.book.id) ?? []) {
-          for (const v of expectedSpeech(candidate.book, overlays).values) if (!expected.values.some((e) => e.name === v.name)) expected.values.push(v);
-        }
-        const evidence = await analyseSpeechFile(file, Boolean(probe.facts.audio), path.join(dir, 'audio.pcm'), {
-          recordingId: input.recordingId,
-          engine,
-          expected,
-          values: sidecar.values,
-          analyserVersion: deps.versions.dualqa,
-          audioLayout: { streams: probe.facts.audioStreams, channels: probe.facts.audio?.channels ?? 1 },
-          signal: beat.signal,
-          onProgress: (s) => {
-            stage = s;
-            beat({ stage });
-          },
-        });
-        const speechKey = evidenceKey(input.recordingId, 'speech', input.evidenceTag);
-        await putJson(deps.s3, deps.buckets.analyses, speechKey, evidence);
-        deps.logger.info({ recordingId: input.recordingId, segments: evidence.segments.length, speechS: evidence.speechS, quality: evidence.quality.status, timing: evidence.timing }, 'speech analysed');
-        return { speechKey };
-      } catch (err) {
-        if (err instanceof AudioUndecodable) return { speechFailure: err.message };
-        // A hung engine was killed (its request timed out, speech/faster-whisper.ts). Once more on a new
-        // engine; a second time it is this recording that hangs it: answered with the reason, not retried.
-        if (err instanceof Error && err.name === 'EngineTimeout' && Context.current().info.attempt >= 2) {
-          deps.logger.error({ recordingId: input.recordingId, err: err.message }, 'speech engine timed out twice');
-          return { speechFailure: `${err.message} (twice)` };
-        }
-        throw err;
-      } finally {
-        clearInterval(timer);
-        beat.stop();
-        await fs.rm(dir, { recursive: true, force: true });
-      }
+      const t0 = performance.now();
+      const cpu0 = processCpuMs();
+      const { value, profile } = await withProfile(() => analyseSpeech(input));
+      if (value.speechKey) await putProfile(deps, profileKey(input.recordingId, 'speech', input.evidenceTag), { half: 'speech', recordingId: input.recordingId, durationS: value.durationS ?? null, t0, cpu0, profile });
+      return { ...(value.speechKey ? { speechKey: value.speechKey } : {}), ...(value.speechFailure ? { speechFailure: value.speechFailure } : {}) };
     },
   };
+
+  async function analyseSpeech(input: AnalyseSpeechInput): Promise<AnalyseSpeechResult & { durationS?: number }> {
+    if (!deps.speechEngine) return { speechFailure: 'no speech engine configured on this worker' };
+    const beat = heartbeater(BEAT_EVERY_MS);
+    let stage = 'start';
+    // The engine reports no progress while it transcribes (minutes on a long file): beat on a timer,
+    // not only the heartbeater's keep-alive, which stops after minutes without progress.
+    const timer = setInterval(() => beat({ stage }), BEAT_EVERY_MS);
+    const dir = path.join(deps.workDir, `${input.recordingId}-speech`);
+    const ext = (path.extname(input.key).toLowerCase().match(/^\.[a-z0-9]{1,5}$/) ?? [''])[0];
+    const file = path.join(dir, `original${ext}`);
+    try {
+      let engine;
+      try {
+        engine = await timeStage('engine start', () => deps.speechEngine!());
+      } catch (err) {
+        const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        deps.logger.error({ recordingId: input.recordingId, err: why }, 'speech engine unavailable');
+        return { speechFailure: why };
+      }
+      stage = 'download';
+      const copy = await timeStage('download', () => downloadWithSha256(deps.s3, input, file, (bytes) => beat({ stage, bytes }), beat.signal));
+      if (copy.sha256 !== input.sha256) {
+        throw ApplicationFailure.nonRetryable(`recording content changed after ingest (sha256 ${copy.sha256} ≠ ${input.sha256})`, ERROR_TYPES.badInput);
+      }
+      const probe = await timeStage('probe', () => probeMedia(file, beat.signal));
+      // Unreadable media is the media analysis's finding (a BadMedia report); speech has nothing to add.
+      if (!probe.ok) return { speechFailure: `the file cannot be decoded (${probe.problem.message})` };
+      const base = deps.loadRulebook(input.rulebook);
+      const sidecar = await sidecarFacts(input.recordingId, input.bucket);
+      const overlays = deps.loadOverlays().map((o) => o.overlay);
+      const expected = expectedSpeech(base.book, overlays, sidecar.insurerId);
+      // Policy numbers a candidate rulebook asks for are looked up too (cheap: no model), so the candidate
+      // is measured by re-judging kept evidence before it becomes the default.
+      for (const candidate of deps.candidateRulebooks?.(base.book.id) ?? []) {
+        for (const v of expectedSpeech(candidate.book, overlays).values) if (!expected.values.some((e) => e.name === v.name)) expected.values.push(v);
+      }
+      const evidence = await analyseSpeechFile(file, Boolean(probe.facts.audio), path.join(dir, 'audio.pcm'), {
+        recordingId: input.recordingId,
+        engine,
+        expected,
+        values: sidecar.values,
+        analyserVersion: deps.versions.dualqa,
+        audioLayout: { streams: probe.facts.audioStreams, channels: probe.facts.audio?.channels ?? 1 },
+        signal: beat.signal,
+        onProgress: (s) => {
+          stage = s;
+          beat({ stage });
+        },
+      });
+      const speechKey = evidenceKey(input.recordingId, 'speech', input.evidenceTag);
+      await timeStage('upload', () => putJson(deps.s3, deps.buckets.analyses, speechKey, evidence));
+      deps.logger.info({ recordingId: input.recordingId, segments: evidence.segments.length, speechS: evidence.speechS, quality: evidence.quality.status, timing: evidence.timing }, 'speech analysed');
+      return { speechKey, durationS: evidence.durationS };
+    } catch (err) {
+      if (err instanceof AudioUndecodable) return { speechFailure: err.message };
+      // A hung engine was killed (its request timed out, speech/faster-whisper.ts). Once more on a new
+      // engine; a second time it is this recording that hangs it: answered with the reason, not retried.
+      if (err instanceof Error && err.name === 'EngineTimeout' && Context.current().info.attempt >= 2) {
+        deps.logger.error({ recordingId: input.recordingId, err: err.message }, 'speech engine timed out twice');
+        return { speechFailure: `${err.message} (twice)` };
+      }
+      throw err;
+    } finally {
+      clearInterval(timer);
+      beat.stop();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
 }

@@ -13,6 +13,7 @@ import { EVIDENCE_SCHEMA_VERSION, type DocumentsEvidence, type FacesEvidence, ty
 import { DEFAULT_DOCUMENT_PASS_CONFIG, DOCUMENTS_ANALYSER, documentPass, type DocumentPassConfig, type DocumentSnapshot } from '../media/documents/pass';
 import type { OcrEngineLike } from '../media/documents/types';
 import { round } from '../media/integrity/runs';
+import { stage } from '../lib/profile';
 
 export const FACES_ANALYSER = { name: 'faces', version: '1.0.0' };
 
@@ -60,7 +61,7 @@ export interface MediaAnalysis {
 export async function analyseMediaFile(file: string, options: AnalyseFileOptions): Promise<MediaAnalysis> {
   const createdAt = (options.now ?? (() => new Date()))().toISOString();
   const header = { schemaVersion: EVIDENCE_SCHEMA_VERSION, recordingId: options.recordingId, createdAt };
-  const probe = await probeMedia(file, options.signal);
+  const probe = await stage('probe', () => probeMedia(file, options.signal));
   if (!probe.ok) {
     const defect = probe.problem.code === 'truncated' ? 'truncated' : 'unreadable';
     return {
@@ -82,33 +83,36 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
   const facts = probe.facts;
   const config = options.integrity ?? DEFAULT_INTEGRITY_CONFIG;
   const scans: TimestampScan[] = [];
-  if (facts.video) scans.push(await scanTimestamps(file, facts.video.index, 'video', config.gapMinS, options.signal));
-  options.onProgress?.('timestamps', 0);
-  if (facts.audio) scans.push(await scanTimestamps(file, facts.audio.index, 'audio', config.gapMinS, options.signal));
+  await stage('timestamps', async () => {
+    if (facts.video) scans.push(await scanTimestamps(file, facts.video.index, 'video', config.gapMinS, options.signal));
+    options.onProgress?.('timestamps', 0);
+    if (facts.audio) scans.push(await scanTimestamps(file, facts.audio.index, 'audio', config.gapMinS, options.signal));
+  });
   const integrity = integrityPass(facts, config);
   // The documents pass reads frames before and after the decode: it reports each step so the activity keeps heartbeating.
   let documentsDecodedS = 0;
   const faceConfig = options.faces?.config ?? DEFAULT_FACE_PASS_CONFIG;
+  const docAnalyser = options.documents;
   const documents =
-    options.documents && facts.video
-      ? await documentPass(facts, options.documents.ocr, options.documents.config ?? DEFAULT_DOCUMENT_PASS_CONFIG, framesOf(file, facts, options.signal), options.signal, () =>
+    docAnalyser && facts.video
+      ? await stage('documents: clock search', () => documentPass(facts, docAnalyser.ocr, docAnalyser.config ?? DEFAULT_DOCUMENT_PASS_CONFIG, framesOf(file, facts, options.signal), options.signal, () =>
           options.onProgress?.('documents', documentsDecodedS),
-        )
+        ))
       : undefined;
   const faces = options.faces && facts.video ? facePass(facts, options.faces.detector, faceConfig, options.faces.embedder, Boolean(options.faces.enrolled?.length)) : undefined;
-  const decode = await decodeOnce(file, facts, {
+  const decode = await stage('decode (ffmpeg + taps)', () => decodeOnce(file, facts, {
     videoTaps: [...integrity.videoTaps, ...(faces?.videoTaps ?? []), ...(documents?.videoTaps ?? [])],
     audio: integrity.audio,
     signal: options.signal,
     onProgress: (t) => options.onProgress?.('decode', t),
-  });
+  }));
   documentsDecodedS = decode.videoDecodedS;
   // Decoder complaints: find where (a second, stream-by-stream pass, only for a damaged file).
   const undecodable: UndecodableSpan[] = [];
   if (decode.errorCount > 0) {
     options.onProgress?.('undecodable', decode.videoDecodedS);
     for (const [stream, kind] of [[facts.video, 'video'], [facts.audio, 'audio']] as const) {
-      if (stream) undecodable.push(...(await locateUndecodable(file, stream.index, kind, options.signal)).spans);
+      if (stream) undecodable.push(...(await stage('undecodable spans', () => locateUndecodable(file, stream.index, kind, options.signal))).spans);
     }
   }
   const integrityBody = integrity.finish(decode, scans, undecodable);
@@ -116,7 +120,7 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
   let documentsEvidence: MediaAnalysis['documents'];
   let documentSnapshots: DocumentSnapshot[] = [];
   if (documents && options.documents) {
-    const done = await documents.finish(decode.videoDecodedS);
+    const done = await stage('documents: read showings', () => documents.finish(decode.videoDecodedS));
     documentsEvidence = { ...header, kind: 'documents', analyser: DOCUMENTS_ANALYSER, model: options.documents.models, ...done.body };
     documentSnapshots = done.snapshots;
   }
@@ -133,7 +137,7 @@ export async function analyseMediaFile(file: string, options: AnalyseFileOptions
           ? { from: d.from ?? 0, to: d.to ?? 0, why: 'undecodable' as const }
           : { from: d.at ?? 0, to: (d.at ?? 0) + Number(d.detail?.gapS ?? 0), why: 'timestamp_gap' as const },
     );
-  const result = faces.finish(decode.videoDecodedS, excluded);
+  const result = await stage('faces: timeline', () => faces.finish(decode.videoDecodedS, excluded));
   const t = result.timeline;
   const identity = (options.faces.enrolled ?? []).map((e) => ({
     role: e.role,

@@ -21,6 +21,7 @@ import { attributeParties, partySource, regionLevels, speechDecodeArgs, type Aud
 import { SpeakerEncoder } from '../speech/speaker/encoder';
 import { pcm16ToFloat } from '../speech/speaker/mel';
 import { speakerTurns } from '../speech/speaker/turns';
+import { stage } from '../lib/profile';
 
 export interface SpeechAnalysisOptions {
   recordingId: string;
@@ -207,7 +208,7 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
   const layout = opts.audioLayout ?? { streams: 1, channels: 1 };
   const partFiles: [string, string] | null = partySource(layout) ? [`${workFile}.party0`, `${workFile}.party1`] : null;
   try {
-    await runFfmpeg(speechDecodeArgs(file, layout, workFile, partFiles), { signal: opts.signal });
+    await stage('decode audio (ffmpeg)', () => runFfmpeg(speechDecodeArgs(file, layout, workFile, partFiles), { signal: opts.signal }));
   } catch (err) {
     // ffmpeg gave up on the file's audio (too many decode errors: damaged or not what it claims): the same
     // file fails the same way every time, so it is an answer, not a reason to retry.
@@ -218,7 +219,7 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
   try {
     t = Date.now();
     opts.onProgress?.('transcribe');
-    const raw = await opts.engine.transcribe(workFile, opts.signal);
+    const raw = await stage('transcribe (VAD + ASR)', () => opts.engine.transcribe(workFile, opts.signal));
     const asrMs = Date.now() - t;
     const { segments, dropped } = cleanTranscript(raw);
     const source = partySource(layout);
@@ -304,7 +305,7 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
       }
     }
     const unique = [...new Map(requests.map((r) => [`${r.text}@${r.from.toFixed(2)}`, r])).values()];
-    const scores = await opts.engine.score(workFile, unique, opts.signal);
+    const scores = await stage('verification (forced alignment)', () => opts.engine.score(workFile, unique, opts.signal));
     const verification = unique.map((r, i) => ({ text: r.text, from: round(r.from, 2), score: round(scores[i] ?? 0, 5) }));
     // The expected value's own verification score is kept as a number (its text holds the value and is not stored).
     for (const name of ['licence', 'agentName'] as const) {
@@ -334,7 +335,7 @@ export async function analyseSpeechFile(file: string, hasAudio: boolean, workFil
     if (opts.speakers !== false && speechS >= 1) {
       t = Date.now();
       opts.onProgress?.('speakers');
-      speakers = await speakerEvidence(workFile, raw.speech, segments, parties);
+      speakers = await stage('speaker embedding', () => speakerEvidence(workFile, raw.speech, segments, parties));
       speakersMs = Date.now() - t;
     }
     return {

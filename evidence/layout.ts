@@ -5,6 +5,7 @@
 //                     <key without extension>.meta.json   its sidecar
 // analyses bucket     <recordingId>/ingest.json, integrity.json, faces.json, documents.json, speech[.<tag>].json
 //                     <recordingId>/frames/…jpg    evidence frames cited by reports
+//                     <recordingId>/profile/media.json, speech.json   time per stage of each analysis (bench/)
 //                     <recordingId>/judgements/<rulebook ref>.json
 //                     _discovery/<bucket>[/<prefix>].json   the discovery sweep's watermark
 // reports bucket      <recordingId>/r<N>/report.json, report.html, report.sig.json   (N = 1, 2, …; never overwritten)
@@ -50,6 +51,12 @@ export function analysesPrefix(recordingId: string): string {
 export function evidenceKey(recordingId: string, kind: EvidenceKind, tag?: string): string {
   const safeTag = tag?.replace(/[^A-Za-z0-9-]/g, '');
   return `${analysesPrefix(recordingId)}${kind}${safeTag ? `.${safeTag}` : ''}.json`;
+}
+
+/** Where one analysis spent its time, stage by stage (lib/profile.ts): `<recordingId>/profile/<half>[.<tag>].json`. Not evidence: no check reads it. */
+export function profileKey(recordingId: string, half: 'media' | 'speech', tag?: string): string {
+  const safeTag = tag?.replace(/[^A-Za-z0-9-]/g, '');
+  return `${analysesPrefix(recordingId)}profile/${half}${safeTag ? `.${safeTag}` : ''}.json`;
 }
 
 export function facesFrameKey(recordingId: string, atS: number): string {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { PROJECT_ROOT, toolsDir } from '../lib/config';
 import { MODELS, ModelUnavailable, modelPath, verifyModelFile } from '../models/registry';
+import { addStage } from '../lib/profile';
 import type { RawTranscript, ScoreRequest, SpeechEngine } from './engine';
 
 interface Reply {
@@ -187,12 +188,31 @@ export class FasterWhisperEngine implements SpeechEngine {
   }
 
   async transcribe(pcmFile: string, signal?: AbortSignal): Promise<RawTranscript> {
-    return (await this.request({ op: 'transcribe', pcm: pcmFile }, signal, requestTimeoutMs(pcmFile, 0))) as unknown as RawTranscript;
+    const reply = await this.request({ op: 'transcribe', pcm: pcmFile }, signal, requestTimeoutMs(pcmFile, 0));
+    // The engine's own figures (its process's CPU, which the worker's does not hold while it runs).
+    const windows = (reply.profile ?? []) as { audioS: number; vadS: number; vadCpuS: number; asrS: number; asrCpuS: number }[];
+    for (const w of windows) {
+      addStage('engine: VAD', w.vadS * 1000, w.vadCpuS * 1000);
+      addStage('engine: ASR windows', w.asrS * 1000, w.asrCpuS * 1000);
+    }
+    addStage('engine: transcribe request', Number(reply.seconds ?? 0) * 1000, Number(reply.cpuS ?? 0) * 1000);
+    delete reply.profile;
+    return reply as unknown as RawTranscript;
   }
 
   async score(pcmFile: string, items: ScoreRequest[], signal?: AbortSignal): Promise<number[]> {
     if (items.length === 0) return [];
-    const r = (await this.request({ op: 'score', pcm: pcmFile, items }, signal, requestTimeoutMs(pcmFile, items.length))) as unknown as { scores: { score: number }[] };
+    const r = (await this.request({ op: 'score', pcm: pcmFile, items }, signal, requestTimeoutMs(pcmFile, items.length))) as unknown as {
+      scores: { score: number }[];
+      seconds?: number;
+      cpuS?: number;
+      profile?: { windows: number; encodeS: number; encodeCpuS: number; aligns: number; alignS: number; alignCpuS: number };
+    };
+    if (r.profile) {
+      addStage('engine: verification encode (windows)', r.profile.encodeS * 1000, r.profile.encodeCpuS * 1000, r.profile.windows);
+      addStage('engine: verification align (texts)', r.profile.alignS * 1000, r.profile.alignCpuS * 1000, r.profile.aligns);
+    }
+    addStage('engine: score request', (r.seconds ?? 0) * 1000, (r.cpuS ?? 0) * 1000);
     return r.scores.map((s) => s.score);
   }
 

@@ -1,5 +1,6 @@
 // OCR time by use (finding the clock, reading it, reading documents): the documents evidence and the bench
 // report where the OCR time of a recording goes. Wraps an engine; the wrapped engine counts every call.
+import { addStage } from '../../lib/profile';
 import type { OcrEngineLike } from './types';
 
 export interface OcrUse {
@@ -22,8 +23,10 @@ export function tallied(ocr: OcrEngineLike, tally: OcrTally, use: OcrUseName): O
     try {
       return await run();
     } finally {
+      const ms = performance.now() - started;
       tally[use].calls++;
-      tally[use].ms += performance.now() - started;
+      tally[use].ms += ms;
+      addStage(`ocr ${use}`, ms);
     }
   };
   const recognize = ocr.recognize?.bind(ocr);

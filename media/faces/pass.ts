@@ -2,6 +2,7 @@
 // the tracker, and at the end the timeline. Keeps a few frames in memory for evidence thumbnails (the
 // moment a party leaves, the fullest frame), never the whole video.
 import { unitCosine } from '../../lib/geometry';
+import { addStage } from '../../lib/profile';
 import { round } from '../../lib/numbers';
 import type { VideoFrame, VideoTap } from '../decode';
 import type { MediaFacts } from '../probe';
@@ -129,7 +130,9 @@ export function facePass(
     const started = performance.now();
     const detected = await detector.detect(frame.data, frame.width, frame.height);
     const found = detected.filter((f) => boxLuma(frame.data, frame.width, frame.height, f) >= config.darkFaceLuma);
-    detectMs += performance.now() - started;
+    const ms = performance.now() - started;
+    detectMs += ms;
+    addStage('face detection', ms);
     const scaleToSource = sourceHeight / frame.height;
     const sightings: FaceSighting[] = found.map((f) => ({
       t: frame.t,
@@ -146,7 +149,9 @@ export function facePass(
         const minPx = found.length > 2 ? config.minDuplicatePx : config.minEmbedPx;
         if (sightings[i]!.heightPx < minPx || list.length >= config.maxEmbeddingsPerTrack) continue;
         if (last && (frame.t - last.t < config.embedEveryS || !(everyInterval || found.length > 2))) continue;
+        const embedStarted = performance.now();
         list.push({ t: frame.t, feature: await embedder.embed(frame.data, frame.width, frame.height, found[i]!) });
+        addStage('face embedding', performance.now() - embedStarted);
         embeddings.set(id, list);
       }
     }

@@ -107,6 +107,19 @@ def transcription_windows(pcm: Pcm, window_s: float = TRANSCRIBE_WINDOW_S) -> li
     return out
 
 
+def _reuse_regions(audio: np.ndarray, options, regions: list):
+    """get_speech_timestamps for faster-whisper's transcribe: the regions already found for this very array
+    and these options (copies: the caller may change them); anything else is computed as before."""
+    from faster_whisper.vad import get_speech_timestamps
+
+    def speech_timestamps(samples, vad_options=None, *args, **kwargs):
+        if samples is audio and vad_options == options and not args and not kwargs:
+            return [dict(r) for r in regions]
+        return get_speech_timestamps(samples, vad_options, *args, **kwargs)
+
+    return speech_timestamps
+
+
 class Engine:
     def __init__(self, model_dir: str, threads: int) -> None:
         from faster_whisper import WhisperModel
@@ -125,10 +138,12 @@ class Engine:
         segments: list = []
         speech: list = []
         language = (None, 0.0, -1)
+        profile = []
         for start, end in transcription_windows(pcm):
             audio = pcm.read(start, end)
             offset = start / SAMPLE_RATE
-            part, regions, info = self.transcribe_window(audio, opts)
+            part, regions, info, timing = self.transcribe_window(audio, opts)
+            profile.append(timing)
             power.add(audio, regions)
             del audio
             for seg in part:
@@ -149,9 +164,11 @@ class Engine:
             "language": language[0],
             "languageProbability": round(language[1], 4),
             "durationS": round(len(pcm) / SAMPLE_RATE, 3),
+            "profile": profile,
         }
 
     def transcribe_window(self, audio: np.ndarray, opts: dict):
+        from faster_whisper import transcribe as fw_transcribe
         from faster_whisper.vad import VadOptions, get_speech_timestamps
 
         vad = VadOptions(
@@ -159,7 +176,13 @@ class Engine:
             min_silence_duration_ms=int(opts.get("minSilenceMs", 300)),
             speech_pad_ms=int(opts.get("speechPadMs", 200)),
         )
+        wall, cpu = time.perf_counter(), time.process_time()
         regions = get_speech_timestamps(audio, vad)
+        timing = {"audioS": round(len(audio) / SAMPLE_RATE, 3), "vadS": round(time.perf_counter() - wall, 3), "vadCpuS": round(time.process_time() - cpu, 3)}
+        wall, cpu = time.perf_counter(), time.process_time()
+        # faster-whisper's vad_filter runs the same VAD on the same samples again: hand it these regions
+        # (a pure function of audio and options, so the transcript is the same, for half the VAD time).
+        fw_transcribe.get_speech_timestamps = _reuse_regions(audio, vad, regions)
         segments, info = self.model.transcribe(
             audio,
             language="zh",
@@ -192,7 +215,10 @@ class Engine:
                     ],
                 }
             )
-        return out, regions, info
+        fw_transcribe.get_speech_timestamps = get_speech_timestamps
+        # The segments are generated lazily: the ASR time is the loop's.
+        timing.update({"asrS": round(time.perf_counter() - wall, 3), "asrCpuS": round(time.process_time() - cpu, 3)})
+        return out, regions, info, timing
 
     def score(self, pcm: Pcm, items: list) -> list:
         """Teacher-forced score of each expected text in a window starting at its `from`: the geometric mean
@@ -200,6 +226,9 @@ class Engine:
         encoded: dict = {}
         prefix = list(self.tokenizer.sot_sequence) + [self.tokenizer.no_timestamps]
         scores = []
+        # Where the time goes: the encoder once per window start, the decoder once per text.
+        self.score_profile = {"windows": 0, "encodeS": 0.0, "encodeCpuS": 0.0, "aligns": 0, "alignS": 0.0, "alignCpuS": 0.0}
+        prof = self.score_profile
         for item in items:
             start = max(0.0, float(item["from"]))
             key = round(start, 2)
@@ -209,6 +238,7 @@ class Engine:
                 if len(window) < SAMPLE_RATE // 10:
                     encoded[key] = None
                 else:
+                    wall, cpu = time.perf_counter(), time.process_time()
                     features = self.model.feature_extractor(window)
                     num_frames = features.shape[-1] - 1 if features.shape[-1] > 1 else 1
                     # Pad to the 30 s the encoder expects, as faster-whisper does for its own segments.
@@ -216,12 +246,19 @@ class Engine:
                     if features.shape[-1] < frames:
                         features = np.pad(features, ((0, 0), (0, frames - features.shape[-1])))
                     encoded[key] = (self.model.encode(features[:, :frames]), min(num_frames, frames))
+                    prof["windows"] += 1
+                    prof["encodeS"] += time.perf_counter() - wall
+                    prof["encodeCpuS"] += time.process_time() - cpu
             enc = encoded[key]
             tokens = self.tokenizer.encode(item["text"])
             if enc is None or not tokens:
                 scores.append({"score": 0.0, "tokens": len(tokens)})
                 continue
+            wall, cpu = time.perf_counter(), time.process_time()
             result = self.model.model.align(enc[0], prefix, [tokens], enc[1])[0]
+            prof["aligns"] += 1
+            prof["alignS"] += time.perf_counter() - wall
+            prof["alignCpuS"] += time.process_time() - cpu
             probs = [max(float(p), 1e-9) for p in result.text_token_probs]
             geo = math.exp(sum(math.log(p) for p in probs) / len(probs)) if probs else 0.0
             scores.append({"score": round(geo, 5), "tokens": len(tokens), "minTokenP": round(min(probs), 5) if probs else 0.0})
@@ -245,13 +282,14 @@ def main() -> None:
             req = json.loads(line)
             pcm = Pcm(req["pcm"])
             started = time.time()
+            cpu_started = time.process_time()
             if req["op"] == "transcribe":
                 body = engine.transcribe(pcm, req.get("options") or {})
             elif req["op"] == "score":
-                body = {"scores": engine.score(pcm, req["items"])}
+                body = {"scores": engine.score(pcm, req["items"]), "profile": engine.score_profile}
             else:
                 raise ValueError(f"unknown op {req['op']!r}")
-            body.update({"id": req.get("id"), "ok": True, "seconds": round(time.time() - started, 3)})
+            body.update({"id": req.get("id"), "ok": True, "seconds": round(time.time() - started, 3), "cpuS": round(time.process_time() - cpu_started, 3)})
             print(json.dumps(body, ensure_ascii=False), flush=True)
         except Exception as err:
             print(json.dumps({"id": req.get("id"), "ok": False, "error": f"{type(err).__name__}: {err}"}), flush=True)

@@ -1,6 +1,7 @@
 // Speaker embeddings with Resemblyzer's GE2E voice encoder (models/registry.ts `speaker_ge2e`) on
 // onnxruntime-node: 40-band power mel frames in, a 256-d L2-normalised voice vector out, so the cosine
 // similarity of two embeddings is their dot product. One session per process, runs serialised.
+import { addStage } from '../../lib/profile';
 import { MODELS } from '../../models/registry';
 import { createSession, ort, type SessionOptions } from '../../models/runtime';
 import { HOP, N_MELS, PARTIAL_FRAMES, melSpectrogram, partialSlices, volumeGain } from './mel';
@@ -39,26 +40,39 @@ export class SpeakerEncoder {
    * running past the end is zero-filled. Windows of equal length are batched together.
    */
   async embedWindows(mel: Float32Array, windows: readonly (readonly [number, number])[]): Promise<Float32Array[]> {
-    const frames = mel.length / N_MELS;
-    const out: Float32Array[] = new Array<Float32Array>(windows.length);
-    const byLength = new Map<number, number[]>();
-    windows.forEach(([a, b], i) => {
-      if (!(b > a && a >= 0 && a < frames)) throw new RangeError(`window [${a}, ${b}) outside ${frames} frames`);
-      const list = byLength.get(b - a) ?? [];
-      list.push(i);
-      byLength.set(b - a, list);
+    return (await this.embedAcross([{ mel, windows }]))[0]!;
+  }
+
+  /**
+   * embedWindows over several mel spectrograms at once: windows of equal length are batched together
+   * whichever spectrogram they come from, so many short regions cost a few full batches, not a call each.
+   * A window's embedding does not depend on its batch (onnxruntime's LSTM gives the same bits alone or in
+   * a batch of 16), so this returns exactly what embedWindows would, spectrogram by spectrogram.
+   */
+  async embedAcross(requests: readonly { mel: Float32Array; windows: readonly (readonly [number, number])[] }[]): Promise<Float32Array[][]> {
+    const out = requests.map((r) => new Array<Float32Array>(r.windows.length));
+    const byLength = new Map<number, [number, number][]>();
+    requests.forEach(({ mel, windows }, r) => {
+      const frames = mel.length / N_MELS;
+      windows.forEach(([a, b], i) => {
+        if (!(b > a && a >= 0 && a < frames)) throw new RangeError(`window [${a}, ${b}) outside ${frames} frames`);
+        const list = byLength.get(b - a) ?? [];
+        list.push([r, i]);
+        byLength.set(b - a, list);
+      });
     });
-    for (const [length, indices] of byLength) {
-      for (let k = 0; k < indices.length; k += MAX_BATCH) {
-        const group = indices.slice(k, k + MAX_BATCH);
+    for (const [length, refs] of byLength) {
+      for (let k = 0; k < refs.length; k += MAX_BATCH) {
+        const group = refs.slice(k, k + MAX_BATCH);
         const input = new Float32Array(group.length * length * N_MELS);
-        group.forEach((w, j) => {
+        group.forEach(([r, w], j) => {
+          const { mel, windows } = requests[r]!;
           const [a, b] = windows[w]!;
-          input.set(mel.subarray(a * N_MELS, Math.min(b, frames) * N_MELS), j * length * N_MELS);
+          input.set(mel.subarray(a * N_MELS, Math.min(b, mel.length / N_MELS) * N_MELS), j * length * N_MELS);
         });
         const result = await this.run(input, group.length, length);
-        group.forEach((w, j) => {
-          out[w] = result.slice(j * SPEAKER_EMBEDDING_SIZE, (j + 1) * SPEAKER_EMBEDDING_SIZE);
+        group.forEach(([r, w], j) => {
+          out[r]![w] = result.slice(j * SPEAKER_EMBEDDING_SIZE, (j + 1) * SPEAKER_EMBEDDING_SIZE);
         });
       }
     }
@@ -87,7 +101,9 @@ export class SpeakerEncoder {
   private async run(input: Float32Array, batch: number, frames: number): Promise<Float32Array> {
     const turn = this.busy.then(() => this.session.run({ mels: new ort.Tensor('float32', input, [batch, frames, N_MELS]) }));
     this.busy = turn.catch(() => undefined);
+    const started = performance.now();
     const out = (await turn).embedding;
+    addStage('speaker: GE2E inference', performance.now() - started);
     if (!out || !(out.data instanceof Float32Array) || out.data.length !== batch * SPEAKER_EMBEDDING_SIZE) {
       throw new Error(`speaker encoder output embedding missing or not ${batch}×${SPEAKER_EMBEDDING_SIZE} float32 values`);
     }

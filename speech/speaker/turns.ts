@@ -128,6 +128,9 @@ interface RegionMel {
   frames: number;
 }
 
+/** One turn of the event loop (timers, heartbeats) between pieces of synchronous work. */
+const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 const framesToS = (f: number): number => (f * HOP) / SPEAKER_SAMPLE_RATE;
 
 /**
@@ -135,7 +138,9 @@ const framesToS = (f: number): number => (f * HOP) / SPEAKER_SAMPLE_RATE;
  * `regions` (seconds).
  */
 export async function speakerTurns(encoder: SpeakerEncoder, samples: Float32Array, regions: readonly Span[], options: SpeakerTurnOptions = {}): Promise<SpeakerTurns> {
-  const pieces: Piece[] = [];
+  // In region order: a piece too short to embed, or a slot (null) for the pieces a region is cut into.
+  const pieces: (Piece | null)[] = [];
+  const plans: { region: number; plan: RegionPlan }[] = [];
   const mels: (RegionMel | null)[] = [];
   for (let r = 0; r < regions.length; r++) {
     const region = regions[r]!;
@@ -150,29 +155,63 @@ export async function speakerTurns(encoder: SpeakerEncoder, samples: Float32Arra
     const frames = mel.length / N_MELS;
     mels.push({ from: region.from, mel, frames });
     const hints = (options.segments ?? []).flatMap((s) => [s.from, s.to]).map((t) => Math.round(((t - region.from) * SPEAKER_SAMPLE_RATE) / HOP));
-    for (const p of await cutRegion(encoder, mel, frames, hints)) {
-      pieces.push({
+    plans.push({ region: r, plan: planRegion(mel, frames, hints) });
+    pieces.push(null);
+    // The spectrograms of a long recording take seconds of CPU: let the activity's heartbeats through.
+    await yieldNow();
+  }
+  // Every region's windows in one batched pass, then the cuts, then the short pieces' own embeddings in another.
+  const embedded = await encoder.embedAcross(plans.map(({ plan }) => ({ mel: plan.mel, windows: [...plan.windows.values()] })));
+  const cut: ReturnType<typeof cutRegion>[] = [];
+  for (const [i, { plan }] of plans.entries()) {
+    cut.push(cutRegion(plan, embedded[i]!));
+    if (i % 50 === 49) await yieldNow();
+  }
+  const extra = await encoder.embedAcross(plans.map(({ plan }, i) => ({ mel: plan.mel, windows: cut[i]!.whole })));
+  let next = 0;
+  const placed: Piece[] = [];
+  for (const slot of pieces) {
+    if (slot) {
+      placed.push(slot);
+      continue;
+    }
+    const { region: r } = plans[next]!;
+    const region = regions[r]!;
+    const { pieces: found, whole } = cut[next]!;
+    whole.forEach(([a, b], i) => {
+      found.find((p) => p.from === a && p.to === b)!.embedding = extra[next]![i]!;
+    });
+    for (const p of found) {
+      placed.push({
         from: round(region.from + framesToS(p.from), 2),
         to: round(Math.min(region.to, region.from + framesToS(p.to)), 2),
         region: r,
         embedding: p.embedding,
       });
     }
+    next++;
   }
 
-  const agent = agentVoice(pieces);
+  const agent = agentVoice(placed);
   const calibration = agent ? await calibrate(encoder, agent.core, mels, agent.centroid) : null;
-  const result = attribute(pieces, agent?.centroid ?? null, calibration, options.agentProfile);
+  const result = attribute(placed, agent?.centroid ?? null, calibration, options.agentProfile);
   if (options.parties?.separated) applyParties(result.turns, options.parties);
   result.seconds = secondsOf(result.turns);
   return { model: { name: encoder.model.name, sha256: encoder.model.sha256 }, ...result };
 }
 
-/** A region's pieces (frame spans from its start) with their embeddings. */
-async function cutRegion(encoder: SpeakerEncoder, mel: Float32Array, frames: number, hints: number[]): Promise<{ from: number; to: number; embedding: Float32Array | null }[]> {
-  const minTurn = Math.round((MIN_TURN_S * SPEAKER_SAMPLE_RATE) / HOP);
+/** What a region needs embedded before it can be cut: the grid windows and those either side of each candidate cut. */
+interface RegionPlan {
+  mel: Float32Array;
+  frames: number;
+  /** Window key (`a:b`) → frame range, in insertion order. */
+  windows: Map<string, [number, number]>;
+  gaps: number[];
+  pairs: { t: number; before: string; after: string }[];
+}
+
+function planRegion(mel: Float32Array, frames: number, hints: number[]): RegionPlan {
   const minEdge = Math.round((MIN_EDGE_TURN_S * SPEAKER_SAMPLE_RATE) / HOP);
-  const minEmbed = Math.round((MIN_EMBED_S * SPEAKER_SAMPLE_RATE) / HOP);
   const windows = new Map<string, [number, number]>();
   const want = (a: number, b: number): string => {
     const key = `${a}:${b}`;
@@ -190,8 +229,19 @@ async function cutRegion(encoder: SpeakerEncoder, mel: Float32Array, frames: num
   const gaps = pauses(mel, frames).filter((t) => t >= minEdge && t <= frames - minEdge);
   for (const t of gaps) candidates.add(t);
   const pairs = [...candidates].sort((a, b) => a - b).map((t) => ({ t, before: want(Math.max(0, t - WINDOW_FRAMES), t), after: want(t, Math.min(frames, t + WINDOW_FRAMES)) }));
+  return { mel, frames, windows, gaps, pairs };
+}
+
+/**
+ * A region's pieces (frame spans from its start) with the embeddings of their windows (`embedded`: the
+ * plan's windows in order); `whole` lists the pieces with no full window inside, to be embedded whole.
+ */
+function cutRegion(plan: RegionPlan, embedded: readonly Float32Array[]): { pieces: { from: number; to: number; embedding: Float32Array | null }[]; whole: [number, number][] } {
+  const { mel, frames, windows, gaps, pairs } = plan;
+  const minTurn = Math.round((MIN_TURN_S * SPEAKER_SAMPLE_RATE) / HOP);
+  const minEdge = Math.round((MIN_EDGE_TURN_S * SPEAKER_SAMPLE_RATE) / HOP);
+  const minEmbed = Math.round((MIN_EMBED_S * SPEAKER_SAMPLE_RATE) / HOP);
   const keys = [...windows.keys()];
-  const embedded = keys.length ? await encoder.embedWindows(mel, keys.map((k) => windows.get(k)!)) : [];
   const byKey = new Map(keys.map((k, i) => [k, embedded[i]!]));
 
   // Pauses first (a change of voice almost always leaves one), then the grid where no pause explains the
@@ -223,13 +273,7 @@ async function cutRegion(encoder: SpeakerEncoder, mel: Float32Array, frames: num
     if (!inside.length && to - from >= minEmbed) whole.push([from, to]);
     return { from, to, embedding: inside.length ? meanEmbedding(inside) : null };
   });
-  if (whole.length) {
-    const extra = await encoder.embedWindows(mel, whole);
-    whole.forEach(([a, b], i) => {
-      pieces.find((p) => p.from === a && p.to === b)!.embedding = extra[i]!;
-    });
-  }
-  return pieces;
+  return { pieces, whole };
 }
 
 /** Frame energy (sum of the mel bands) smoothed over 50 ms. */
@@ -321,10 +365,9 @@ async function calibrate(encoder: SpeakerEncoder, core: readonly Piece[], mels: 
       lengthOf.set(region, owners);
     }
   });
-  for (const [region, windows] of perRegion) {
-    const embedded = await encoder.embedWindows(mels[region]!.mel, windows);
-    embedded.forEach((e, i) => stats[lengthOf.get(region)![i]!]!.sims.push(similarity(e, centroid)));
-  }
+  const regionsUsed = [...perRegion.keys()];
+  const embedded = await encoder.embedAcross(regionsUsed.map((region) => ({ mel: mels[region]!.mel, windows: perRegion.get(region)! })));
+  regionsUsed.forEach((region, r) => embedded[r]!.forEach((e, i) => stats[lengthOf.get(region)![i]!]!.sims.push(similarity(e, centroid))));
   const usable = stats.filter((s) => s.sims.length >= 4);
   if (!usable.length) return null;
   return {
