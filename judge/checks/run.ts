@@ -7,6 +7,7 @@ import { checkClockContinuous, checkDocumentShown, checkLicenceMatchesSidecar } 
 import { checkEnrolledFaceMatch, checkMaxPeople, checkPartiesInFrame } from './faces';
 import { checkNoMisleadingTalk, checkStatementSaid } from './speech';
 import { checkCustomerAnswers } from './speech-answers';
+import { checkStatementDelivery } from './speech-delivery';
 import { checkDecodable, checkNoDefect, checkNoSuspectedSplice, checkStreamsPresent } from './streams';
 
 export function runCheck(rule: Rule, ev: EvidenceSet): RuleOutcome {
@@ -39,5 +40,7 @@ export function runCheck(rule: Rule, ev: EvidenceSet): RuleOutcome {
       return checkNoMisleadingTalk(rule, ev);
     case 'customer_answers':
       return checkCustomerAnswers(rule, ev);
+    case 'statement_delivery':
+      return checkStatementDelivery(rule, ev);
   }
 }

@@ -8,6 +8,7 @@ import { checkEnrolledFaceMatch, checkMaxPeople, checkPartiesInFrame } from '../
 import { runCheck } from '../../judge/checks/run';
 import { checkNoMisleadingTalk, checkStatementSaid } from '../../judge/checks/speech';
 import { checkCustomerAnswers } from '../../judge/checks/speech-answers';
+import { checkStatementDelivery } from '../../judge/checks/speech-delivery';
 import { checkDecodable, checkNoDefect, checkNoSuspectedSplice, checkStreamsPresent } from '../../judge/checks/streams';
 import type { EvidenceSet, RuleOutcome } from '../../judge/types';
 import type { Rule } from '../../rules/schema';
@@ -31,6 +32,7 @@ const cases: { [K in Rule['check']]: Case<K> } = {
   statement_said: [{ label: '犹豫期', phrases: ['犹豫期为{N}天'] }, checkStatementSaid],
   no_misleading_talk: [{ phrases: ['保本'] }, checkNoMisleadingTalk],
   customer_answers: [{ label: '是否清楚', question: ['以上内容您是否清楚'] }, checkCustomerAnswers],
+  statement_delivery: [{ label: '犹豫期', anchor: ['犹豫期'], keyContent: [['{N}天']], minCoverage: 1 }, checkStatementDelivery],
 };
 
 const ev: EvidenceSet = {
