@@ -152,17 +152,8 @@ export function belowSpeakerFloors(rows: SpeakerFigures[], floors: SpeakerFloors
   return out;
 }
 
-/** A labelled folder with an eval's kept evidence beside it: judged again with `rulebookRef` (no stack). */
-async function main(argv: string[]): Promise<void> {
-  const args = [...argv];
-  const take = (flag: string): string | undefined => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args.splice(i, 2)[1] : undefined;
-  };
-  const rulebookRef = take('--rulebook') ?? 'cn-national@1.6.0';
-  const floorsFile = take('--floors');
-  const [dir, kept] = args;
-  if (!dir || !kept) throw new Error('usage: node dist/eval/speakers.js LABELLED_DIR KEPT_EVIDENCE_DIR [--rulebook ref] [--floors file]');
+/** The cases of a labelled folder with an eval's kept evidence beside it, judged again with `rulebookRef` (no stack). */
+export async function speakerCasesFromKept(dir: string, kept: string, rulebookRef: string): Promise<SpeakerCase[]> {
   // Loaded here, not at the top: the pure figures above need neither the judge nor the rulebooks.
   const { judge } = await import('../judge/judge');
   const { loadRulebook } = await import('../rules/load');
@@ -186,6 +177,20 @@ async function main(argv: string[]): Promise<void> {
       outcomes: judge(evidence, book).steps.flatMap((s) => s.rules),
     });
   }
+  return cases;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const args = [...argv];
+  const take = (flag: string): string | undefined => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args.splice(i, 2)[1] : undefined;
+  };
+  const rulebookRef = take('--rulebook') ?? 'cn-national@1.6.0';
+  const floorsFile = take('--floors');
+  const [dir, kept] = args;
+  if (!dir || !kept) throw new Error('usage: node dist/eval/speakers.js LABELLED_DIR KEPT_EVIDENCE_DIR [--rulebook ref] [--floors file]');
+  const cases = await speakerCasesFromKept(dir, kept, rulebookRef);
   const rows = speakerTable(cases);
   process.stdout.write(`${cases.length} cases, rulebook ${rulebookRef}\n${formatSpeakerTable(rows)}\n`);
   if (floorsFile) {
