@@ -166,6 +166,29 @@ export const ruleSchema = z.discriminatedUnion('check', [
      */
     askings: z.enum(['first', 'any', 'every']).default('first'),
   }),
+  /**
+   * How a required statement was delivered (issue #22): the statement is placed by its `anchor` terms, and
+   * its key content is `keyContent` (groups of synonymous terms, in pinyin like a concept) heard within
+   * `reachSyllables` of the anchor. `minCoverage`: the share of key-content groups heard; below it the
+   * statement was only partly said. `maxCharsPerS`: characters per second over the span from the first to
+   * the last key term heard (at least `minSpanS` and `minChars`); above it the statement was read too fast
+   * to follow. Either figure FAILs only on good audio with the statement found and its surroundings
+   * transcribed; a statement not found, or poor audio, leaves the rule unapplied (statement_said judges
+   * absence).
+   */
+  z.object({
+    ...base,
+    check: z.literal('statement_delivery'),
+    label: z.string().min(1),
+    anchor: z.array(z.string().min(1)).min(1),
+    keyContent: z.array(z.array(z.string().min(1)).min(1)).default([]),
+    reachSyllables: z.number().int().min(1).default(30),
+    minTermReadRate: z.number().min(0).max(1).default(0.8),
+    minCoverage: z.number().min(0).max(1).optional(),
+    maxCharsPerS: z.number().positive().optional(),
+    minSpanS: z.number().min(0).default(2),
+    minChars: z.number().int().min(1).default(10),
+  }),
   /** CANNOT_JUDGE until the named analyser's evidence exists: a step is never passed on evidence not collected. */
   z.object({ ...base, check: z.literal('analyser_required'), analyser: z.enum(ANALYSER_NAMES) }),
 ]);

@@ -88,6 +88,11 @@ VARIANTS = [
     ("custC", "mumble", None, "嗯。"),
     ("custC", "unclear", None, "不清楚。"),
 ]
+# 代答 (issue #22): the agent's own voice saying the customer's answers, for the proxy-answer cases. The step
+# is the one the answer serves; the manifest's speaker is the agent, who says it.
+PROXY_LINES = [("confirm_id", "customer_identity"), ("disclose", "disclosure"), ("clear", "clear_answer"), ("sign_ok", "signing")]
+VARIANTS += [(agent, f"proxy_{line}", step, text) for agent in ("agentA", "agentB") for line, step in PROXY_LINES
+             for cline, _, text in CUSTOMER_LINES if cline == line]
 
 DIGITS = "零一二三四五六七八九"
 

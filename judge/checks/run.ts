@@ -8,6 +8,7 @@ import { checkEnrolledFaceMatch, checkMaxPeople, checkPartiesInFrame } from './f
 import { checkNoMisleadingTalk, checkStatementSaid } from './speech';
 import { checkCustomerAnswers } from './speech-answers';
 import { checkValueSaid } from './speech-values';
+import { checkStatementDelivery } from './speech-delivery';
 import { checkDecodable, checkNoDefect, checkNoSuspectedSplice, checkStreamsPresent } from './streams';
 
 export function runCheck(rule: Rule, ev: EvidenceSet): RuleOutcome {
@@ -42,5 +43,7 @@ export function runCheck(rule: Rule, ev: EvidenceSet): RuleOutcome {
       return checkCustomerAnswers(rule, ev);
     case 'value_said':
       return checkValueSaid(rule, ev);
+    case 'statement_delivery':
+      return checkStatementDelivery(rule, ev);
   }
 }

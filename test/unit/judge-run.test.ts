@@ -9,6 +9,7 @@ import { runCheck } from '../../judge/checks/run';
 import { checkNoMisleadingTalk, checkStatementSaid } from '../../judge/checks/speech';
 import { checkCustomerAnswers } from '../../judge/checks/speech-answers';
 import { checkValueSaid } from '../../judge/checks/speech-values';
+import { checkStatementDelivery } from '../../judge/checks/speech-delivery';
 import { checkDecodable, checkNoDefect, checkNoSuspectedSplice, checkStreamsPresent } from '../../judge/checks/streams';
 import type { EvidenceSet, RuleOutcome } from '../../judge/types';
 import type { Rule } from '../../rules/schema';
@@ -33,6 +34,7 @@ const cases: { [K in Rule['check']]: Case<K> } = {
   no_misleading_talk: [{ phrases: ['保本'] }, checkNoMisleadingTalk],
   customer_answers: [{ label: '是否清楚', question: ['以上内容您是否清楚'] }, checkCustomerAnswers],
   value_said: [{ label: '犹豫期天数', value: 'coolingOffDays', near: ['犹豫期'], units: ['天'] }, checkValueSaid],
+  statement_delivery: [{ label: '犹豫期', anchor: ['犹豫期'], keyContent: [['{N}天']], minCoverage: 1 }, checkStatementDelivery],
 };
 
 const ev: EvidenceSet = {
