@@ -89,6 +89,9 @@ function agentGoesOn(replied: Syllable[], region: { from: number; to: number }):
 }
 const AGENT_OPENINGS = ['请您', '麻烦您', '接下来', '下面', '现在请', '现在给', '那我们'];
 
+/** Question words and particles (with Whisper's usual stand-ins: 罢 and 嘛 for 吧 and 吗). */
+const QUESTION_IN_REPLY = /[吗吧呢罢嘛]|是否|请问|是不是|对不对|好不好|可以吗/;
+
 /**
  * The reply spoken by the agent (代答): most of the reply region in turns the voices attribute to the agent,
  * with a clear margin, when two voices were told apart. Returns the evidence in words, or null.
@@ -205,7 +208,9 @@ function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech
     const seen = facesDuring(ev, region, rule.faces, `${rule.says} (reply ${span(region.from, region.to)})`);
     return seen ? { ruleId: rule.id, ...seen, evidence } : null;
   };
-  const proxy = proxyAnswer(rule, speech, region);
+  // A "reply" that holds a question is the agent asking again (您是投保人本人对吧, heard as 被人堆罢) with the
+  // customer's short answer merged into it: the voice is the agent's, but that is not 代答.
+  const proxy = QUESTION_IN_REPLY.test(replyText) ? null : proxyAnswer(rule, speech, region);
   if (proxy) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: 代答 — the reply “${replyText || '(speech)'}” ${span(region.from, region.to)} is in the agent’s voice (${proxy})`, evidence };
   if (rule.accept === 'any') {
     reply.answered = true;

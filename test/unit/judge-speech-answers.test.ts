@@ -312,4 +312,11 @@ describe('customer_answers: 代答, the agent answering for the customer (rulebo
     }
     assert.equal(checkCustomerAnswers(ask, { speech: withTurns([62.6, 64.1], [turn(62.5, 64.2, 'agent', 0.3)]) }).verdict, 'PASS', 'a rule without proxyAnswer');
   });
+
+  it('is no 代答 when the agent’s voice in the reply is a question asked again with the answer merged into it', () => {
+    const asking = speechEvidence([QUESTION, [62.6, 64.1, '您是否都清楚罢对']], {
+      speakers: { model: { name: 'speaker_ge2e', sha256: 'x' }, voices: 2, centroidSimilarity: 0.6, agentProfileSimilarity: null, turns: [turn(59.9, 62.1, 'agent', 0.4), turn(62.5, 64.2, 'agent', 0.3)], seconds: { agent: 0, customer: 0, uncertain: 0 } },
+    });
+    assert.notEqual(checkCustomerAnswers(proxy, { speech: asking }).verdict, 'FAIL');
+  });
 });
