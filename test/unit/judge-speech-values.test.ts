@@ -20,6 +20,12 @@ describe('value_said', () => {
   it('is not applied without the number in the sidecar', () => {
     const out = checkValueSaid(r, { ingest, speech: speechEvidence([[10, 12, '犹豫期为十天']]) });
     assert.equal(out.applies, false);
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+  });
+  it('leaves a number not heard next to its term to the statement rule and a reviewer', () => {
+    const out = checkValueSaid(r, ev({ expected: 'absent', cueHeard: false }));
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+    assert.match(out.reason, /no number with 天 heard next to 犹豫期/);
   });
   it('passes the record’s number', () => {
     assert.equal(checkValueSaid(r, ev({ expected: 'exact', from: 10, to: 12, heardValue: 15 })).verdict, 'PASS');
@@ -39,6 +45,8 @@ describe('value_said', () => {
     assert.equal(checkValueSaid(r, poor).verdict, 'CANNOT_JUDGE');
   });
   it('says analyse again when the evidence predates the rule', () => {
-    assert.match(checkValueSaid(r, { ingest: withPolicy, speech: speechEvidence([[10, 12, '犹豫期为十五天']]) }).reason, /analyse again/);
+    const old = checkValueSaid(r, { ingest: withPolicy, speech: speechEvidence([[10, 12, '犹豫期为十五天']]) });
+    assert.equal(old.verdict, 'CANNOT_JUDGE');
+    assert.match(old.reason, /analyse again/);
   });
 });
