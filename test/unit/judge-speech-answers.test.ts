@@ -33,6 +33,17 @@ describe('customer_answers: the question', () => {
     assert.equal(out.reason, '客户确认: the question “是否清楚” was not heard (closest “以上内容您是” at 60.0 s, read-rate 0.67): too unsure to place the reply');
   });
 
+  it('is CANNOT_JUDGE for a question not heard where speech went untranscribed (askings any/every) or the sound is damaged', () => {
+    const every = rule({ check: 'customer_answers', says: '客户确认', label: '是否清楚', question: ['以上内容您是否清楚'], askings: 'every' });
+    const hidden = checkCustomerAnswers(every, { speech: speechEvidence([[60, 62, '请您在投保单上签名']], { vad: [{ from: 59.9, to: 62.1 }, { from: 70, to: 76 }] }) });
+    assert.equal(hidden.verdict, 'CANNOT_JUDGE');
+    assert.match(hidden.reason, /6\.0 s of speech could not be transcribed \(70\.0–76\.0 s\): it may be there/);
+    const broken = integrity([{ type: 'undecodable', from: 64, to: 69, reason: 'damaged', source: 'decoder', detail: { stream: 'audio' } }]);
+    const damagedSound = checkCustomerAnswers(ask, { integrity: broken, speech: speechEvidence([[60, 62, '请您在投保单上签名']]) });
+    assert.equal(damagedSound.verdict, 'CANNOT_JUDGE');
+    assert.match(damagedSound.reason, /the sound 64\.0–69\.0 s could not be decoded \(damaged data\): it may have been asked there/);
+  });
+
   it('is CANNOT_JUDGE for a question not heard on poor audio', () => {
     const out = checkCustomerAnswers(ask, { speech: speechEvidence([[60, 62, '请您在投保单上签名']], { quality: poor }) });
     assert.equal(out.verdict, 'CANNOT_JUDGE');
@@ -281,6 +292,30 @@ describe('customer_answers: several askings (rulebook 1.5.0)', () => {
     const out = checkCustomerAnswers(advisory, { speech: dialog([[60, 62, '您是否清楚'], [62.6, 63.0, '清楚']]) });
     assert.equal(out.applies, false);
     assert.equal(out.verdict, 'CANNOT_JUDGE');
+  });
+});
+
+describe('customer_answers: what decides between askings, damage and advisory rules', () => {
+  // An unclear reply (一线: no answer word) to the first asking, none at all to the second.
+  const twoAskings = speechEvidence([QUESTION, [62.6, 63.1, '一线'], [70, 72, '以上内容您是否清楚']]);
+  it('a missing reply outweighs an unclear one, for any and for every asking', () => {
+    for (const askings of ['any', 'every'] as const) {
+      const r = rule({ check: 'customer_answers', says: '客户确认', label: '是否清楚', question: ['以上内容您是否清楚'], askings });
+      const out = checkCustomerAnswers(r, { speech: twoAskings });
+      assert.equal(out.verdict, 'FAIL', `${askings}: ${out.reason}`);
+      assert.match(out.reason, /no reply within 6 s/);
+    }
+  });
+  it('no reply where the sound after the question is damaged is CANNOT_JUDGE', () => {
+    const broken = integrity([{ type: 'undecodable', from: 63, to: 66, reason: 'damaged', source: 'decoder', detail: { stream: 'audio' } }]);
+    const out = checkCustomerAnswers(ask, { integrity: broken, speech: speechEvidence([QUESTION]) });
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+    assert.match(out.reason, /the reply may be there/);
+  });
+  it('an advisory question without a speech analysis does not apply', () => {
+    const advisory = rule({ check: 'customer_answers', says: '客户确认', label: '是否清楚', question: ['以上内容您是否清楚'], advisory: true });
+    const out = checkCustomerAnswers(advisory, {});
+    assert.deepEqual([out.verdict, out.applies], ['CANNOT_JUDGE', false]);
   });
 });
 
