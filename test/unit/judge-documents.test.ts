@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { checkClockContinuous, checkDocumentShown, checkLicenceMatchesSidecar } from '../../judge/checks/documents';
 import type { DocumentsEvidence, EvidenceDefect, IngestEvidence } from '../../evidence/types';
 import type { Agreement } from '../../media/documents/fields';
-import { documentsEvidence, ingest, showing } from '../helpers/judge-evidence';
+import { documentsEvidence, ingest, integrity, showing } from '../helpers/judge-evidence';
 import { rule, speechEvidence } from '../helpers/speech-evidence';
 
 describe('document_shown', () => {
@@ -48,6 +48,13 @@ describe('document_shown', () => {
     assert.equal(showingIt.evidence.at(-1)?.kind, 'speech:showing');
     const requested = checkDocumentShown(shown, { documents: docs, speech: speechEvidence([[26, 28, '请出示您的身份证'], [29, 31, '好的']]) });
     assert.equal(requested.verdict, 'FAIL');
+  });
+
+  it('is CANNOT_JUDGE for a document not seen where the picture could not be decoded', () => {
+    const broken = integrity([{ type: 'undecodable', from: 9, to: 14, reason: 'damaged', source: 'decoder', detail: { stream: 'video' } }]);
+    const out = checkDocumentShown(shown, { integrity: broken, documents: documentsEvidence({ showings: [all[0]!, all[2]!] }) });
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+    assert.match(out.reason, /not seen: id_card; but the picture 9\.0–14\.0 s could not be decoded/);
   });
 
   it('is CANNOT_JUDGE when a missing document may be an unreadable one of unknown type', () => {
