@@ -163,6 +163,13 @@ describe('clock_continuous', () => {
     assert.equal(checkClockContinuous(clock, { documents: partial }).reason, 'not applied: recorder clock partial (unread 10–20 s)');
   });
 
+  it('is CANNOT_JUDGE for a clock jump read next to a damaged stretch of picture', () => {
+    const broken = integrity([{ type: 'undecodable', from: 46, to: 48, reason: 'damaged', source: 'decoder', detail: { stream: 'video' } }]);
+    const out = checkClockContinuous(clock, { integrity: broken, documents: documentsEvidence({ defects: [jump] }) });
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+    assert.match(out.reason, /the clock there cannot be read reliably/);
+  });
+
   it('does not apply without a document analysis, naming a failure', () => {
     const out = checkClockContinuous(clock, {});
     assert.equal(out.applies, false);

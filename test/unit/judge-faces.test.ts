@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkEnrolledFaceMatch, checkMaxPeople, checkPartiesInFrame } from '../../judge/checks/faces';
 import type { FacesEvidence } from '../../evidence/types';
-import { facesEvidence } from '../helpers/judge-evidence';
+import { facesEvidence, integrity } from '../helpers/judge-evidence';
 import { rule } from '../helpers/speech-evidence';
 
 describe('parties_in_frame', () => {
@@ -47,6 +47,14 @@ describe('parties_in_frame', () => {
     assert.equal(out.verdict, 'FAIL');
     assert.match(out.reason, /only 1 person\(s\) visible .* \(at most 1 face\(s\) at once\); 2 required$/);
     assert.deepEqual(out.evidence, [{ from: 0, to: 58, kind: 'faces:count', text: '1 party visible' }]);
+  });
+
+  it('is CANNOT_JUDGE for too few parties seen when part of the picture could not be decoded', () => {
+    const faces = facesEvidence({ parties: 1, maxCount: 1, faces: [{ from: 0, to: 58, count: 1 }], coframing: { ratio: 0, framesTogether: 0, framesJudged: 120 } });
+    const broken = integrity([{ type: 'undecodable', from: 20, to: 30, reason: 'damaged', source: 'decoder', detail: { stream: 'video' } }]);
+    const out = checkPartiesInFrame(inFrame, { faces, integrity: broken });
+    assert.equal(out.verdict, 'CANNOT_JUDGE');
+    assert.match(out.reason, /only 1 person\(s\) seen where the picture could be decoded; the picture 20\.0–30\.0 s could not be decoded/);
   });
 
   it('FAILs an absence of the tolerance or longer, with its span and the nearest thumbnail', () => {
