@@ -13,7 +13,8 @@ export interface CompiledPhrase {
   unchecked: string[];
 }
 
-const NUMBER_SYLLABLES = new Set(['ling', 'yi', 'er', 'san', 'si', 'wu', 'liu', 'qi', 'ba', 'jiu', 'shi', 'bai', 'qian', 'wan', 'liang', 'dian', 'yao']);
+/** Toneless syllables a spoken number is made of (speech/numbers.ts parses them). */
+export const NUMBER_SYLLABLES: ReadonlySet<string> = new Set(['ling', 'yi', 'er', 'san', 'si', 'wu', 'liu', 'qi', 'ba', 'jiu', 'shi', 'bai', 'qian', 'wan', 'liang', 'dian', 'yao']);
 
 /**
  * `犹豫期为{N}天`: {N} matches any spoken number; {licence}, {agentName} and other names take the value

@@ -1,13 +1,12 @@
 // Quantities said next to a key term (犹豫期十五天, 每年交五千二百元, 交费期间三年), read from the pinyin
 // stream: Whisper writes 十五, 15 or 是五 for the same sound, so numbers are parsed from syllables, not
 // characters. Used to check the policy's numbers (the sidecar's `policy`) against what the agent said.
-import { compilePhrase, findAll } from './match';
+import { compilePhrase, findAll, NUMBER_SYLLABLES } from './match';
 import type { Syllable } from './syllables';
 import type { PolicyNumber } from '../lib/labelled';
 
 const DIGITS: Record<string, number> = { ling: 0, yi: 1, yao: 1, er: 2, liang: 2, san: 3, si: 4, wu: 5, liu: 6, qi: 7, ba: 8, jiu: 9 };
 const UNITS: Record<string, number> = { shi: 10, bai: 100, qian: 1000 };
-const NUMBER_SYLLABLES = new Set([...Object.keys(DIGITS), ...Object.keys(UNITS), 'wan', 'dian']);
 
 /**
  * The value of a spoken number in toneless pinyin (shi wu = 15, ba qian liu bai = 8600, yi wan wu qian = 15000,

@@ -95,13 +95,19 @@ export async function createActivityDeps(
   // The keyword table of rulebooks that name none: a broken one stops the worker here, with the line to fix.
   keywordTableFor({});
   const workerS3 = makeS3Client(s3.endpoint, s3.worker);
+  const candidatesById = new Map<string, ReturnType<typeof candidateRulebooks>>();
   return {
     s3: workerS3,
     buckets: s3.buckets,
     workDir,
     logger,
     loadRulebook: (ref) => loadRulebook(ref),
-    candidateRulebooks: (id) => candidateRulebooks(id),
+    candidateRulebooks: (id) => {
+      // Parsed once per process: every speech analysis asks for them.
+      let found = candidatesById.get(id);
+      if (!found) candidatesById.set(id, (found = candidateRulebooks(id)));
+      return found;
+    },
     loadOverlays: () => loadOverlays(),
     versions: { dualqa: dualqaVersion(), ffmpeg: await ffmpegVersion() },
     faceAnalyser: process.env.DUALQA_FACES === 'off' ? undefined : loadFaceAnalyser,
