@@ -8,6 +8,7 @@ import type { EvidenceSet } from '../../judge/types';
 import type { SpeechEvidence } from '../../evidence/types';
 import { facesEvidence, facts, ingest, integrity } from '../helpers/judge-evidence';
 import { rule, speechEvidence } from '../helpers/speech-evidence';
+import { loadRulebook } from '../../rules/load';
 
 const poor: SpeechEvidence['quality'] = { status: 'poor', reason: 'noisy', meanLogProb: -1.3, transcribedShare: 0.4 };
 const said = (text: string, extra: Partial<SpeechEvidence> = {}): SpeechEvidence => speechEvidence([[50, 53, text]], extra);
@@ -108,6 +109,28 @@ describe('statement_said', () => {
       const out = checkStatementSaid(own, { speech: said('中途退保您会拿不回全部本金') });
       assert.equal(out.verdict, 'PASS');
       assert.match(out.reason, /insurer’s own words/);
+    });
+  });
+
+  describe('the national rulebook’s 退保损失 (1.5.1: the refund’s limit names the loss)', () => {
+    const surrenderOf = (ref: string) => {
+      const found = loadRulebook(ref).book.steps.explanation?.rules.find((r) => r.id === 'EXPL-SURRENDER');
+      assert.ok(found && found.check === 'statement_said');
+      return found;
+    };
+    // A common market wording that names no loss word at all: the limit of the refund says it.
+    const longForm = '过了犹豫期再解除合同，您只能拿回保单的现金价值，可能比已交的保费少';
+
+    it('PASSes 退保 … 只能拿回现金价值 under 1.5.1, which 1.5.0 missed', () => {
+      assert.equal(checkStatementSaid(surrenderOf('cn-national@1.5.0'), { speech: said(longForm) }).verdict, 'FAIL');
+      const out = checkStatementSaid(surrenderOf('cn-national@1.5.1'), { speech: said(longForm) });
+      assert.equal(out.verdict, 'PASS', out.reason);
+      assert.match(out.reason, /只能拿回/);
+    });
+
+    it('does not take a full refund in the cooling-off period for the loss', () => {
+      const out = checkStatementSaid(surrenderOf('cn-national@1.5.1'), { speech: said('犹豫期内退保，您可以拿回全部保费') });
+      assert.equal(out.verdict, 'FAIL', out.reason);
     });
   });
 
