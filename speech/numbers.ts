@@ -88,17 +88,22 @@ export interface NumberSpec {
 export function numbersNearTerms(stream: Syllable[], spec: NumberSpec): NumberNearTerm[] {
   const unitSyls = new Set(spec.units.flatMap((u) => compilePhrase(u).tokens.flatMap((t) => (t.kind === 'syl' ? [t.syl] : [])).slice(0, 1)));
   const found = new Map<number, NumberNearTerm & { distance: number }>();
-  for (const term of spec.near) {
+  // A one-syllable term (交) must be heard exactly; longer ones forgive a slip.
+  const matches = spec.near.map((term) => {
     const phrase = compilePhrase(term);
-    const termSyllables = phrase.tokens.length;
-    // A one-syllable term (交) must be heard exactly; longer ones forgive a slip.
-    for (const m of findAll(stream, phrase, termSyllables <= 1 ? 1 : 0.75)) {
+    return findAll(stream, phrase, phrase.tokens.length <= 1 ? 1 : 0.75);
+  });
+  // A number is never read out of a term: 期 of 交费期 is qi, not 七 (交费期十年 is 10, not 70).
+  const inTerm = new Uint8Array(stream.length);
+  for (const m of matches.flat()) inTerm.fill(1, m.start, m.end);
+  for (const termMatches of matches) {
+    for (const m of termMatches) {
       const lo = Math.max(0, m.start - spec.maxGap - 6);
       const hi = Math.min(stream.length, m.end + spec.maxGap + 8);
       for (let u = lo; u < hi; u++) {
         if (!unitSyls.has(stream[u]?.syl ?? '')) continue;
         let runStart = u;
-        while (runStart > lo && NUMBER_SYLLABLES.has(stream[runStart - 1]?.syl ?? '') && u - runStart < 8) runStart--;
+        while (runStart > lo && NUMBER_SYLLABLES.has(stream[runStart - 1]?.syl ?? '') && !inTerm[runStart - 1] && u - runStart < 8) runStart--;
         let parsed: { value: number; at: number } | null = null;
         for (let s = runStart; s < u && !parsed; s++) {
           const v = parseSpokenNumber(stream.slice(s, u).map((x) => x.syl));

@@ -39,6 +39,8 @@ describe('spoken numbers', () => {
     assert.deepEqual(values('年交保费1.5万元，交费期间3年', PREMIUM), [15000]);
     // The term's own years (保险期间) are not the payment years.
     assert.deepEqual(values('保险期间十五年', YEARS), []);
+    // 期 (qi) ending the term is not 七: 交费期十年 is 10, not 70.
+    assert.deepEqual(values('交费期十年', YEARS), [10]);
   });
 });
 
