@@ -4,9 +4,21 @@
 import type { EvidenceSet, RuleOutcome } from '../types';
 import { span, type CheckOf } from './shared';
 import { speechProblem } from './speech-common';
+import { readInteger } from '../../speech/normalize';
 
 /** The audio prefers the heard number when the record scores below this share of it (a said text scores 0.07–0.35, unsaid ~0.005). */
 const PREFERS_RATIO = 0.25;
+
+/**
+ * One number's spoken form inside the other's (十 in 二十, 五 in 十五, 二十 in 二十五): aligning the shorter
+ * text finds its syllables inside the longer one said, so a fair score for the record proves nothing.
+ */
+function spokenInside(a: number, b: number): boolean {
+  if (!Number.isInteger(a) || !Number.isInteger(b)) return false;
+  const sa = readInteger(a);
+  const sb = readInteger(b);
+  return sa.includes(sb) || sb.includes(sa);
+}
 
 export function checkValueSaid(rule: CheckOf<'value_said'>, ev: EvidenceSet): RuleOutcome {
   const meta = ev.ingest?.sidecar.status === 'ok' ? ev.ingest.sidecar.meta : undefined;
@@ -28,12 +40,16 @@ export function checkValueSaid(rule: CheckOf<'value_said'>, ev: EvidenceSet): Ru
   const heard = checked.heardValue;
   const { verifyScore: recordScore, heardScore } = checked;
   const scores = recordScore !== undefined && heardScore !== undefined ? `forced alignment: the record ${recordScore.toFixed(3)}, what was heard ${heardScore.toFixed(3)}` : 'not verified against the audio';
-  if (recordScore !== undefined && recordScore >= rule.minScore && (heardScore === undefined || recordScore >= PREFERS_RATIO * heardScore)) {
+  // Nested forms: the record must fit the audio at least as well as what was heard, not merely a share of it.
+  const nested = heard !== undefined && spokenInside(heard, record);
+  const fitsRatio = nested ? 1 : PREFERS_RATIO;
+  if (recordScore !== undefined && recordScore >= rule.minScore && (heardScore === undefined || recordScore >= fitsRatio * heardScore)) {
     return { ruleId: rule.id, verdict: 'PASS', reason: `${rule.label} transcribed as ${heard} at ${where}, but the audio fits the record’s ${record} (${scores})`, evidence };
   }
   const poor = speech.quality.status === 'poor';
   if (!poor && recordScore !== undefined && heardScore !== undefined && heardScore >= rule.minScore && recordScore < rule.minScore && recordScore < PREFERS_RATIO * heardScore) {
     return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: ${heard} said at ${where}, the insurer’s record has ${record} (${scores})`, evidence };
   }
-  return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: heard ${heard} at ${where} where the record has ${record}, but the audio does not settle it (${poor ? `the audio is poor: ${speech.quality.reason}; ` : ''}${scores})`, evidence };
+  const why = `${poor ? `the audio is poor: ${speech.quality.reason}; ` : ''}${nested ? 'one number is said inside the other, so the record must fit at least as well; ' : ''}${scores}`;
+  return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: heard ${heard} at ${where} where the record has ${record}, but the audio does not settle it (${why})`, evidence };
 }

@@ -31,7 +31,15 @@ describe('value_said', () => {
     assert.equal(checkValueSaid(r, ev({ expected: 'exact', from: 10, to: 12, heardValue: 15 })).verdict, 'PASS');
   });
   it('passes a misheard number the audio confirms as the record’s', () => {
-    assert.equal(checkValueSaid(r, ev({ ...near, verifyScore: 0.12, heardScore: 0.15 })).verdict, 'PASS');
+    // 八 for 十五: different sounds, so a fair share of the heard text's score is the audio's answer.
+    assert.equal(checkValueSaid(r, ev({ ...near, heardValue: 8, verifyScore: 0.12, heardScore: 0.15 })).verdict, 'PASS');
+  });
+  it('asks more of the record when one number is said inside the other (十 in 十五, 十 in 二十)', () => {
+    // The record's shorter text aligns inside the longer one said: only scoring at least as well counts.
+    const nested = checkValueSaid(r, ev({ ...near, verifyScore: 0.12, heardScore: 0.15 }));
+    assert.equal(nested.verdict, 'CANNOT_JUDGE');
+    assert.match(nested.reason, /said inside the other/);
+    assert.equal(checkValueSaid(r, ev({ ...near, verifyScore: 0.16, heardScore: 0.15 })).verdict, 'PASS');
   });
   it('FAILs another number only when the audio prefers it, with both scores and numbers', () => {
     const out = checkValueSaid(r, ev({ ...near, verifyScore: 0.004, heardScore: 0.2 }));
