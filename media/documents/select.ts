@@ -48,6 +48,12 @@ export interface SelectConfig {
   adapt: number;
   /** Seconds a region may freeze the scene model under it before the model adapts anyway. */
   maxFreezeS: number;
+  /**
+   * Seconds a changed paper block is kept out of the scene model although no document was found there yet.
+   * A card laid over something as bright as itself (a white shirt, a white desk) changes only where its
+   * print and rim are; without this hold the model absorbs it in ~2 s, before it has been found still twice.
+   */
+  holdChangedS: number;
   /** Share of blocks whose luma changed by `changeLuma` since the previous frame that makes a cut: the scene model is reset. */
   cutShare: number;
   /** Still: mean |Δ| of the block means inside the region since the previous frame at most this… */
@@ -58,7 +64,10 @@ export interface SelectConfig {
   maxGapS: number;
   /** …unless the document moved this much (mean |Δ| of block means): put away, maybe another held up. */
   interruptMotion: number;
-  /** Showings with fewer still frames are dropped (a glimpse between two documents, not a showing). */
+  /**
+   * Showings with fewer still frames are dropped. 1: a document still in a single frame is read and reported
+   * as brief (so illegible): a reviewer looking at a glimpse beats a required document "never shown".
+   */
   minFrames: number;
   /** Two still spans whose regions overlap less than this (IoU) are different showings. */
   sameIou: number;
@@ -78,12 +87,13 @@ export const DEFAULT_SELECT_CONFIG: SelectConfig = {
   maxAspect: 3.2,
   adapt: 0.1,
   maxFreezeS: 60,
+  holdChangedS: 3,
   cutShare: 0.5,
   stillMotion: 9,
   stillIou: 0.6,
   maxGapS: 0.6,
   interruptMotion: 20,
-  minFrames: 2,
+  minFrames: 1,
   sameIou: 0.3,
 };
 
@@ -169,6 +179,8 @@ export class DocumentSelector {
   private muBg = new Float32Array(0);
   private edgeBg = new Float32Array(0);
   private muPrev = new Float32Array(0);
+  /** Per block: since when it has been a changed paper block (NaN: not changed). */
+  private changedSince = new Float64Array(0);
   private prev: Buffer | null = null;
   private prevRegion: NormBox | null = null;
   private regionSince = 0;
@@ -196,12 +208,13 @@ export class DocumentSelector {
       for (let b = 0; b < n; b++) if (Math.abs(this.mu[b]! - this.muPrev[b]!) >= c.changeLuma) jumped++;
       if (jumped >= c.cutShare * n) {
         cut = true;
+        this.changedSince.fill(NaN);
         this.muBg.set(this.mu);
         this.edgeBg.set(this.edge);
       }
     }
 
-    const found = first || cut ? null : this.findRegion();
+    const found = first || cut ? null : this.findRegion(frame.t);
     let region: NormBox | null = null;
     let sharpness = 0;
     let motion = 0;
@@ -221,6 +234,7 @@ export class DocumentSelector {
         for (let bx = 0; bx < this.bw; bx++) {
           if (freeze && bx >= freeze.x0 && bx <= freeze.x1 && by >= freeze.y0 && by <= freeze.y1) continue;
           const b = by * this.bw + bx;
+          if (frame.t - this.changedSince[b]! <= c.holdChangedS) continue;
           this.muBg[b]! += c.adapt * (this.mu[b]! - this.muBg[b]!);
           this.edgeBg[b]! += c.adapt * (this.edge[b]! - this.edgeBg[b]!);
         }
@@ -331,6 +345,7 @@ export class DocumentSelector {
       this.muBg = new Float32Array(bw * bh);
       this.edgeBg = new Float32Array(bw * bh);
       this.muPrev = new Float32Array(bw * bh);
+      this.changedSince = new Float64Array(bw * bh).fill(NaN);
       this.prev = null;
       this.prevRegion = null;
     }
@@ -386,7 +401,7 @@ export class DocumentSelector {
   }
 
   /** The largest changed, bright, rectangular, text-like region of blocks, if any. */
-  private findRegion(): { box: NormBox; text: number; fill: number } | null {
+  private findRegion(t: number): { box: NormBox; text: number; fill: number } | null {
     const c = this.config;
     const { bw, bh } = this;
     const n = bw * bh;
@@ -406,6 +421,10 @@ export class DocumentSelector {
         }
         cand[b] = dMu >= c.changeLuma || dEdge >= c.changeEdge ? 1 : 0;
       }
+    }
+    for (let b = 0; b < n; b++) {
+      if (!cand[b]) this.changedSince[b] = NaN;
+      else if (Number.isNaN(this.changedSince[b]!)) this.changedSince[b] = t;
     }
     const mask = close3(cand, bw, bh);
     const label = new Int32Array(n).fill(-1);

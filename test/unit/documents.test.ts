@@ -188,6 +188,30 @@ describe('documents: frame selection', () => {
     assert.deepEqual(cut, []);
   });
 
+  it('keeps a changed paper patch out of the scene model for holdChangedS, though it is not (yet) a document', () => {
+    // A card laid over something as bright as itself changes only where its print is; found late, it must
+    // not have been absorbed meanwhile (other-shengyuan-12: a 身份证 overlay on a white shirt, never read).
+    const selector = new DocumentSelector(DEFAULT_SELECT_CONFIG);
+    const patch = (g: Buffer): Buffer => {
+      // Blank paper, no print: it fails the text test, so no region freezes the model under it.
+      for (let y = 60; y < 130; y++) for (let x = 100; x < 210; x++) g[y * W + x] = 238;
+      return g;
+    };
+    const wallAt = (sel: DocumentSelector): number => {
+      const { bw, muBg } = sel.blocks();
+      return muBg[Math.floor(95 / 8) * bw + Math.floor(150 / 8)]!;
+    };
+    const fps = 4;
+    for (let i = 0; i < 2 * fps; i++) selector.push({ t: i / fps, index: i, width: W, height: H, data: sceneFrame(i / fps, 1000 + i, []) });
+    const before = wallAt(selector);
+    // 2.5 s: longer than the model takes to absorb a patch (adapt 0.1 per frame), shorter than the hold.
+    const holdFrames = 2.5 * fps;
+    for (let i = 2 * fps; i < 2 * fps + holdFrames; i++) selector.push({ t: i / fps, index: i, width: W, height: H, data: patch(sceneFrame(i / fps, 1000 + i, [])) });
+    assert.ok(Math.abs(wallAt(selector) - before) < 1, `scene model moved from ${before} to ${wallAt(selector)} while held`);
+    for (let i = 2 * fps + holdFrames; i < 2 * fps + holdFrames + 12 * fps; i++) selector.push({ t: i / fps, index: i, width: W, height: H, data: patch(sceneFrame(i / fps, 1000 + i, [])) });
+    assert.ok(wallAt(selector) > 230, `a patch that stays is part of the scene in the end (${wallAt(selector)})`);
+  });
+
   it('measures blur as a lower variance of the Laplacian', () => {
     const crisp = sceneFrame(4, 1, [{ x: 100, y: 60, w: 110, h: 70, from: 3, to: 6 }]);
     const soft = sceneFrame(4, 1, [{ x: 100, y: 60, w: 110, h: 70, from: 3, to: 6, blur: 1 }]);
