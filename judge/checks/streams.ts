@@ -80,13 +80,20 @@ export interface SettledFlag {
   explainedBy?: { from: number; to: number; type: string };
 }
 
+/** Below this share of the frame a picture change is of part of the picture (the integrity pass calls 0.8 whole). */
+const PARTIAL_SHARE = 0.5;
+
 export function settleSplices(ev: EvidenceSet, withinS = 1): SettledFlag[] {
   const flags = (ev.integrity?.flags ?? []).filter((f) => f.type === 'suspected_splice');
   const seconds = [...(ev.documents?.defects ?? []).filter((d) => d.type === 'clock_jump'), ...(ev.integrity?.defects ?? []).filter((d) => d.type === 'cut' && d.source === 'container')];
   return flags.map((flag) => {
     const confirmedBy = seconds.find((d) => Math.abs((d.at ?? d.from ?? -Infinity) - flag.from) <= withinS);
     if (confirmedBy) return { flag, confirmedBy };
-    const showing = (ev.documents?.showings ?? []).find((s) => Math.abs(s.from - flag.from) <= withinS);
+    // A document appearing explains a change; one taken away (a screen share switching pages) explains a
+    // change of part of the picture only: a whole new picture as a card goes is not the card.
+    const partial = typeof flag.detail?.changedShare === 'number' && flag.detail.changedShare < PARTIAL_SHARE;
+    const showings = ev.documents?.showings ?? [];
+    const showing = showings.find((s) => Math.abs(s.from - flag.from) <= withinS) ?? (partial ? showings.find((s) => Math.abs(s.to - flag.from) <= withinS) : undefined);
     if (showing) return { flag, explainedBy: { from: showing.from, to: showing.to, type: showing.label ?? showing.type } };
     // The picture going dark or black (lights off, lens covered) and coming back is the scene, not an edit;
     // the black or dark span is judged by its own rules.

@@ -175,6 +175,18 @@ describe('no_suspected_splice', () => {
     assert.deepEqual(outstandingFlags({ integrity: flagged(), documents: docs }), []);
   });
 
+  it('PASSes a change of part of the picture where a document is taken away (a screen share switching pages), not a whole new picture', () => {
+    const docs = documentsEvidence({ showings: [showing(1, 'risk_notice', 30, 42.1)] });
+    const partFlag: EvidenceFlag = { ...flag, reason: 'part of the picture changes at once (19 % of the frame)', detail: { changedShare: 0.19 } };
+    const part = checkNoSuspectedSplice(suspect, { integrity: { ...integrity([]), flags: [partFlag] }, documents: docs });
+    assert.equal(part.verdict, 'PASS', part.reason);
+    assert.match(part.reason, /42\.0 s is where risk_notice is shown \(30\.0–42\.1 s\)/);
+    const wholeFlag: EvidenceFlag = { ...flag, detail: { changedShare: 0.94 } };
+    assert.equal(checkNoSuspectedSplice(suspect, { integrity: { ...integrity([]), flags: [wholeFlag] }, documents: docs }).verdict, 'CANNOT_JUDGE');
+    const later = documentsEvidence({ showings: [showing(1, 'risk_notice', 30, 44)] });
+    assert.equal(checkNoSuspectedSplice(suspect, { integrity: { ...integrity([]), flags: [partFlag] }, documents: later }).verdict, 'CANNOT_JUDGE');
+  });
+
   it('PASSes a flag where the picture goes dark or black or comes back (lights off, lens covered: the scene, judged by its own rules)', () => {
     const dark = facesEvidence({ unusable: [{ from: 42.1, to: 52, reason: 'too dark to see faces' }] });
     const out = checkNoSuspectedSplice(suspect, { integrity: flagged(), faces: dark });
