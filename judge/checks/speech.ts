@@ -33,6 +33,23 @@ function heardStatement(rule: CheckOf<'statement_said'>, speech: SpeechEvidence,
 }
 
 /**
+ * The agent's name transcribed a syllable off (王丽华 as 王立缓) keeps the statement's other words from
+ * matching it; when the analyser found the name there and the audio confirms the record, the statement is
+ * matched with the name left open — only where the analyser heard it.
+ */
+function heardWithConfirmedName(rule: CheckOf<'statement_said'>, speech: SpeechEvidence, values: Record<string, string | undefined>): Found | null {
+  const checked = speech.values.agentName;
+  if (!values.agentName || !checked || checked.expected !== 'near' || checked.from === undefined || checked.to === undefined) return null;
+  if (!confirmedByAudio('agentName', checked, rule.minScore)) return null;
+  const found = heardStatement(rule, speech, { ...values, agentName: undefined });
+  const { from, to } = checked;
+  return found && found.from <= to + NAME_NEAR_S && found.to >= from - NAME_NEAR_S ? found : null;
+}
+
+/** How far (s) the statement matched with the name left open may lie from where the analyser heard the name. */
+const NAME_NEAR_S = 1;
+
+/**
  * A number or name only the insurer's record knows (licence, agent name), checked by the analyser. FAIL
  * needs another value confidently heard: the cue heard, what followed differs in 3+ syllables (not a
  * recogniser's slip), and the recorded value does not verify against the audio. Anything less is unsure.
@@ -84,7 +101,7 @@ export function checkStatementSaid(rule: CheckOf<'statement_said'>, ev: Evidence
   if (problem) return rule.advisory ? { ...problem, applies: false, verdict: 'CANNOT_JUDGE', reason: `not applied: ${problem.reason}` } : problem;
   const speech = ev.speech as SpeechEvidence;
   const values = sidecarValues(ev);
-  const found = heardStatement(rule, speech, values);
+  const found = heardStatement(rule, speech, values) ?? heardWithConfirmedName(rule, speech, values);
   if (!found) {
     if (rule.advisory) return { ruleId: rule.id, applies: false, verdict: 'CANNOT_JUDGE', reason: `not applied: “${rule.label}” not heard (advisory: its absence fails nothing)`, evidence: [] };
     return absentOutcome(rule, speech, values, ev);

@@ -186,6 +186,16 @@ describe('statement_said', () => {
       }
     });
 
+    it('matches the statement around a name transcribed a syllable off when the audio confirms the record, only where the name was heard', () => {
+      const misheard = (value: NonNullable<SpeechEvidence['values']['agentName']>) => checkStatementSaid(name, { ingest, speech: said('我是明诚人寿的黄芳', { values: { agentName: value } }) });
+      const confirmed = { expected: 'near' as const, cueHeard: true, differs: 1, from: 50.5, to: 53, verifyScore: 0.3, heardScore: 0.31 };
+      const out = misheard(confirmed);
+      assert.equal(out.verdict, 'PASS', out.reason);
+      assert.match(out.reason, /transcribed 1 syllable\(s\) off the record, but the audio fits the record/);
+      assert.notEqual(misheard({ ...confirmed, verifyScore: 0.01 }).verdict, 'PASS', 'the audio does not confirm the record');
+      assert.notEqual(misheard({ ...confirmed, from: 80, to: 82 }).verdict, 'PASS', 'the name was heard elsewhere');
+    });
+
     it('is CANNOT_JUDGE for a value close to the record but not clearly the same', () => {
       const out = licenceSaid({ licence: { expected: 'near' } });
       assert.equal(out.verdict, 'CANNOT_JUDGE');
