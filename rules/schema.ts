@@ -152,6 +152,12 @@ export const ruleSchema = z.discriminatedUnion('check', [
     faces: z.number().int().min(1).optional(),
     /** A question a good script asks but no regulation requires: asked, its reply is judged; not asked, the rule does not apply. */
     advisory: z.boolean().default(false),
+    /**
+     * What a reply that cannot be judged means (1.5.1). `cannot_judge`: a reviewer listens. `not_applied`: for a
+     * confirmation the regulation does not require (the signing step asks for the signature, not for words),
+     * an unclear reply judges nothing; a refusal, a bare 嗯 or no reply still FAIL.
+     */
+    unsureReply: z.enum(['cannot_judge', 'not_applied']).default('cannot_judge'),
     /** A re-ask of the same question this soon after an unclear reply supersedes it (the agent did right to ask again). */
     reaskWithinS: z.number().min(0).default(30),
     /**

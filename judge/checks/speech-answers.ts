@@ -261,5 +261,7 @@ function unsureOnPoorAudio(outcome: RuleOutcome, ev: EvidenceSet): RuleOutcome {
 }
 
 export function checkCustomerAnswers(rule: CheckOf<'customer_answers'>, ev: EvidenceSet): RuleOutcome {
-  return unsureOnPoorAudio(answersOutcome(rule, ev), ev);
+  const outcome = unsureOnPoorAudio(answersOutcome(rule, ev), ev);
+  if (rule.unsureReply !== 'not_applied' || outcome.verdict !== 'CANNOT_JUDGE' || outcome.applies === false) return outcome;
+  return { ...outcome, applies: false, reason: `not applied: ${outcome.reason} (a confirmation the regulation does not require: an unsure reply judges nothing)` };
 }

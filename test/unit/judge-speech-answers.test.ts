@@ -102,6 +102,17 @@ describe('customer_answers: the reply', () => {
     assert.equal(other.reason, '客户确认: the reply “下雨了” 62.5–63.2 s is not recognisably an answer (not affirmative, not a refusal): to be listened to');
   });
 
+  it('an unsure reply to a confirmation the regulation does not require judges nothing (unsureReply: not_applied); a refusal, a filler or silence still FAIL', () => {
+    const confirm = rule({ check: 'customer_answers', says: '客户确认', label: '是否清楚', question: ['以上内容您是否清楚'], unsureReply: 'not_applied' });
+    const unsure = checkCustomerAnswers(confirm, { speech: replied('下雨了') });
+    assert.deepEqual([unsure.applies, unsure.verdict], [false, 'CANNOT_JUDGE']);
+    assert.match(unsure.reason, /^not applied: .*not recognisably an answer.*an unsure reply judges nothing/);
+    assert.equal(checkCustomerAnswers(confirm, { speech: replied('不对') }).verdict, 'FAIL');
+    assert.equal(checkCustomerAnswers(confirm, { speech: replied('嗯') }).verdict, 'FAIL');
+    assert.equal(checkCustomerAnswers(confirm, { speech: speechEvidence([QUESTION]) }).verdict, 'FAIL');
+    assert.equal(checkCustomerAnswers(confirm, { speech: replied('好的') }).verdict, 'PASS');
+  });
+
   it('a 好 at the end of the agent’s next long line is no answer (the customer said nothing; the agent went on)', () => {
     const goesOn = speechEvidence([QUESTION, [62.6, 66.8, '请您亲笔在投保单上签名并抄录风险提示语好']]);
     const out = checkCustomerAnswers(ask, { speech: goesOn });
