@@ -30,17 +30,22 @@ function turnsIn(speech: SpeechEvidence, region: Span) {
 
 /**
  * The reply spoken by the agent (代答) by voice: most of the reply region in turns attributed to the agent
- * with a clear margin, when two voices were told apart and the reply is long enough. Evidence in words, or null.
+ * with a clear margin, when two voices were told apart; a short reply all of it, with `shortMinMargin` unless
+ * an enrolled profile confirmed the agent's voice. Evidence in words, or null.
  */
 export function proxyByVoice(rule: Rule, speech: SpeechEvidence, region: Span): string | null {
   const setting = rule.proxyAnswer;
   const speakers = speech.speakers;
-  if (!setting || !speakers || 'problem' in speakers || speakers.voices !== 2 || region.to - region.from < setting.minS) return null;
+  if (!setting || !speakers || 'problem' in speakers || speakers.voices !== 2) return null;
   const inside = turnsIn(speech, region);
   const total = inside.reduce((n, x) => n + x.s, 0);
-  const agent = inside.filter((x) => x.t.speaker === 'agent' && (x.t.source === 'voice' || x.t.source === 'profile') && (x.t.margin ?? 0) >= setting.minMargin);
+  // A short reply (嗯, 对, 清楚): every turn the agent's, by the enrolled profile's margin or a stricter one.
+  const short = region.to - region.from < setting.minS;
+  const byVoice = (x: (typeof inside)[number]): boolean => x.t.speaker === 'agent' && (x.t.source === 'voice' || x.t.source === 'profile');
+  const bar = (x: (typeof inside)[number]): number => (short && x.t.source !== 'profile' ? setting.shortMinMargin : setting.minMargin);
+  const agent = inside.filter((x) => byVoice(x) && (x.t.margin ?? 0) >= bar(x));
   const agentS = agent.reduce((n, x) => n + x.s, 0);
-  if (total <= 0 || agentS < 0.8 * total || inside.some((x) => x.t.speaker === 'customer')) return null;
+  if (total <= 0 || agentS < (short ? 1 : 0.8) * total - 1e-9 || inside.some((x) => x.t.speaker === 'customer')) return null;
   const sims = agent.map((x) => `${x.t.from.toFixed(1)}–${x.t.to.toFixed(1)} s: agent ${x.t.simAgent?.toFixed(2)}, customer ${x.t.simCustomer?.toFixed(2)}`);
   return `${agentS.toFixed(1)} of ${total.toFixed(1)} s attributed to the agent's voice; ${sims.slice(0, 3).join('; ')}`;
 }

@@ -322,7 +322,7 @@ describe('customer_answers: what decides between askings, damage and advisory ru
 describe('customer_answers: 代答, the agent answering for the customer (rulebook 1.6.0 candidate)', () => {
   const proxy = rule({ check: 'customer_answers', says: '客户确认', label: '是否清楚', question: ['以上内容您是否清楚'], proxyAnswer: {} });
   const turn = (from: number, to: number, speaker: 'agent' | 'customer' | 'uncertain', margin: number) => ({
-    from, to, region: 1, speaker, source: 'voice' as const, simAgent: 0.5 + margin / 2, simCustomer: 0.5 - margin / 2, margin, agentZ: 0,
+    from, to, region: 1, speaker, source: 'voice' as 'voice' | 'profile', simAgent: 0.5 + margin / 2, simCustomer: 0.5 - margin / 2, margin, agentZ: 0,
   });
   const withTurns = (reply: [number, number], turns: ReturnType<typeof turn>[], voices: 0 | 1 | 2 = 2): SpeechEvidence =>
     speechEvidence([QUESTION, [reply[0], reply[1], '清楚了没问题']], {
@@ -349,7 +349,7 @@ describe('customer_answers: 代答, the agent answering for the customer (rulebo
   it('is CANNOT_JUDGE, never FAIL nor PASS, for a reply leaning to the agent that is too short or under the margin', () => {
     for (const [label, speech] of [
       ['small margin', withTurns([62.6, 64.1], [turn(62.5, 64.2, 'agent', 0.05)])],
-      ['short', withTurns([62.6, 63.1], [turn(62.5, 63.2, 'agent', 0.3)])],
+      ['short, under the stricter margin', withTurns([62.6, 63.1], [turn(62.5, 63.2, 'agent', 0.15)])],
       ['short and uncertain', withTurns([62.6, 63.1], [turn(62.5, 63.2, 'uncertain', 0.13)])],
     ] as const) {
       const out = checkCustomerAnswers(proxy, { speech });
@@ -358,6 +358,16 @@ describe('customer_answers: 代答, the agent answering for the customer (rulebo
     }
     const partlyCustomer = withTurns([62.6, 64.1], [turn(62.5, 63.2, 'agent', 0.3), turn(63.2, 64.2, 'customer', -0.3)]);
     assert.equal(checkCustomerAnswers(proxy, { speech: partlyCustomer }).verdict, 'PASS', 'a part in the customer’s voice');
+  });
+
+  it('FAILs a short reply only all in the agent’s voice, by the stricter margin or by an enrolled profile’s', () => {
+    const own = checkCustomerAnswers(proxy, { speech: withTurns([62.6, 63.1], [turn(62.5, 63.2, 'agent', 0.25)]) });
+    assert.equal(own.verdict, 'FAIL', own.reason);
+    assert.match(own.reason, /代答 — the reply “清楚了没问题” 62\.5–63\.2 s is in the agent’s voice/);
+    const enrolled = withTurns([62.6, 63.1], [{ ...turn(62.5, 63.2, 'agent', 0.12), source: 'profile' as const }]);
+    assert.equal(checkCustomerAnswers(proxy, { speech: enrolled }).verdict, 'FAIL', 'an enrolled profile confirmed the agent');
+    const partly = withTurns([62.6, 63.1], [turn(62.5, 62.8, 'agent', 0.3), turn(62.8, 63.2, 'uncertain', 0.3)]);
+    assert.notEqual(checkCustomerAnswers(proxy, { speech: partly }).verdict, 'FAIL', 'part of a short reply uncertain');
   });
 
   it('is no 代答 when the agent’s voice in the reply is a question asked again with the answer merged into it', () => {
