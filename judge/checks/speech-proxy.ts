@@ -89,7 +89,7 @@ export function proxyOnAgentChannel(rule: Rule, speech: SpeechEvidence, stream: 
   if (!first || speakerOf(parties, first) !== 'agent' || first.to - first.from > CHANNEL_REPLY_MAX_S) return null;
   const customer = replyRegion(speech.vad, asked.to, rule.windowS, parties);
   if (customer && customer.from < first.to) return null;
-  const words = replySyllables(stream, asked.end, first).filter((s) => s.from < first.to);
+  const words = replySyllables(stream, asked.end, first);
   const text = words.map((s) => s.char).join('');
   if (!text || QUESTION_IN_REPLY.test(text)) return null;
   const opening = words.slice(0, OPENING_SYLLABLES);
