@@ -25,6 +25,7 @@ import { VARIED_SETS, casesOfSets, ciSample, generateVariedCase, variedCases } f
 import { writePolicyMismatches } from '../fixtures/policy-mismatch';
 import { listCases } from '../eval/cases';
 import { figuresBySet, figuresByStyle, formatVariety, ruleCalibration, varietyCaseRows } from '../eval/variety';
+import { belowSpeakerFloors, formatSpeakerTable, speakerCasesOfEval, speakerTable, type SpeakerFloors } from '../eval/speakers';
 import { registerWebhookCommand } from './webhook';
 import { registerReviewCommands } from './review';
 
@@ -85,21 +86,27 @@ program
   .option('--rulebook <ref>', 'rulebook id or id@version')
   .option('--reports <dir>', 'where the report and kept evidence of each case go', path.join('out', 'eval'))
   .option('--from-evidence <dir>', 'judge the evidence an earlier eval kept in this folder again (no stack, no analysers: seconds)')
-  .action(async (dir: string, opts: { out?: string; floors?: string; rulebook?: string; reports: string; fromEvidence?: string }) => {
+  .option('--speaker-floors <file>', 'fail (exit 1) when a speaker figure of the cases with speaker labels is below these floors (e.g. eval/floors-speakers.json)')
+  .action(async (dir: string, opts: { out?: string; floors?: string; rulebook?: string; reports: string; fromEvidence?: string; speakerFloors?: string }) => {
     const print = ({ figures, cases }: { figures: EvalFigures; cases: EvalCase[] }): void => {
       process.stdout.write(`${formatFigures(figures)}\n`);
       // Per set (our script / other scripts / sealed), per style tag, and per rule (eval/variety.ts).
       process.stdout.write(`\n${formatVariety(cases)}\n`);
+      // Who speaks and how (issue #22), for the cases that carry speaker labels (eval/speakers.ts).
+      const speakerCases = speakerCasesOfEval(cases);
+      const speakerRows = speakerCases.length ? speakerTable(speakerCases) : [];
+      if (speakerRows.length) process.stdout.write(`\nspeaker turns (share of labelled speech seconds), 代答, speaking rate and coverage — ${speakerCases.length} cases with speaker labels\n${formatSpeakerTable(speakerRows)}\n`);
       if (opts.out) {
         fs.writeFileSync(opts.out, `${JSON.stringify(figures, null, 2)}\n`);
-        const variety = { bySet: figuresBySet(cases), byStyle: figuresByStyle(cases), rules: ruleCalibration(cases), cases: varietyCaseRows(cases) };
+        const variety = { bySet: figuresBySet(cases), byStyle: figuresByStyle(cases), rules: ruleCalibration(cases), cases: varietyCaseRows(cases), ...(speakerRows.length ? { speakers: speakerRows } : {}) };
         fs.writeFileSync(opts.out.replace(/(\.json)?$/, '.variety.json'), `${JSON.stringify(variety, null, 2)}\n`);
       }
-      if (opts.floors) {
-        const below = belowFloors(figures, JSON.parse(fs.readFileSync(opts.floors, 'utf8')) as Floors);
-        for (const b of below) process.stderr.write(`below floor: ${b}\n`);
-        if (below.length) process.exitCode = 1;
-      }
+      const below = [
+        ...(opts.floors ? belowFloors(figures, JSON.parse(fs.readFileSync(opts.floors, 'utf8')) as Floors) : []),
+        ...(opts.speakerFloors ? belowSpeakerFloors(speakerRows, JSON.parse(fs.readFileSync(opts.speakerFloors, 'utf8')) as SpeakerFloors) : []),
+      ];
+      for (const b of below) process.stderr.write(`below floor: ${b}\n`);
+      if (below.length) process.exitCode = 1;
     };
     if (opts.fromEvidence) {
       print(evaluateStored(dir, opts.fromEvidence, opts.rulebook));

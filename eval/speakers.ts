@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Labels } from '../lib/labelled';
 import type { SpeakerTurn } from '../speech/speaker/turns';
+import type { EvalCase } from './metrics';
 
 export interface OutcomeLike {
   ruleId: string;
@@ -25,7 +26,8 @@ export interface SpeakerCase {
   /** `voices:distinct` / `voices:close` when the side-file says. */
   voices?: string;
   labels: Labels;
-  turns: SpeakerTurn[] | null;
+  /** Who speaks when: the evidence's speaker turns, or the report's `voices` (the same turns). */
+  turns: Pick<SpeakerTurn, 'from' | 'to' | 'speaker'>[] | null;
   outcomes: OutcomeLike[];
 }
 
@@ -152,6 +154,29 @@ export function belowSpeakerFloors(rows: SpeakerFigures[], floors: SpeakerFloors
   return out;
 }
 
+function speakerCase(name: string, styles: readonly string[], labels: Labels, turns: SpeakerCase['turns'], outcomes: OutcomeLike[]): SpeakerCase {
+  return {
+    name,
+    type: styles.find((s) => s.startsWith('case:'))?.slice(5) ?? 'compliant',
+    voices: styles.find((s) => s.startsWith('voices:')),
+    labels,
+    turns,
+    outcomes,
+  };
+}
+
+/** Whether a case carries speaker labels: a `voices:` style tag, or a labelled 代答 answer or badly delivered statement. */
+export function hasSpeakerLabels(styles: readonly string[], labels: Labels): boolean {
+  return styles.some((s) => s.startsWith('voices:')) || labels.speech.some((s) => extra(s, 'proxy') === true || extra(s, 'delivery') !== undefined);
+}
+
+/** The speaker cases of a `dualqa eval` (inspected or judged again from kept evidence), from their reports. */
+export function speakerCasesOfEval(cases: readonly EvalCase[]): SpeakerCase[] {
+  return cases
+    .filter((c) => hasSpeakerLabels(c.variety?.styles ?? [], c.labels))
+    .map((c) => speakerCase(c.name, c.variety?.styles ?? [], c.labels, c.report.voices ?? null, c.report.steps.flatMap((s) => s.rules)));
+}
+
 /** The cases of a labelled folder with an eval's kept evidence beside it, judged again with `rulebookRef` (no stack). */
 export async function speakerCasesFromKept(dir: string, kept: string, rulebookRef: string): Promise<SpeakerCase[]> {
   // Loaded here, not at the top: the pure figures above need neither the judge nor the rulebooks.
@@ -168,14 +193,8 @@ export async function speakerCasesFromKept(dir: string, kept: string, rulebookRe
     const sideFile = path.join(dir, `${name}.variety.json`);
     const styles = fs.existsSync(sideFile) ? ((JSON.parse(fs.readFileSync(sideFile, 'utf8')) as { styles?: string[] }).styles ?? []) : [];
     const speakers = evidence.speech?.speakers;
-    cases.push({
-      name,
-      type: styles.find((s) => s.startsWith('case:'))?.slice(5) ?? 'compliant',
-      voices: styles.find((s) => s.startsWith('voices:')),
-      labels: labelsSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))),
-      turns: speakers && 'turns' in speakers ? speakers.turns : null,
-      outcomes: judge(evidence, book).steps.flatMap((s) => s.rules),
-    });
+    const labels = labelsSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+    cases.push(speakerCase(name, styles, labels, speakers && 'turns' in speakers ? speakers.turns : null, judge(evidence, book).steps.flatMap((s) => s.rules)));
   }
   return cases;
 }

@@ -4,6 +4,7 @@ import type { DocumentsEvidence, FacesEvidence, IngestEvidence, IntegrityEvidenc
 import { maskDeep, maskIdentifier, maskText } from '../lib/mask';
 import type { Judgement } from '../judge/types';
 import { speechTimeline } from './speech-timeline';
+import { voiceTurns } from './voice-turns';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportTiming } from './types';
 
 /** Report properties that hold object keys of evidence (not text): left as they are by masking. */
@@ -94,6 +95,7 @@ export function buildReport(input: ReportInputs): Report {
     faces: faces?.faces ?? [],
     documents: (documents?.documents ?? []).map((d) => ({ type: d.type, from: d.from, to: d.to })),
     speech: speechTimeline(input.speech, judgement),
+    ...(voiceTurns(input.speech).length ? { voices: voiceTurns(input.speech) } : {}),
     defects: judgement.defects,
     flags: (judgement.flags ?? []).map((f) => ({ type: f.type, from: f.from, ...(f.to !== undefined ? { to: f.to } : {}), reason: f.reason })),
     notes: [

@@ -18,6 +18,16 @@ export interface ReportFlag {
   reason: string;
 }
 
+/** A speaker turn (report/voice-turns.ts): agent, customer or uncertain, and what said so. */
+export interface ReportVoiceTurn {
+  from: number;
+  to: number;
+  speaker: 'agent' | 'customer' | 'uncertain';
+  source: 'voice' | 'profile' | 'tracks' | 'channels';
+  /** Similarity to the agent's voice minus the customer's (null: too short to embed). */
+  margin: number | null;
+}
+
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   recordingId: string;
@@ -44,6 +54,8 @@ export interface Report {
   faces: FaceSpan[];
   documents: DocumentSpan[];
   speech: SpeechSpan[];
+  /** Who speaks when (speaker turns). Optional: reports before speaker turns, or without them, have none. */
+  voices?: ReportVoiceTurn[];
   defects: EvidenceDefect[];
   /**
    * To look at: suspicions on one signal that are not established defects (labelled `flags[]`). Optional:

@@ -4,6 +4,7 @@
 import { maskText } from '../lib/mask';
 import type { AuditRow, DecisionRow, InspectionFilter, InspectionRow, RevisionRow } from '../catalogue/types';
 import type { ReviewedReport } from '../decisions/apply';
+import { SPEECH_LANE_STYLE, speechLane, speechLegend } from './speech-lane';
 
 export function esc(value: string | number | null | undefined): string {
   return maskText(String(value ?? '')).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -26,7 +27,7 @@ button.flag{border:1px solid #b3261e;background:#fff0ef;color:#b3261e;border-rad
 .step form{display:flex;gap:6px;flex-wrap:wrap;align-items:center;margin-top:6px}.step textarea{flex:1 1 100%;min-height:38px}
 .error{background:#fde7e6;border:1px solid #b3261e;padding:8px;margin-bottom:10px}.ok{background:#e6f4ea;border:1px solid #1e7b34;padding:8px;margin-bottom:10px}
 small{color:#667}figure.chart{background:#fff;border:1px solid #d5d9de;margin:0 0 12px;padding:8px}figure.chart figcaption{font-weight:600;margin-bottom:4px}.legend{font-size:12px}
-.wide{overflow-x:auto;max-width:100%}table#agents th{font-size:12px;overflow-wrap:anywhere}`;
+.wide{overflow-x:auto;max-width:100%}table#agents th{font-size:12px;overflow-wrap:anywhere}${SPEECH_LANE_STYLE}`;
 
 export function page(title: string, body: string, who?: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)} · dualqa review</title><style>${STYLE}</style></head><body>
@@ -104,10 +105,10 @@ function timeline(report: ReviewedReport): string {
   const tracks = [
     ['faces 人脸', report.faces.map((f) => seg(`faces c${Math.min(f.count, 2)}`, f.from, f.to, `${f.count} face(s) ${f.from.toFixed(1)}–${f.to.toFixed(1)} s`))],
     ['documents 文件', report.documents.map((d) => seg('documents', d.from, d.to, `${d.type} ${d.from.toFixed(1)}–${d.to.toFixed(1)} s`))],
-    ['speech 语音', report.speech.map((s) => seg('speech', s.from, s.to, `${s.speaker ?? ''} ${s.text}`))],
+    ['speech 语音', speechLane(report).map((s) => seg(`speech ${s.cls}`.trim(), s.from, s.to, s.title))],
     ['defects 缺陷', report.defects.map((d) => seg('defects', d.from ?? d.at ?? 0, d.to ?? (d.at ?? 0) + duration / 200, `${d.type}: ${d.reason}`))],
   ] as const;
-  return `<div class="timeline" id="timeline" data-duration="${duration}">${tracks.map(([label, segs]) => `<div class="track"><span class="label">${label}</span>${segs.join('')}</div>`).join('')}</div>`;
+  return `<div class="timeline" id="timeline" data-duration="${duration}">${tracks.map(([label, segs]) => `<div class="track"><span class="label">${label}</span>${segs.join('')}</div>`).join('')}</div>${speechLegend(report)}`;
 }
 
 export interface RecordingView {

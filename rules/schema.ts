@@ -163,9 +163,20 @@ export const ruleSchema = z.discriminatedUnion('check', [
     /**
      * 代答 (1.6.0 candidate): a reply of at least `minS` spoken in the agent's voice FAILs, when the speaker
      * evidence tells two voices apart and attributes the reply to the agent by voice with at least `minMargin`
-     * (agent − customer similarity). An uncertain voice, a short reply or one voice heard judge nothing here.
+     * (agent − customer similarity). An uncertain voice or one voice heard judge nothing here.
      */
-    proxyAnswer: z.object({ minS: z.number().min(0).default(1), minMargin: z.number().min(0).max(2).default(0.1) }).optional(),
+    proxyAnswer: z
+      .object({
+        minS: z.number().min(0).default(1),
+        minMargin: z.number().min(0).max(2).default(0.1),
+        /**
+         * A reply shorter than `minS` embeds less reliably: it is 代答 only when every turn in it is attributed to
+         * the agent and its margin reaches `minMargin` where an enrolled agent profile confirmed the agent's
+         * voice, else this stricter margin against the recording's own agent voice; otherwise CANNOT_JUDGE.
+         */
+        shortMinMargin: z.number().min(0).max(2).default(0.2),
+      })
+      .optional(),
     /**
      * `first` (rulebooks before 1.5.0): the best-heard asking decides. `any`: one asking answered is enough,
      * unless a reply refuses (identity: confirmed once). `every`: each asking needs its answer (clear answers).

@@ -7,6 +7,7 @@ import { compilePhrase, findAll, type PhraseMatch } from '../../speech/match';
 import { bestPhrase, heardAffirmative, heardAny, replyRegion, replySyllables } from '../../speech/reply';
 import { pinyinOf, type Syllable } from '../../speech/syllables';
 import type { EvidenceItem, EvidenceSet, RuleOutcome } from '../types';
+import { leansToAgent, proxyByVoice, proxyOnAgentChannel, QUESTION_IN_REPLY } from './speech-proxy';
 import { damaged, damagedNear, damagedText, defectItem, span, type CheckOf } from './shared';
 import { facesDuring, sidecarValues, speechProblem, streamOf, untranscribedSpeech, verifiedScore } from './speech-common';
 
@@ -89,28 +90,6 @@ function agentGoesOn(replied: Syllable[], region: { from: number; to: number }):
 }
 const AGENT_OPENINGS = ['请您', '麻烦您', '接下来', '下面', '现在请', '现在给', '那我们'];
 
-/** Question words and particles (with Whisper's usual stand-ins: 罢 and 嘛 for 吧 and 吗). */
-const QUESTION_IN_REPLY = /[吗吧呢罢嘛]|是否|请问|是不是|对不对|好不好|可以吗/;
-
-/**
- * The reply spoken by the agent (代答): most of the reply region in turns the voices attribute to the agent,
- * with a clear margin, when two voices were told apart. Returns the evidence in words, or null.
- */
-function proxyAnswer(rule: CheckOf<'customer_answers'>, speech: SpeechEvidence, region: { from: number; to: number }): string | null {
-  const setting = rule.proxyAnswer;
-  const speakers = speech.speakers;
-  if (!setting || !speakers || 'problem' in speakers || speakers.voices !== 2 || region.to - region.from < setting.minS) return null;
-  const inside = speakers.turns
-    .map((t) => ({ t, s: Math.min(t.to, region.to) - Math.max(t.from, region.from) }))
-    .filter((x) => x.s > 0);
-  const total = inside.reduce((n, x) => n + x.s, 0);
-  const agent = inside.filter((x) => x.t.speaker === 'agent' && (x.t.source === 'voice' || x.t.source === 'profile') && (x.t.margin ?? 0) >= setting.minMargin);
-  const agentS = agent.reduce((n, x) => n + x.s, 0);
-  if (total <= 0 || agentS < 0.8 * total || inside.some((x) => x.t.speaker === 'customer')) return null;
-  const sims = agent.map((x) => `${x.t.from.toFixed(1)}–${x.t.to.toFixed(1)} s: agent ${x.t.simAgent?.toFixed(2)}, customer ${x.t.simCustomer?.toFixed(2)}`);
-  return `${agentS.toFixed(1)} of ${total.toFixed(1)} s attributed to the agent's voice; ${sims.slice(0, 3).join('; ')}`;
-}
-
 /** Whether a turn opens with one of the rule's short answers (是的, 好的, 不, 嗯…): the customer speaking. */
 function opensWithAnswer(rule: CheckOf<'customer_answers'>, stream: ReturnType<typeof streamOf>, region: { from: number; to: number }, after: number): boolean {
   // Tighter than replySyllables' half second: the previous turn's last word must not open this one.
@@ -191,6 +170,13 @@ function combineAskings(rule: CheckOf<'customer_answers'>, outcomes: { asked: As
 
 function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech: SpeechEvidence, stream: ReturnType<typeof streamOf>, asked: Asked): RuleOutcome {
   const question: EvidenceItem = { from: asked.from, to: asked.to, kind: 'speech:question', text: asked.heard };
+  // On a microphone per party the customer's reply is looked for on the customer's channel only; an answer on
+  // the agent's channel in its place is 代答, not "no reply" (nor a later reply to another question).
+  const onChannel = proxyOnAgentChannel(rule, speech, stream, asked);
+  if (onChannel) {
+    const { region: r, text, because } = onChannel;
+    return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: 代答 — the answer “${text}” ${span(r.from, r.to)} to “${asked.heard}” is the agent’s (${because})`, evidence: [question, { from: r.from, to: r.to, kind: 'speech:reply', text }] };
+  }
   const region = replyRegion(speech.vad, asked.to, rule.windowS, speech.parties);
   if (!region) {
     const holes = damagedNear(ev, 'audio', asked.to, asked.to + rule.windowS);
@@ -210,11 +196,16 @@ function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech
   };
   // A "reply" that holds a question is the agent asking again (您是投保人本人对吧, heard as 被人堆罢) with the
   // customer's short answer merged into it: the voice is the agent's, but that is not 代答.
-  const proxy = QUESTION_IN_REPLY.test(replyText) ? null : proxyAnswer(rule, speech, region);
+  const asksAgain = QUESTION_IN_REPLY.test(replyText);
+  const proxy = asksAgain ? null : proxyByVoice(rule, speech, region);
   if (proxy) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: 代答 — the reply “${replyText || '(speech)'}” ${span(region.from, region.to)} is in the agent’s voice (${proxy})`, evidence };
+  // A reply that would pass but whose voice leans to the agent (too short or too close to be sure): to be listened to.
+  const lean = asksAgain ? null : leansToAgent(rule, speech, region);
+  const passUnlessLean = (o: RuleOutcome): RuleOutcome =>
+    o.verdict === 'PASS' && lean ? { ...o, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: the reply “${replyText || '(speech)'}” ${span(region.from, region.to)} may be the agent’s voice (代答?), too short or too close to tell (${lean}): to be listened to` } : o;
   if (rule.accept === 'any') {
     reply.answered = true;
-    return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `replied “${replyText || '(speech)'}” ${span(region.from, region.to)} to “${asked.heard}”`, evidence };
+    return passUnlessLean(faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `replied “${replyText || '(speech)'}” ${span(region.from, region.to)} to “${asked.heard}”`, evidence });
   }
   // A refusal read through slips too when it is long enough not to be confused (没请明白 for 没听明白).
   const negative = heardAny(replied, rule.negative.filter((n) => n.length > 1)) ?? heardAffirmative(replied.slice(0, ANSWER_OPENING_SYLLABLES), rule.negative.filter((n) => [...n].length >= 3));
@@ -223,7 +214,7 @@ function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech
   const yes = heardAffirmative(replied.slice(0, ANSWER_OPENING_SYLLABLES), rule.affirmative);
   if (yes && !(replied[0]?.syl === 'bu' && replied.length <= 3)) {
     reply.answered = true;
-    return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `affirmative reply “${replyText}” (${yes}) ${span(region.from, region.to)} to “${asked.heard}”`, evidence };
+    return passUnlessLean(faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `affirmative reply “${replyText}” (${yes}) ${span(region.from, region.to)} to “${asked.heard}”`, evidence });
   }
   const fillers = new Set(rule.filler.flatMap((f) => pinyinOf(normalizeForMatch(f))));
   // A filler and one more syllable is the filler and the next turn's first word bleeding in (嗯弄 = 嗯 + 冷静期…).
@@ -236,7 +227,7 @@ function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech
   const noScore = verifiedScore(speech, [...rule.negative, ...rule.filler], near);
   if (yesScore && yesScore.score >= rule.minScore && (!noScore || yesScore.score > 2 * noScore.score)) {
     reply.answered = true;
-    return faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `a reply at ${span(region.from, region.to)} verified as affirmative against the audio (score ${yesScore.score.toFixed(3)})`, evidence };
+    return passUnlessLean(faceCheck() ?? { ruleId: rule.id, verdict: 'PASS', reason: `a reply at ${span(region.from, region.to)} verified as affirmative against the audio (score ${yesScore.score.toFixed(3)})`, evidence });
   }
   if (agentGoesOn(replied, region)) {
     return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: no reply after “${asked.heard}”: the next turn (${span(region.from, region.to)}) is the agent going on (“${replyText.slice(0, 16)}…”)`, evidence };

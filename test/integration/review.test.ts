@@ -141,6 +141,9 @@ describe('review and regulator samples (real stack, real browser)', { timeout: 2
     await page.waitForFunction("!document.getElementById('player').seeking && document.getElementById('player').readyState >= 2", undefined, { timeout: 15_000 });
     await page.screenshot({ path: path.join(screenshots, 'review-recording.png'), fullPage: true });
     assertScreenshot(path.join(screenshots, 'review-recording.png'));
+    // The speech lane is drawn from the report's speaker turns (agent / customer / uncertain), with its legend.
+    assert.ok((await page.locator('#timeline .seg.speech.agent, #timeline .seg.speech.customer, #timeline .seg.speech.uncertain').count()) > 0, 'speech lane by speaker');
+    assert.match((await page.textContent('.legend')) ?? '', /agent 业务员[\s\S]*customer 客户[\s\S]*uncertain 未能区分/);
 
     // The media came through the server with ranges, with the session cookie.
     const ranged = await context.request.get(`${server.url}/media/${id}`, { headers: { Range: 'bytes=0-99' } });

@@ -1,7 +1,8 @@
 // Speaker and delivery figures (eval/speakers.ts): turns per speech second, 代答 and delivery precision/recall.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { belowSpeakerFloors, speakerFigures, speakerTable, type SpeakerCase } from '../../eval/speakers';
+import { belowSpeakerFloors, speakerCasesOfEval, speakerFigures, speakerTable, type SpeakerCase } from '../../eval/speakers';
+import type { EvalCase } from '../../eval/metrics';
 import type { Labels } from '../../lib/labelled';
 import type { SpeakerTurn } from '../../speech/speaker/turns';
 
@@ -49,3 +50,25 @@ describe('speaker figures', () => {
     assert.deepEqual(belowSpeakerFloors(rows, { all: { right: 0.9 } }), ['all right 0.8333 < 0.9']);
   });
 });
+
+describe('speaker figures inside dualqa eval', () => {
+  /** An eval case as run.ts / stored.ts build it: the report's voices and steps, the side-file's styles. */
+  const evalCase = (name: string, styles: string[], l: Labels): EvalCase =>
+    ({
+      name,
+      labels: l,
+      variety: { set: 'ours', styles },
+      report: { voices: proxyCase.turns, steps: [{ id: 'customer_identity', rules: proxyCase.outcomes }] },
+    }) as unknown as EvalCase;
+
+  it('takes the cases with speaker labels (a voices: tag, a labelled 代答 or delivery) and their turns and rules from the report', () => {
+    const cases = speakerCasesOfEval([
+      evalCase('p', ['case:speaker:proxy', 'voices:distinct'], proxyCase.labels),
+      evalCase('fast', ['layout:onsite'], labels([{ from: 10, to: 12, speaker: 'agent', text: '退保有损失', delivery: 'fast' }])),
+      evalCase('plain', ['layout:onsite', 'voice:shifted'], labels([{ from: 0, to: 4, speaker: 'agent', text: '您好' }])),
+    ]);
+    assert.deepEqual(cases.map((c) => [c.name, c.type, c.voices]), [['p', 'speaker:proxy', 'voices:distinct'], ['fast', 'compliant', undefined]]);
+    assert.deepEqual(speakerFigures('g', cases.slice(0, 1)), speakerFigures('g', [proxyCase]));
+  });
+});
+

@@ -333,7 +333,7 @@ describe('customer_answers: what decides between askings, damage and advisory ru
 describe('customer_answers: 代答, the agent answering for the customer (rulebook 1.6.0 candidate)', () => {
   const proxy = rule({ check: 'customer_answers', says: '客户确认', label: '是否清楚', question: ['以上内容您是否清楚'], proxyAnswer: {} });
   const turn = (from: number, to: number, speaker: 'agent' | 'customer' | 'uncertain', margin: number) => ({
-    from, to, region: 1, speaker, source: 'voice' as const, simAgent: 0.5 + margin / 2, simCustomer: 0.5 - margin / 2, margin, agentZ: 0,
+    from, to, region: 1, speaker, source: 'voice' as 'voice' | 'profile', simAgent: 0.5 + margin / 2, simCustomer: 0.5 - margin / 2, margin, agentZ: 0,
   });
   const withTurns = (reply: [number, number], turns: ReturnType<typeof turn>[], voices: 0 | 1 | 2 = 2): SpeechEvidence =>
     speechEvidence([QUESTION, [reply[0], reply[1], '清楚了没问题']], {
@@ -346,11 +346,9 @@ describe('customer_answers: 代答, the agent answering for the customer (rulebo
     assert.match(out.reason, /代答 — the reply “清楚了没问题” 62\.5–64\.2 s is in the agent’s voice \(1\.7 of 1\.7 s attributed to the agent's voice; 62\.5–64\.2 s: agent 0\.65, customer 0\.35\)/);
   });
 
-  it('judges as before when the voice is uncertain, the margin small, the reply short, one voice heard, or the rule does not ask', () => {
+  it('judges as before when the voice does not lean to the agent, one voice is heard, or the rule does not ask', () => {
     for (const [label, speech] of [
       ['uncertain', withTurns([62.6, 64.1], [turn(62.5, 64.2, 'uncertain', 0.02)])],
-      ['small margin', withTurns([62.6, 64.1], [turn(62.5, 64.2, 'agent', 0.05)])],
-      ['short', withTurns([62.6, 63.1], [turn(62.5, 63.2, 'agent', 0.3)])],
       ['one voice', withTurns([62.6, 64.1], [turn(62.5, 64.2, 'agent', 0.3)], 1)],
       ['customer', withTurns([62.6, 64.1], [turn(62.5, 64.2, 'customer', 0.3)])],
     ] as const) {
@@ -359,10 +357,75 @@ describe('customer_answers: 代答, the agent answering for the customer (rulebo
     assert.equal(checkCustomerAnswers(ask, { speech: withTurns([62.6, 64.1], [turn(62.5, 64.2, 'agent', 0.3)]) }).verdict, 'PASS', 'a rule without proxyAnswer');
   });
 
+  it('is CANNOT_JUDGE, never FAIL nor PASS, for a reply leaning to the agent that is too short or under the margin', () => {
+    for (const [label, speech] of [
+      ['small margin', withTurns([62.6, 64.1], [turn(62.5, 64.2, 'agent', 0.05)])],
+      ['short, under the stricter margin', withTurns([62.6, 63.1], [turn(62.5, 63.2, 'agent', 0.15)])],
+      ['short and uncertain', withTurns([62.6, 63.1], [turn(62.5, 63.2, 'uncertain', 0.13)])],
+    ] as const) {
+      const out = checkCustomerAnswers(proxy, { speech });
+      assert.equal(out.verdict, 'CANNOT_JUDGE', label);
+      assert.match(out.reason, /may be the agent’s voice \(代答\?\), too short or too close to tell/, label);
+    }
+    const partlyCustomer = withTurns([62.6, 64.1], [turn(62.5, 63.2, 'agent', 0.3), turn(63.2, 64.2, 'customer', -0.3)]);
+    assert.equal(checkCustomerAnswers(proxy, { speech: partlyCustomer }).verdict, 'PASS', 'a part in the customer’s voice');
+  });
+
+  it('FAILs a short reply only all in the agent’s voice, by the stricter margin or by an enrolled profile’s', () => {
+    const own = checkCustomerAnswers(proxy, { speech: withTurns([62.6, 63.1], [turn(62.5, 63.2, 'agent', 0.25)]) });
+    assert.equal(own.verdict, 'FAIL', own.reason);
+    assert.match(own.reason, /代答 — the reply “清楚了没问题” 62\.5–63\.2 s is in the agent’s voice/);
+    const enrolled = withTurns([62.6, 63.1], [{ ...turn(62.5, 63.2, 'agent', 0.12), source: 'profile' as const }]);
+    assert.equal(checkCustomerAnswers(proxy, { speech: enrolled }).verdict, 'FAIL', 'an enrolled profile confirmed the agent');
+    const partly = withTurns([62.6, 63.1], [turn(62.5, 62.8, 'agent', 0.3), turn(62.8, 63.2, 'uncertain', 0.3)]);
+    assert.notEqual(checkCustomerAnswers(proxy, { speech: partly }).verdict, 'FAIL', 'part of a short reply uncertain');
+  });
+
   it('is no 代答 when the agent’s voice in the reply is a question asked again with the answer merged into it', () => {
     const asking = speechEvidence([QUESTION, [62.6, 64.1, '您是否都清楚罢对']], {
       speakers: { model: { name: 'speaker_ge2e', sha256: 'x' }, voices: 2, centroidSimilarity: 0.6, agentProfileSimilarity: null, turns: [turn(59.9, 62.1, 'agent', 0.4), turn(62.5, 64.2, 'agent', 0.3)], seconds: { agent: 0, customer: 0, uncertain: 0 } },
     });
     assert.notEqual(checkCustomerAnswers(proxy, { speech: asking }).verdict, 'FAIL');
+  });
+});
+
+describe('customer_answers: 代答 on a microphone per party (rulebook 1.6.0 candidate)', () => {
+  const proxy = rule({ check: 'customer_answers', says: '客户确认', label: '是否清楚', question: ['以上内容您是否清楚'], proxyAnswer: {} });
+  const anyReply = rule({ check: 'customer_answers', says: '须作答', label: '如实告知', question: ['请如实告知'], accept: 'any', proxyAnswer: {} });
+  /** Question 60–62 s on the agent's channel, then the given lines, each region on the named channel. */
+  const stereo = (q: string, lines: [number, number, string, 'agent' | 'customer'][]): SpeechEvidence => {
+    const all: [number, number, string][] = [[60, 62, q], ...lines.map(([a, b, t]) => [a, b, t] as [number, number, string])];
+    const vad = all.map(([a, b]) => ({ from: a - 0.1, to: b + 0.1 }));
+    const who: ('agent' | 'customer')[] = ['agent', ...lines.map((l) => l[3])];
+    return speechEvidence(all, { parties: { source: 'channels', separated: true, agentPart: 0, regions: vad.map((r, i) => ({ ...r, speaker: who[i]!, diffDb: who[i] === 'agent' ? 40 : -40 })) } });
+  };
+
+  it('FAILs an answer on the agent’s channel while the customer’s is silent, with its times, not as “no reply”', () => {
+    const out = checkCustomerAnswers(proxy, { speech: stereo('以上内容您是否清楚', [[62.6, 63.2, '清楚', 'agent']]) });
+    assert.equal(out.verdict, 'FAIL');
+    assert.match(out.reason, /代答 — the answer “清楚” 62\.5–63\.3 s to “以上内容您是否清楚” is the agent’s \(on the agent's microphone \(channels, 40 dB over the other\) while the customer's is silent through the reply window; it opens with the answer 清楚\)/);
+    assert.deepEqual(out.evidence.map((e) => e.kind), ['speech:question', 'speech:reply']);
+  });
+
+  it('FAILs it even when the customer speaks later in the window (a reply to what came next)', () => {
+    const out = checkCustomerAnswers(proxy, { speech: stereo('以上内容您是否清楚', [[62.6, 63.2, '清楚', 'agent'], [65, 65.6, '明白', 'customer']]) });
+    assert.equal(out.verdict, 'FAIL');
+    assert.match(out.reason, /silent until 64\.9 s/);
+  });
+
+  it('for a rule accepting any reply, FAILs any reply-length agent turn only when the customer’s channel stays silent', () => {
+    assert.match(checkCustomerAnswers(anyReply, { speech: stereo('请如实告知', [[62.6, 64.4, '没有住过院', 'agent']]) }).reason, /代答/);
+    const answered = checkCustomerAnswers(anyReply, { speech: stereo('请如实告知', [[62.6, 64.4, '如有隐瞒会影响理赔', 'agent'], [65, 66.5, '没有住过院', 'customer']]) });
+    assert.equal(answered.verdict, 'PASS', answered.reason);
+  });
+
+  it('is no 代答 when the customer answers first, the agent’s turn asks or goes on, or the rule does not ask', () => {
+    const cases: [string, SpeechEvidence, ReturnType<typeof rule>][] = [
+      ['customer first', stereo('以上内容您是否清楚', [[62.6, 63.2, '清楚', 'customer'], [63.6, 64.2, '好的', 'agent']]), proxy],
+      ['asks again', stereo('以上内容您是否清楚', [[62.6, 64.2, '清楚了吗', 'agent'], [64.6, 65.2, '清楚', 'customer']]), proxy],
+      ['goes on', stereo('以上内容您是否清楚', [[62.6, 68, '好的接下来请您看一下投保提示书的内容', 'agent'], [68.4, 69, '清楚', 'customer']]), proxy],
+      ['no proxyAnswer', stereo('以上内容您是否清楚', [[62.6, 63.2, '清楚', 'agent']]), ask],
+    ];
+    for (const [label, speech, r] of cases) assert.doesNotMatch(checkCustomerAnswers(r as typeof proxy, { speech }).reason, /代答/, label);
   });
 });

@@ -193,6 +193,12 @@ describe('report', () => {
     assert.notDeepEqual(validateReport({ ...report, verdict: 'MAYBE' }), []);
   });
 
+  it('carries speaker turns (voices) the schema knows, uncertain included', () => {
+    const voices = [{ from: 1, to: 2, speaker: 'uncertain', source: 'voice', margin: null }, { from: 2, to: 3, speaker: 'agent', source: 'channels', margin: 0.3 }];
+    assert.deepEqual(validateReport({ ...report, voices }), []);
+    assert.notDeepEqual(validateReport({ ...report, voices: [{ ...voices[0], speaker: 'maybe' }] }), []);
+  });
+
   it('masks the ID number in the key and the licence number, in JSON and HTML', () => {
     const json = JSON.stringify(report);
     const html = renderReportHtml(report);
