@@ -93,6 +93,22 @@ describe('customer_answers: the reply', () => {
     assert.equal(out.reason, '客户确认: the reply is only “嗯”, not a clear answer');
   });
 
+  it('FAILs a filler with the next turn’s first word bled in (嗯弄 = 嗯 + 冷静期…), not a longer reply led by a filler', () => {
+    const bled = checkCustomerAnswers(ask, { speech: replied('嗯弄') });
+    assert.equal(bled.verdict, 'FAIL', bled.reason);
+    assert.match(bled.reason, /the reply is only “嗯弄”, not a clear answer/);
+    assert.doesNotMatch(checkCustomerAnswers(ask, { speech: replied('嗯下雨了') }).reason, /the reply is only/);
+  });
+
+  it('FAILs a reply whose audio fits a filler clearly better than any affirmative (嗯 0.046 against 对 0.022, written 那)', () => {
+    const near = (text: string, score: number) => ({ text, from: 62.6, score });
+    const out = checkCustomerAnswers(ask, { speech: replied('那', { verification: [near('嗯', 0.046), near('对', 0.022)] }) });
+    assert.equal(out.verdict, 'FAIL', out.reason);
+    assert.match(out.reason, /fits a negation or filler, not an affirmative \(score 0\.046 against 0\.022\)/);
+    const weak = checkCustomerAnswers(ask, { speech: replied('那', { verification: [near('嗯', 0.02)] }) });
+    assert.equal(weak.verdict, 'CANNOT_JUDGE', `below half the minimum score: ${weak.reason}`);
+  });
+
   it('FAILs a short reply led by 不 (不对); an unrelated one is for a reviewer (a garble as likely as a wrong answer)', () => {
     const bu = checkCustomerAnswers(ask, { speech: replied('不对') });
     assert.equal(bu.verdict, 'FAIL');

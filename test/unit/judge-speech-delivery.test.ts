@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { checkStatementDelivery } from '../../judge/checks/speech-delivery';
 import type { EvidenceSet } from '../../judge/types';
 import { rule, speechEvidence } from '../helpers/speech-evidence';
+import { integrity } from '../helpers/judge-evidence';
 
 const EXCLUSIONS = '责任免除请看免责条款说明例如酒驾导致的身故不予赔付';
 const keyed = { label: '责任免除', anchor: ['责任免除', '免责条款'], keyContent: [['酒驾', '故意犯罪'], ['不予赔付', '不承担']] };
@@ -39,9 +40,9 @@ describe('statement_delivery', () => {
 
   it('leaves the rule unapplied when the statement is not found or the audio is poor', () => {
     const absent = checkStatementDelivery(coverage, ev([[10, 13, '年交保费一万二千元交五年']]));
-    assert.equal(absent.applies, false);
+    assert.deepEqual([absent.applies, absent.verdict], [false, 'CANNOT_JUDGE'], 'unapplied is never a PASS');
     const poor = checkStatementDelivery(rate, ev([[10, 12.8, EXCLUSIONS]], { quality: { status: 'poor', reason: 'noisy', meanLogProb: -1, transcribedShare: 0.5 } }));
-    assert.equal(poor.applies, false);
+    assert.deepEqual([poor.applies, poor.verdict], [false, 'CANNOT_JUDGE']);
     assert.match(poor.reason, /too poor/);
   });
 
@@ -51,6 +52,16 @@ describe('statement_delivery', () => {
     const c = checkStatementDelivery(coverage, e);
     assert.equal(c.verdict, 'CANNOT_JUDGE', c.reason);
     assert.match(c.reason, /could not be transcribed/);
+  });
+
+  it('is CANNOT_JUDGE, not FAIL, for a partly heard statement next to sound that could not be decoded', () => {
+    const e: EvidenceSet = {
+      ...ev([[10, 12.4, '责任免除请看免责条款说明'], [13, 16, '年交保费一万二千元交五年']]),
+      integrity: { ...integrity([{ type: 'undecodable', from: 12.5, to: 13, reason: 'the audio could not be decoded', source: 'decoder', detail: { stream: 'audio', packets: 4 } }]) },
+    };
+    const c = checkStatementDelivery(coverage, e);
+    assert.equal(c.verdict, 'CANNOT_JUDGE', c.reason);
+    assert.match(c.reason, /could not be decoded/);
   });
 
   it('does not measure a rate over a span shorter than minSpanS', () => {

@@ -126,7 +126,27 @@ describe('undecodable spans: judged', () => {
       assert.equal(verdictOf(without, id).verdict, 'FAIL', `${id} without the hole`);
       assert.equal(verdictOf(withHole, id).verdict, 'CANNOT_JUDGE', `${id} with the hole: ${verdictOf(withHole, id).reasons.join()}`);
       assert.match(verdictOf(withHole, id).reasons.join(), /the sound 40\.0–41\.0 s could not be decoded \(damaged data\): it may have been (said|asked) there/);
+      // Rule by rule: every statement not heard is unsure, none PASSes or FAILs behind another rule's verdict.
+      for (const r of verdictOf(withHole, id).rules.filter((o) => o.applies !== false && /_said|answers/.test(book.book.steps[id as 'opening']!.rules.find((x) => x.id === o.ruleId)!.check))) {
+        assert.equal(r.verdict, 'CANNOT_JUDGE', `${r.ruleId}: ${r.reason}`);
+      }
     }
+  });
+
+  it('continuity: a decoded recording with a hole cannot be shown whole (CONT-READABLE is CANNOT_JUDGE, the hole itself FAILs)', () => {
+    const j = judge({ ingest, integrity: integrity([hole('video', 20, 22)]) }, book);
+    const readable = verdictOf(j, 'continuity').rules.find((r) => r.ruleId === 'CONT-READABLE')!;
+    assert.equal(readable.verdict, 'CANNOT_JUDGE', readable.reason);
+    assert.match(readable.reason, /cannot be shown to be whole/);
+  });
+
+  it('a step the rulebook has no rules for is CANNOT_JUDGE, never PASS', () => {
+    const { disclosure: _dropped, ...steps } = book.book.steps;
+    // An older or partial rulebook: the schema's type has every step, a file may not.
+    const j = judge({ ingest, integrity: integrity([]) }, { ...book, book: { ...book.book, steps: steps as typeof book.book.steps } });
+    const step = verdictOf(j, 'disclosure');
+    assert.equal(step.verdict, 'CANNOT_JUDGE');
+    assert.deepEqual(step.reasons, ['the rulebook has no rules for disclosure']);
   });
 
   it('continuity: the other defects outside the hole still FAIL', () => {
