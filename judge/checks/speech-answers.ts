@@ -168,16 +168,20 @@ function combineAskings(rule: CheckOf<'customer_answers'>, outcomes: { asked: As
   return { ...passed[0]!.outcome, reason: `every one of ${outcomes.length} askings answered: ${passed.map((p) => `“${p.asked.heard}” → ${p.outcome.evidence.find((e) => e.kind === 'speech:reply')?.text ?? '?'}`).join('; ')}`, evidence };
 }
 
-function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech: SpeechEvidence, stream: ReturnType<typeof streamOf>, asked: Asked): RuleOutcome {
+/**
+ * `placed`: where the reply is, when the caller knows better than turn order (the answer after a question the
+ * agent asked inside what looked like the reply).
+ */
+function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech: SpeechEvidence, stream: ReturnType<typeof streamOf>, asked: Asked, placed?: { from: number; to: number }): RuleOutcome {
   const question: EvidenceItem = { from: asked.from, to: asked.to, kind: 'speech:question', text: asked.heard };
   // On a microphone per party the customer's reply is looked for on the customer's channel only; an answer on
   // the agent's channel in its place is 代答, not "no reply" (nor a later reply to another question).
-  const onChannel = proxyOnAgentChannel(rule, speech, stream, asked);
+  const onChannel = placed ? null : proxyOnAgentChannel(rule, speech, stream, asked);
   if (onChannel) {
     const { region: r, text, because } = onChannel;
     return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: 代答 — the answer “${text}” ${span(r.from, r.to)} to “${asked.heard}” is the agent’s (${because})`, evidence: [question, { from: r.from, to: r.to, kind: 'speech:reply', text }] };
   }
-  const region = replyRegion(speech.vad, asked.to, rule.windowS, speech.parties);
+  const region = placed ?? replyRegion(speech.vad, asked.to, rule.windowS, speech.parties);
   if (!region) {
     const holes = damagedNear(ev, 'audio', asked.to, asked.to + rule.windowS);
     if (holes.length) {
@@ -239,10 +243,39 @@ function replyOutcome(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech
   if (replied[0]?.syl === 'bu' && replied.length <= 3) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply “${replyText}” is not an affirmative answer (led by 不)`, evidence };
   // Words that are neither an answer, a refusal nor a filler are as likely a recogniser's garble (一线 for 行)
   // as a wrong answer: a reviewer listens; FAIL is kept for a refusal, a bare filler or no reply.
-  if (replyText) return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: the reply “${replyText}” ${span(region.from, region.to)} is not recognisably an answer (not affirmative, not a refusal): to be listened to`, evidence };
+  const unsure: RuleOutcome = { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: the reply “${replyText}” ${span(region.from, region.to)} is not recognisably an answer (not affirmative, not a refusal): to be listened to`, evidence };
+  if (replyText && asksAgain && !placed) return answerAfterQuestion(rule, ev, speech, stream, replied, region) ?? unsure;
+  if (replyText) return unsure;
   if (noScore && noScore.score >= rule.minScore) return { ruleId: rule.id, verdict: 'FAIL', reason: `${rule.says}: the reply at ${span(region.from, region.to)} fits a negation or filler, not an affirmative (score ${noScore.score.toFixed(3)})`, evidence };
   return { ruleId: rule.id, verdict: 'CANNOT_JUDGE', reason: `${rule.says}: the reply at ${span(region.from, region.to)} could not be understood`, evidence };
 }
+
+/**
+ * What looked like the reply is the agent asking (麻烦您把身份证拿到镜头前面，请问您是投保人本人吧): the
+ * customer answers that question, in what follows its last question particle or in the next turn. Only a
+ * clear answer (affirmative, or a refusal) is taken from there; anything else stays for a reviewer.
+ */
+function answerAfterQuestion(rule: CheckOf<'customer_answers'>, ev: EvidenceSet, speech: SpeechEvidence, stream: ReturnType<typeof streamOf>, replied: Syllable[], region: { from: number; to: number }): RuleOutcome | null {
+  let q = -1;
+  replied.forEach((s, i) => {
+    if (QUESTION_END.test(s.char)) q = i;
+  });
+  const particle = replied[q];
+  if (!particle) return null;
+  const end = stream.indexOf(particle) + 1;
+  if (end <= 0) return null;
+  const tail = replied.slice(q + 1);
+  const placed = tail.length ? { from: tail[0]!.from, to: region.to } : replyRegion(speech.vad, region.to, rule.windowS, speech.parties);
+  if (!placed) return null;
+  const heard = replied.slice(0, q + 1).map((s) => s.char).join('');
+  const again: Asked = { from: replied[0]!.from, to: particle.to, start: stream.indexOf(replied[0]!), end, readRate: 1, heard, phrase: heard };
+  const out = replyOutcome(rule, ev, speech, stream, again, placed);
+  const clear = out.verdict === 'PASS' || (out.verdict === 'FAIL' && /negation/.test(out.reason));
+  return clear ? { ...out, reason: `${out.reason}: the agent’s own question, asked where the reply was expected` } : null;
+}
+
+/** The particles that end a question (with Whisper's stand-ins 罢 and 嘛). */
+const QUESTION_END = /^[吗吧呢罢嘛]$/;
 
 /** On audio too poor to judge, what the transcript seems to show is not enough to FAIL: CANNOT_JUDGE, evidence kept. */
 function unsureOnPoorAudio(outcome: RuleOutcome, ev: EvidenceSet): RuleOutcome {

@@ -129,6 +129,24 @@ describe('customer_answers: the reply', () => {
     assert.equal(checkCustomerAnswers(confirm, { speech: replied('好的') }).verdict, 'PASS');
   });
 
+  it('takes the answer to a question the agent asked where the reply was expected: after its particle, or in the next turn', () => {
+    const idAsk = rule({ check: 'customer_answers', says: '客户确认身份', label: '是否本人', question: ['身份证拿到镜头前'], affirmative: ['是的', '对', '是我'], negative: ['不是'] });
+    const REQUEST: [number, number, string] = [20, 22, '麻烦您把身份证拿到镜头前'];
+    // The agent goes on in one breath; the customer's 对 merged into the end of that turn.
+    const merged = checkCustomerAnswers(idAsk, { speech: speechEvidence([REQUEST, [22.6, 25, '请问您是投保人本人吧对']]) });
+    assert.equal(merged.verdict, 'PASS', merged.reason);
+    assert.match(merged.reason, /affirmative reply “对”.*the agent’s own question, asked where the reply was expected/);
+    // The customer answers in the next turn.
+    const next = checkCustomerAnswers(idAsk, { speech: speechEvidence([REQUEST, [22.6, 25, '请问您是投保人本人吧'], [25.6, 26.4, '是的']]) });
+    assert.equal(next.verdict, 'PASS', next.reason);
+    const refused = checkCustomerAnswers(idAsk, { speech: speechEvidence([REQUEST, [22.6, 25, '请问您是投保人本人吧'], [25.6, 26.4, '不是']]) });
+    assert.equal(refused.verdict, 'FAIL', refused.reason);
+    // Nothing clear after it: still for a reviewer, never a FAIL from the re-placed reply.
+    const unclear = checkCustomerAnswers(idAsk, { speech: speechEvidence([REQUEST, [22.6, 25, '请问您是投保人本人吧'], [25.6, 27, '下雨了']]) });
+    assert.equal(unclear.verdict, 'CANNOT_JUDGE', unclear.reason);
+    assert.match(unclear.reason, /请问您是投保人本人吧.*not recognisably an answer/);
+  });
+
   it('a 好 at the end of the agent’s next long line is no answer (the customer said nothing; the agent went on)', () => {
     const goesOn = speechEvidence([QUESTION, [62.6, 66.8, '请您亲笔在投保单上签名并抄录风险提示语好']]);
     const out = checkCustomerAnswers(ask, { speech: goesOn });
