@@ -127,7 +127,7 @@ describe('undecodable spans: judged', () => {
       assert.equal(verdictOf(withHole, id).verdict, 'CANNOT_JUDGE', `${id} with the hole: ${verdictOf(withHole, id).reasons.join()}`);
       assert.match(verdictOf(withHole, id).reasons.join(), /the sound 40\.0–41\.0 s could not be decoded \(damaged data\): it may have been (said|asked) there/);
       // Rule by rule: every statement not heard is unsure, none PASSes or FAILs behind another rule's verdict.
-      for (const r of verdictOf(withHole, id).rules.filter((o) => o.applies !== false && /_said|answers/.test(book.book.steps[id as 'opening']!.rules.find((x) => x.id === o.ruleId)!.check))) {
+      for (const r of verdictOf(withHole, id).rules.filter((o) => o.applies !== false && /_said|answers/.test(book.book.steps[id as 'opening'].rules.find((x) => x.id === o.ruleId)!.check))) {
         assert.equal(r.verdict, 'CANNOT_JUDGE', `${r.ruleId}: ${r.reason}`);
       }
     }
