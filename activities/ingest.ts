@@ -6,7 +6,8 @@ import { recordingIdOf, normaliseEtag } from '../lib/ids';
 import { getJson, isNotFound, putJson, sha256OfObject } from '../lib/object-store';
 import { EVIDENCE_SCHEMA_VERSION, type IngestEvidence } from '../evidence/types';
 import { forbiddenCharacter, sidecarSchema, unknownSidecarFields } from '../lib/labelled';
-import { maskIdentifier } from '../lib/mask';
+import { maskText } from '../lib/mask';
+import { maskSidecarFacts } from '../lib/sidecar-mask';
 import type { ActivityDeps } from './deps';
 import { ERROR_TYPES } from '../temporal.config';
 import { evidenceKey, sidecarKeyOf } from '../evidence/layout';
@@ -82,16 +83,16 @@ export function createIngestActivities(deps: ActivityDeps) {
         ...(unknown.length ? [`sidecar has fields the format does not define: ${unknown.slice(0, 20).map((f) => JSON.stringify(clip(f))).join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''} (labelled-recordings.md lists the fields; none of its facts are used, as a misspelt field would silently drop the check it feeds)`] : []),
         ...(issues ? [`sidecar does not match the format: ${issues}`] : []),
       ];
-      return { status: 'invalid', key: sidecarKey, problem: parts.join('; ') };
+      // Field names are the sender's text too: a number used as a field name is masked like any other.
+      return { status: 'invalid', key: sidecarKey, problem: maskText(parts.join('; ')) };
     }
     // Another recording's facts (agent, premium, region, photo) would be checked against this one: not used.
     const named = parsed.data.recordingId;
     if (named !== undefined && !sidecarNamesRecording(named, key)) {
-      return { status: 'invalid', key: sidecarKey, problem: `sidecar names another recording: recordingId "${named}" is not ${key.split('/').pop() ?? key}; its facts are not used` };
+      return { status: 'invalid', key: sidecarKey, problem: maskText(`sidecar names another recording: recordingId "${named}" is not ${key.split('/').pop() ?? key}; its facts are not used`) };
     }
-    // Evidence keeps the licence number masked; checks that need the value read the sidecar itself.
-    const meta = parsed.data.agent?.licenceNo ? { ...parsed.data, agent: { ...parsed.data.agent, licenceNo: maskIdentifier(parsed.data.agent.licenceNo) } } : parsed.data;
-    return { status: 'ok', key: sidecarKey, meta };
+    // Evidence keeps numbers masked; checks that need a value (the licence number) read the sidecar itself.
+    return { status: 'ok', key: sidecarKey, meta: maskSidecarFacts(parsed.data) };
   }
 
   return {

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type * as Minio from 'minio';
+import { maskText } from '../lib/mask';
 import { getJson } from '../lib/object-store';
 import { sidecarKeyOf } from '../evidence/layout';
 import { startInspection } from './inspections';
@@ -103,9 +104,19 @@ function siblingSidecar(file: string): string | undefined {
   return candidate !== file && fs.existsSync(candidate) ? candidate : undefined;
 }
 
+/**
+ * The key a local file is uploaded under: its name with personal numbers masked, since the key is shown in
+ * progress lines, stored in evidence and the catalogue and carried in Temporal history. Two files whose
+ * names differ only in masked digits share a key; the versioned bucket keeps both and each version is
+ * inspected on its own.
+ */
+export function uploadKeyOf(file: string, prefix: string): string {
+  return `${prefix.replace(/\/+$/, '')}/${maskText(path.basename(file))}`;
+}
+
 export async function uploadRecording(session: InspectContext, file: string, meta: string | undefined, prefix: string): Promise<{ bucket: string; key: string }> {
   const bucket = session.info.buckets.recordings;
-  const key = `${prefix.replace(/\/+$/, '')}/${path.basename(file)}`;
+  const key = uploadKeyOf(file, prefix);
   // The sidecar goes first: an inspection started by discovery then never sees the recording without it.
   const sidecar = meta ?? siblingSidecar(file);
   if (sidecar) {
@@ -130,7 +141,7 @@ export async function inspect(session: InspectContext, target: string, options: 
   }
   const started = await startInspection(session.client, session.reader, { ...ref, rulebook: options.rulebook });
   const handle = session.client.workflow.getHandle(started.workflowId);
-  const stop = options.watch ? await options.watch(handle, `inspecting ${ref.key}`) : () => undefined;
+  const stop = options.watch ? await options.watch(handle, `inspecting ${maskText(ref.key)}`) : () => undefined;
   let result: InspectRecordingResult;
   try {
     result = await waitBounded(started.result(), options.waitS ?? WAIT_DEFAULT_S, handle);

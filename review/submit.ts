@@ -1,8 +1,10 @@
 // Submitting a decision from outside the workflow: Update-with-Start, so the first decision on a recording
 // opens its review workflow and later ones join it. The update id is the decision id: a double click or
-// a retried request is applied once.
+// a retried request is applied once. Comments are masked here, before they enter Temporal history (the
+// workflow masks again when it applies them, for callers that come another way).
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { TASK_QUEUES } from '../temporal.config';
+import { maskText } from '../lib/mask';
 import type { Verdict } from '../lib/labelled';
 import { reviewWorkflowId, type ApprovalInput, type ReviewDecisionInput, type ReviewDecisionResult } from '../decisions/decision';
 import { approveUpdate, closeReviewSignal, decideUpdate } from '../decisions/definitions';
@@ -22,7 +24,7 @@ export async function submitDecision(client: Client, recordingId: string, shown:
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
   try {
-    return await client.workflow.executeUpdateWithStart(decideUpdate, { args: [{ ...d, basedOnRevision: d.basedOnRevision ?? shown.revision }], updateId: d.decisionId, startWorkflowOperation: start });
+    return await client.workflow.executeUpdateWithStart(decideUpdate, { args: [{ ...d, comment: maskText(d.comment), basedOnRevision: d.basedOnRevision ?? shown.revision }], updateId: d.decisionId, startWorkflowOperation: start });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw new DecisionRefused(innermostMessage(err));
     throw err;
@@ -32,7 +34,7 @@ export async function submitDecision(client: Client, recordingId: string, shown:
 /** A lead approves a decision pending approval (the decision opened the review workflow). The update id is the approval id. */
 export async function submitApproval(client: Client, recordingId: string, a: ApprovalInput): Promise<ReviewDecisionResult> {
   try {
-    return await client.workflow.getHandle(reviewWorkflowId(recordingId)).executeUpdate(approveUpdate, { args: [a], updateId: `approve:${a.approvalId}` });
+    return await client.workflow.getHandle(reviewWorkflowId(recordingId)).executeUpdate(approveUpdate, { args: [{ ...a, comment: maskText(a.comment) }], updateId: `approve:${a.approvalId}` });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw new DecisionRefused(innermostMessage(err));
     throw err;

@@ -3,25 +3,22 @@
 // still be coming waits for it; start limits from the worker's environment defer recordings to later
 // sweeps without dropping any.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import type * as Minio from 'minio';
 import { discoveryInput, ensureDiscoverySchedule } from '../../intake/discovery';
 import type { StackHandle } from '../../stack';
-import { openTestStack, type TestStack } from '../helpers/test-stack';
+import { openWorkerStack, type WorkerStack } from '../helpers/worker-stack';
 import { TASK_QUEUES } from '../../temporal.config';
 import type { DiscoverResult } from '../../activities/discovery-io';
 import { makeClip, tempDir } from '../helpers/media';
-import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
 let stack: StackHandle;
-let testStack: TestStack;
+let ws: WorkerStack;
 let client: Client;
 let uploader: Minio.Client;
 let reader: Minio.Client;
-let worker: WorkerProcess;
 const root = tempDir('dualqa-discover-');
 
 async function reportsByRecording(): Promise<Map<string, number>> {
@@ -43,15 +40,12 @@ async function sweepOnce(settleS: number, prefix?: string): Promise<DiscoverResu
 
 describe('discovery (Temporal Schedule + idempotent starts)', { timeout: 10 * 60_000 }, () => {
   before(async () => {
-    testStack = await openTestStack('discover', root);
-    ({ stack, client, uploader, reader } = testStack);
-    worker = startWorkerProcess(stack.info, path.join(root, 'worker'));
+    ws = await openWorkerStack('discover', root);
+    ({ stack, client, uploader, reader } = ws);
   });
 
   after(async () => {
-    await worker?.stop();
-    await testStack?.close();
-    fs.rmSync(root, { recursive: true, force: true });
+    await ws?.close();
   });
 
   it('inspects a dropped batch exactly once each, with the schedule and extra sweeps running', async () => {
@@ -95,8 +89,7 @@ describe('discovery (Temporal Schedule + idempotent starts)', { timeout: 10 * 60
   it('under start limits, defers recordings to later sweeps and still inspects each exactly once', async () => {
     // The limits are the worker's configuration: swap the worker for one started with them. The
     // per-minute and backlog limits are set high so their Temporal queries run without refusing.
-    await worker.stop();
-    worker = startWorkerProcess(stack.info, path.join(root, 'worker-limited'), undefined, {
+    await ws.replaceWorker('worker-limited', undefined, {
       DUALQA_MAX_STARTS_PER_SWEEP: '1',
       DUALQA_MAX_STARTS_PER_MINUTE: '100',
       DUALQA_MAX_BACKLOG: '100',

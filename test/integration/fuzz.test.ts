@@ -22,8 +22,7 @@ import { validateReport } from '../../report/validate';
 import type { StackHandle } from '../../stack';
 import { ERROR_TYPES } from '../../temporal.config';
 import { tempDir } from '../helpers/media';
-import { openTestStack, type TestStack } from '../helpers/test-stack';
-import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
+import { openWorkerStack, type WorkerStack } from '../helpers/worker-stack';
 
 const N = Number(process.env.DUALQA_FUZZ_N ?? 50);
 const SEED = Number(process.env.DUALQA_FUZZ_SEED ?? 18);
@@ -34,11 +33,10 @@ const IN_FLIGHT = 3;
 const NON_RETRYABLE = new Set<string>([ERROR_TYPES.badMedia, ERROR_TYPES.badInput]);
 
 let stack: StackHandle;
-let testStack: TestStack;
+let ws: WorkerStack;
 let client: Client;
 let uploader: Minio.Client;
 let reader: Minio.Client;
-let worker: WorkerProcess;
 const root = tempDir('dualqa-fuzz-');
 
 interface Answer {
@@ -121,15 +119,12 @@ async function inspectMutant(name: string, file: string): Promise<Answer> {
 
 describe(`fuzzer CI sample: ${N} mutants through the real worker path (seed ${SEED})`, { timeout: 40 * 60_000 }, () => {
   before(async () => {
-    testStack = await openTestStack('fuzz', root);
-    ({ stack, client, uploader, reader } = testStack);
-    worker = startWorkerProcess(stack.info, path.join(root, 'worker'));
+    ws = await openWorkerStack('fuzz', root);
+    ({ stack, client, uploader, reader } = ws);
   });
 
   after(async () => {
-    await worker?.stop();
-    await testStack?.close();
-    fs.rmSync(root, { recursive: true, force: true });
+    await ws?.close();
   });
 
   it(`every mutant is answered within ${BOUND_MS / 1000} s, with at most one retry, and the worker stays up`, async (t) => {
@@ -169,12 +164,12 @@ describe(`fuzzer CI sample: ${N} mutants through the real worker path (seed ${SE
     assert.equal(answers.length, mutants.length);
     assert.deepEqual(answers.filter((a) => a.outcome === 'unanswered').map((a) => `${a.name}: ${a.what}`), []);
     assert.deepEqual(answers.filter((a) => a.maxAttempt > 2).map((a) => `${a.name}: attempt ${a.maxAttempt}`), [], 'an activity went round its retries on a mutant');
-    assert.equal(worker.child.exitCode, null, `the worker died: ${worker.output().slice(-2000)}`);
+    assert.equal(ws.worker.child.exitCode, null, `the worker died: ${ws.worker.output().slice(-2000)}`);
     // Failures of every kind went through the worker's log: no S3 secret key in it (the DB password is not
     // given to workers).
     const secrets = [stack.info.s3.worker.secretKey, stack.info.s3.uploader.secretKey, stack.info.s3.admin?.secretKey].filter((x): x is string => Boolean(x && x.length >= 8));
     assert.ok(secrets.length >= 2);
-    const log = worker.output();
+    const log = ws.worker.output();
     assert.ok(log.length > 0);
     for (const secret of secrets) assert.ok(!log.includes(secret), 'an S3 secret key is in the worker log');
   });

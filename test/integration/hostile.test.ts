@@ -15,19 +15,18 @@ import { startInspection } from '../../intake/inspections';
 import type { Report } from '../../report/types';
 import { validateReport } from '../../report/validate';
 import type { StackHandle } from '../../stack';
-import { openTestStack, type TestStack } from '../helpers/test-stack';
+import { openWorkerStack, type WorkerStack } from '../helpers/worker-stack';
 import { HOSTILE } from '../helpers/hostile';
 import { tempDir } from '../helpers/media';
-import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
+import { startWorkerProcess } from '../helpers/worker-process';
 
 const TIME_BOUND_MS = 120_000;
 
 let stack: StackHandle;
-let testStack: TestStack;
+let ws: WorkerStack;
 let client: Client;
 let uploader: Minio.Client;
 let reader: Minio.Client;
-let worker: WorkerProcess;
 const root = tempDir('dualqa-hostile-');
 // An address hostile files may name: a request here means a recording made us fetch something.
 let server: http.Server;
@@ -46,9 +45,8 @@ async function objectSha(bucket: string, key: string): Promise<string> {
 
 describe('hostile inputs (real Temporal + SeaweedFS, worker process)', { timeout: 30 * 60_000 }, () => {
   before(async () => {
-    testStack = await openTestStack('hostile', root);
-    ({ stack, client, uploader, reader } = testStack);
-    worker = startWorkerProcess(stack.info, path.join(root, 'worker'));
+    ws = await openWorkerStack('hostile', root);
+    ({ stack, client, uploader, reader } = ws);
     server = http.createServer((req, res) => {
       fetched.push(req.url ?? '');
       res.statusCode = 404;
@@ -60,20 +58,17 @@ describe('hostile inputs (real Temporal + SeaweedFS, worker process)', { timeout
 
   after(async () => {
     server?.close();
-    await worker?.stop();
-    await testStack?.close();
-    fs.rmSync(root, { recursive: true, force: true });
+    await ws?.close();
   });
 
   it('a worker whose face model file is missing: the report names the file and says what to run, integrity still judged', async () => {
     const emptyTools = fs.mkdtempSync(path.join(root, 'no-models-'));
     const lost = startWorkerProcess(stack.info, path.join(root, 'worker-no-models'), 'media', { DUALQA_TOOLS_DIR: emptyTools });
-    await worker.stop();
     try {
       const kind = HOSTILE.find((k) => k.name === 'spaces in the name')!;
       const file = await kind.make(fs.mkdtempSync(path.join(root, 'm-')));
       await uploader.fPutObject(stack.info.buckets.recordings, 'h/model-missing.mp4', file, {});
-      worker = startWorkerProcess(stack.info, path.join(root, 'worker-orch'), 'orchestration,speech');
+      await ws.replaceWorker('worker-orch', 'orchestration,speech');
       const result = await (await startInspection(client, reader, { bucket: stack.info.buckets.recordings, key: 'h/model-missing.mp4' })).result();
       const report = (await getJson<Report>(reader, stack.info.buckets.reports, result.reportKey))!;
       const coframing = report.steps.find((s) => s.id === 'coframing')!;
@@ -83,8 +78,7 @@ describe('hostile inputs (real Temporal + SeaweedFS, worker process)', { timeout
       assert.equal(report.steps.find((s) => s.id === 'continuity')!.verdict, 'PASS');
     } finally {
       await lost.stop();
-      await worker.stop();
-      worker = startWorkerProcess(stack.info, path.join(root, 'worker'));
+      await ws.replaceWorker('worker');
     }
   });
 
@@ -141,7 +135,7 @@ describe('hostile inputs (real Temporal + SeaweedFS, worker process)', { timeout
       assert.equal(await objectSha(bucket, kind.key), sha256(fs.readFileSync(file)));
       assert.equal(report.recording.sha256, sha256(fs.readFileSync(file)));
       assert.ok(Date.now() - started < TIME_BOUND_MS);
-      assert.equal(worker.child.exitCode, null, `the worker died: ${worker.output().slice(-2000)}`);
+      assert.equal(ws.worker.child.exitCode, null, `the worker died: ${ws.worker.output().slice(-2000)}`);
     });
   }
 });

@@ -125,5 +125,34 @@ describe('ingest: which sidecar is trusted', () => {
     const fine = await ingestWith('in/P2026112500017.mp4', { agent: { name: 'Anna-Maria O\'Neil · 王' }, product: { name: '安和（鑫享）年金保险 2026 版' } });
     assert.equal(fine.sidecar.status, 'ok', JSON.stringify(fine.sidecar));
   });
-});
 
+  it('keeps no personal number whole in the evidence: known fields masked, unknown field names masked in the problem', async () => {
+    const ID = '11010519850307049X';
+    const ok = await ingestWith('in/P2026112500017.mp4', {
+      policyNo: 'P13912345678',
+      branch: '320100-03',
+      region: '320000',
+      recordedAt: '2026-11-25T10:03:00+08:00',
+      product: { name: `安享 ${ID.slice(0, 6)} ${ID.slice(6, 14)} ${ID.slice(14)}` },
+      customer: { name: '张建国 电话１３９\u3000１２３４\u3000５６７８' },
+      insurer: { name: '安和 139-1234-5678' },
+      agent: { name: '王丽华', licenceNo: '0201320106588021', photoKey: 'photos/0201320106588021.jpg' },
+    });
+    assert.equal(ok.sidecar.status, 'ok');
+    const meta = ok.sidecar.status === 'ok' ? ok.sidecar.meta : {};
+    const kept = JSON.stringify(meta).normalize('NFKC').replace(/[\s-]/g, '');
+    for (const n of [ID, '13912345678', '0201320106588021']) assert.ok(!kept.replace('photos/0201320106588021.jpg', '').includes(n), `${n} whole in ${kept}`);
+    assert.equal(meta.branch, '320100-03', 'a branch code stays whole');
+    assert.equal(meta.region, '320000');
+    assert.equal(meta.recordedAt, '2026-11-25T10:03:00+08:00');
+    assert.equal(meta.agent?.photoKey, 'photos/0201320106588021.jpg', 'an address the media analysis fetches');
+    assert.equal(meta.agent?.name, '王丽华');
+    const phoneBranch = await ingestWith('in/P2026112500017.mp4', { branch: '13912345678' });
+    assert.ok(phoneBranch.sidecar.status === 'ok' && !phoneBranch.sidecar.meta.branch?.includes('13912345678'));
+
+    const unknown = await ingestWith('in/P2026112500017.mp4', { [ID]: 'x', ['电话１３９１２３４５６７８']: '1', contact: { id: ID } });
+    const problem = unknown.sidecar.status === 'invalid' ? unknown.sidecar.problem : '';
+    assert.match(problem, /fields the format does not define/);
+    assert.ok(!problem.normalize('NFKC').includes(ID) && !problem.normalize('NFKC').includes('13912345678'), problem);
+  });
+});
