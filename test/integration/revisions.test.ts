@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { ActivityDeps } from '../../activities/deps';
 import { createJudgeActivities } from '../../activities/judge';
-import { createRejudgeActivities, type RejudgeBatchResult } from '../../activities/rejudge';
+import { createRejudgeActivities, type RejudgeBatchInput, type RejudgeBatchResult } from '../../activities/rejudge';
 import { createReportActivities } from '../../activities/report';
 import { createReviewActivities } from '../../activities/review';
 import type { ReviewedReport } from '../../decisions/apply';
@@ -71,8 +71,11 @@ describe('report revisions on the real SeaweedFS', { timeout: 5 * 60_000 }, () =
 
   it('gives two rejudges and a review decision at the same moment three revisions, all signed and verifiable', async () => {
     const publicKey = loadPublicKey(publicKeyFileOf(keyFile));
-    const rejudge = (recordingId: string, workflowId: string) =>
-      new MockActivityEnvironment().run(createRejudgeActivities(deps).rejudgeBatch, { recordingIds: [recordingId], rulebook: 'cn-national@1.4.0', inspection: { workflowId, runId: 'run' } }) as Promise<RejudgeBatchResult>;
+    const rejudge = async (recordingId: string, workflowId: string): Promise<RejudgeBatchResult> => {
+      const activities = createRejudgeActivities(deps);
+      const input: RejudgeBatchInput = { recordingIds: [recordingId], rulebook: 'cn-national@1.4.0', inspection: { workflowId, runId: 'run' } };
+      return new MockActivityEnvironment().run((i: RejudgeBatchInput) => activities.rejudgeBatch(i), input);
+    };
     for (const n of [1, 2, 3]) {
       const recordingId = `race-recording-${n}`;
       await inspected(recordingId);
