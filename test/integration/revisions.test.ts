@@ -104,4 +104,19 @@ describe('report revisions on the real SeaweedFS', { timeout: 5 * 60_000 }, () =
       assert.ok(r1Bytes.equals(await getBytes(ts.reader, deps.buckets.reports, reportKeys(recordingId, 1).json)), 'r1 unchanged');
     }
   });
+
+  it('keeps revision 1 on a locked reports bucket: the worker cannot delete its version, a plain delete only hides it', async () => {
+    assert.equal(ts.stack.setup?.reportsLocked, true, `a new deployment gets a locked reports bucket: ${String(ts.stack.setup?.reportsLockProblem)}`);
+    const key = reportKeys('race-recording-1', 1).json;
+    const before = await getBytes(ts.reader, deps.buckets.reports, key);
+    const { versionId } = await ts.reader.statObject(deps.buckets.reports, key);
+    assert.ok(versionId, 'versioned');
+    await assert.rejects(ts.reader.removeObject(deps.buckets.reports, key, { versionId }), { code: 'AccessDenied' });
+    await assert.rejects(ts.reader.removeObject(deps.buckets.reports, key, { versionId, governanceBypass: true }), { code: 'AccessDenied' });
+    await ts.reader.removeObject(deps.buckets.reports, key);
+    const kept = await ts.reader.getObject(deps.buckets.reports, key, { versionId });
+    const chunks: Buffer[] = [];
+    for await (const c of kept as AsyncIterable<Buffer>) chunks.push(c);
+    assert.ok(before.equals(Buffer.concat(chunks)), 'r1 still readable, byte-identical, by its version');
+  });
 });
