@@ -49,6 +49,15 @@ export function createReviewActivities(deps: ActivityDeps) {
 
   const store = { s3: deps.s3, bucket: deps.buckets.reports };
 
+  /** The stored revision a decision or approval already wrote, newest first: a retry after its write, even with another revision written since. */
+  async function alreadyWritten(recordingId: string, mine: (r: ReviewedReport) => boolean): Promise<{ existing: number; report: ReviewedReport } | null> {
+    for (const revision of (await revisionsOf(recordingId)).reverse()) {
+      const report = await getJson<ReviewedReport>(deps.s3, deps.buckets.reports, reportKeys(recordingId, revision).json);
+      if (report && mine(report)) return { existing: revision, report };
+    }
+    return null;
+  }
+
   function required(latest: { revision: number; report: ReviewedReport } | null, recordingId: string): { revision: number; report: ReviewedReport } {
     if (!latest) throw ApplicationFailure.nonRetryable(`no report for ${recordingId}`, ERROR_TYPES.badInput);
     return latest;
@@ -69,8 +78,9 @@ export function createReviewActivities(deps: ActivityDeps) {
       // Composed again if another writer takes the revision first: the decision is checked against the winner.
       const written = await writeNextRevision<ReviewedReport>(store, input.recordingId, `decision:${input.decision.decisionId}`, async (found, revision) => {
         const latest = required(found, input.recordingId);
-        // A retry after the write: the decision is already the latest revision.
-        if (latest.report.review?.decisionId === input.decision.decisionId) return { existing: latest.revision, report: latest.report };
+        // A retry after the write (another writer may have added a revision since).
+        const own = await alreadyWritten(input.recordingId, (r) => r.review?.decisionId === input.decision.decisionId);
+        if (own) return own;
         // The stored report is the authority: a revision written after the workflow last looked makes the decision stale.
         const shown = latest.report.steps.find((s) => s.id === input.decision.stepId)?.verdict;
         if (shown !== input.decision.before) {
@@ -89,8 +99,9 @@ export function createReviewActivities(deps: ActivityDeps) {
       const d = input.decision;
       const written = await writeNextRevision<ReviewedReport>(store, input.recordingId, `approval:${input.approval.approvalId}`, async (found, revision) => {
         const latest = required(found, input.recordingId);
-        // A retry after the write: the approval is already the latest revision.
-        if (latest.report.approval?.approvalId === input.approval.approvalId) return { existing: latest.revision, report: latest.report };
+        // A retry after the write (another writer may have added a revision since).
+        const own = await alreadyWritten(input.recordingId, (r) => r.approval?.approvalId === input.approval.approvalId);
+        if (own) return own;
         const shown = latest.report.steps.find((s) => s.id === d.stepId)?.verdict;
         if (shown !== d.before) {
           throw ApplicationFailure.nonRetryable(`step ${d.stepId} is ${String(shown)} now, not ${d.before}: the decision can no longer be approved`, ERROR_TYPES.staleDecision);

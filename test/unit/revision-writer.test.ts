@@ -115,4 +115,16 @@ describe('report revisions (one writer per revision)', () => {
     assert.equal((await writeNextRevision(other.store, id, 'someone-else', (_l, revision) => Promise.resolve(body(revision)))).revision, 3, "another's claim on r2: r3");
     assert.equal(other.s3.objects.has(`rep/${reportKeys(id, 2).json}`), false, 'r2 left to its claimant');
   });
+
+  it('returns the revision a retried decision already wrote, even with another revision written after it (no duplicate)', async () => {
+    const { s3, deps, r1 } = withFirstReport();
+    const review = createReviewActivities(deps);
+    const input = { recordingId: id, decision: decisionOn(r1, 0), review: { workflowId: 'review:x', runId: 'run' } };
+    assert.equal((await review.writeReviewRevision(input)).revision, 2);
+    // Another writer (a rejudge, say) adds r3 before the decision's activity is retried.
+    const rejudged = { ...(JSON.parse(stored(s3, reportKeys(id, 2).json).toString('utf8')) as Report & { review?: unknown }), revision: 3, review: undefined };
+    await writeNextRevision({ s3: deps.s3, bucket: 'rep' }, id, 'rejudge', (_l, revision) => Promise.resolve({ report: { ...rejudged, revision }, html: '' }));
+    assert.equal((await review.writeReviewRevision(input)).revision, 2, 'the retry finds its own r2');
+    assert.equal(s3.objects.has(`rep/${reportKeys(id, 4).json}`), false, 'no second copy of the decision');
+  });
 });
