@@ -1,8 +1,8 @@
 // Report activity: build report.json + report.html from stored evidence and judgement, validate against
-// the committed schema, and write them as a new revision. Earlier revisions are never overwritten; a
-// retry of the same inspection finds its own revision and returns it.
+// the committed schema, and write them as the next revision through activities/revision-writer.ts (never
+// over another's); a retry of the same inspection finds its own revision and returns it.
 import { ApplicationFailure } from '@temporalio/activity';
-import { getBytes, getJson, putJson, putText } from '../lib/object-store';
+import { getBytes, getJson } from '../lib/object-store';
 import { reportKeys } from '../evidence/layout';
 import { reportRevisions } from '../evidence/load';
 import type { EvidenceKeys } from '../evidence/types';
@@ -14,7 +14,7 @@ import { validateReport } from '../report/validate';
 import type { ActivityDeps } from './deps';
 import { ERROR_TYPES } from '../temporal.config';
 import { loadEvidence } from './judge';
-import { signReportIfKeyed } from '../signing/report-signature';
+import { writeNextRevision } from './revision-writer';
 
 export interface WriteReportInput {
   recordingId: string;
@@ -54,48 +54,50 @@ export function createReportActivities(deps: ActivityDeps) {
     return images;
   }
 
+  /** The revision this inspection run already wrote, newest first (a retry after the write). */
+  async function ownRevision(recordingId: string, inspection: WriteReportInput['inspection']): Promise<{ existing: number; report: Report } | null> {
+    for (const revision of (await reportRevisions(deps.s3, deps.buckets.reports, recordingId)).reverse()) {
+      const prior = await getJson<Report>(deps.s3, deps.buckets.reports, reportKeys(recordingId, revision).json);
+      if (prior && prior.inspection.runId === inspection.runId && prior.inspection.workflowId === inspection.workflowId) return { existing: revision, report: prior };
+    }
+    return null;
+  }
+
   return {
     async writeReport(input: WriteReportInput): Promise<WriteReportResult> {
-      const revisions = await reportRevisions(deps.s3, deps.buckets.reports, input.recordingId);
-      for (const revision of revisions.slice().reverse()) {
-        const keys = reportKeys(input.recordingId, revision);
-        const prior = await getJson<Report>(deps.s3, deps.buckets.reports, keys.json);
-        if (prior && prior.inspection.runId === input.inspection.runId && prior.inspection.workflowId === input.inspection.workflowId) {
-          await signReportIfKeyed(deps.s3, deps.buckets.reports, keys.json);
-          return { reportKey: keys.json, htmlKey: keys.html, revision, verdict: prior.verdict, summary: prior.summary };
-        }
-      }
-      const revision = (revisions[revisions.length - 1] ?? 0) + 1;
       if (!input.evidenceKeys.ingest) throw ApplicationFailure.nonRetryable(`no ingest evidence for ${input.recordingId}`, ERROR_TYPES.badInput);
       const { ingest, integrity, faces, documents, speech } = await loadEvidence(deps, input.evidenceKeys, input.failures);
       const judgement = await required<Judgement>(deps.buckets.analyses, input.judgementKey);
-      const report = buildReport({
-        recordingId: input.recordingId,
-        revision,
-        createdAt: new Date().toISOString(),
-        ingest: ingest!,
-        integrity,
-        faces,
-        documents,
-        speech,
-        judgement,
-        failures: input.failures,
-        evidenceKeys: { ...input.evidenceKeys, judgement: input.judgementKey },
-        inspection: input.inspection,
-        versions: deps.versions,
-        timings: input.timings,
+      const writer = `${input.inspection.workflowId}/${input.inspection.runId}`;
+      const written = await writeNextRevision<Report>({ s3: deps.s3, bucket: deps.buckets.reports }, input.recordingId, writer, async (_latest, revision) => {
+        // A retry of this inspection finds its own revision and returns it.
+        const own = await ownRevision(input.recordingId, input.inspection);
+        if (own) return own;
+        const report = buildReport({
+          recordingId: input.recordingId,
+          revision,
+          createdAt: new Date().toISOString(),
+          ingest: ingest!,
+          integrity,
+          faces,
+          documents,
+          speech,
+          judgement,
+          failures: input.failures,
+          evidenceKeys: { ...input.evidenceKeys, judgement: input.judgementKey },
+          inspection: input.inspection,
+          versions: deps.versions,
+          timings: input.timings,
+        });
+        const problems = validateReport(report);
+        if (problems.length > 0) {
+          throw ApplicationFailure.nonRetryable(`report does not match schemas/report.schema.json: ${problems.slice(0, 5).join('; ')}`, ERROR_TYPES.invalidReport);
+        }
+        return { report, html: renderReportHtml(report, await thumbnails(report)) };
       });
-      const problems = validateReport(report);
-      if (problems.length > 0) {
-        throw ApplicationFailure.nonRetryable(`report does not match schemas/report.schema.json: ${problems.slice(0, 5).join('; ')}`, ERROR_TYPES.invalidReport);
-      }
-      const keys = reportKeys(input.recordingId, revision);
-      // HTML first: report.json's presence marks a complete revision.
-      await putText(deps.s3, deps.buckets.reports, keys.html, renderReportHtml(report, await thumbnails(report)), 'text/html; charset=utf-8');
-      await putJson(deps.s3, deps.buckets.reports, keys.json, report);
-      await signReportIfKeyed(deps.s3, deps.buckets.reports, keys.json);
+      const { report, revision } = written;
       deps.logger.info({ recordingId: input.recordingId, revision, verdict: report.verdict }, 'report written');
-      return { reportKey: keys.json, htmlKey: keys.html, revision, verdict: report.verdict, summary: report.summary };
+      return { reportKey: written.reportKey, htmlKey: written.htmlKey, revision, verdict: report.verdict, summary: report.summary };
     },
   };
 }

@@ -8,7 +8,7 @@
 //                     <recordingId>/profile/media.json, speech.json   time per stage of each analysis (bench/)
 //                     <recordingId>/judgements/<rulebook ref>.json
 //                     _discovery/<bucket>[/<prefix>].json   the discovery sweep's watermark
-// reports bucket      <recordingId>/r<N>/report.json, report.html, report.sig.json   (N = 1, 2, …; never overwritten)
+// reports bucket      <recordingId>/r<N>/report.json, report.html, report.sig.json, claim.json   (N = 1, 2, …; never overwritten)
 
 export const SIDECAR_SUFFIX = '.meta.json';
 
@@ -80,11 +80,13 @@ export interface ReportRevisionKeys {
   json: string;
   html: string;
   signature: string;
+  /** Created first, only if absent: whoever creates it owns revision N (activities/revision-writer.ts). */
+  claim: string;
 }
 
 export function reportKeys(recordingId: string, revision: number): ReportRevisionKeys {
   const dir = `${recordingId}/r${revision}/`;
-  return { json: `${dir}report.json`, html: `${dir}report.html`, signature: `${dir}report.sig.json` };
+  return { json: `${dir}report.json`, html: `${dir}report.html`, signature: `${dir}report.sig.json`, claim: `${dir}claim.json` };
 }
 
 /** The prefix under which every revision of one recording's report is listed. */

@@ -57,6 +57,22 @@ export async function putJson(s3: Minio.Client, bucket: string, key: string, val
 }
 
 /**
+ * Creates `key` only if no object is there (`If-None-Match: *`): true if this call created it, false if
+ * another writer's object was already there. The server decides, so of two racing creators exactly one
+ * wins (proved on the pinned SeaweedFS by test/integration/revisions.test.ts).
+ */
+export async function createJsonIfAbsent(s3: Minio.Client, bucket: string, key: string, value: unknown): Promise<boolean> {
+  const data = Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+  try {
+    await s3.putObject(bucket, key, data, data.length, { 'Content-Type': 'application/json; charset=utf-8', 'If-None-Match': '*' });
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'PreconditionFailed') return false;
+    throw err;
+  }
+}
+
+/**
  * Streams an object version to a local file, hashing it on the way (never the whole file in memory).
  * `onBytes` reports progress so the caller can heartbeat.
  */

@@ -121,6 +121,7 @@ export async function startServers(paths: StackPaths, options: StartStackOptions
     try {
       started.setup = await ensureBuckets(makeS3Client(started.s3.endpoint, creds.admin), BUCKETS, { region: started.s3.endpoint.region });
       if (!started.setup.recordingsLocked) log(`warning: ${started.setup.lockProblem ?? 'recordings are not object-locked'}`);
+      if (!started.setup.reportsLocked) log(`warning: ${started.setup.reportsLockProblem ?? 'reports are not object-locked'}: revisions are kept by versioning only`);
     } catch (error) {
       await stopStarted(started);
       throw new Error(`bucket setup failed: ${message(error)}`);
