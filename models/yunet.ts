@@ -1,6 +1,7 @@
 // Face detection with YuNet 2023mar (OpenCV model zoo, MIT) on onnxruntime-node.
 //
-// The network takes one 640×640 picture, planar BGR, float 0–255 (no mean/scale), and answers per anchor on
+// The network takes one picture of up to 640×640 (sides multiples of 32: the model file has its input size
+// freed, see scripts/prepare-models.py), planar BGR, float 0–255 (no mean/scale), and answers per anchor on
 // three grids (strides 8, 16, 32: 80², 40², 20² cells) with sigmoid class and objectness scores, a box
 // (offset of the centre within the cell and log size, in stride units) and 5 landmarks (offsets in stride
 // units). A frame is letterboxed into that input (scaled to fit, at most 2× up, padded black right/bottom,
@@ -35,6 +36,7 @@ interface DetectOptions {
 
 const YUNET_INPUT = 640;
 const STRIDES = [8, 16, 32] as const;
+const COARSEST_STRIDE = 32;
 
 /**
  * Default score threshold: 0.8, chosen on registry pictures (fixtures/faces, skimage data, opencv-doc
@@ -100,14 +102,17 @@ export class FaceDetector {
 
   private async runWindow(rgb: Uint8Array, width: number, height: number, win: Window, threshold: number): Promise<DetectedFace[]> {
     // One shared input buffer: windows of concurrent detect() calls take turns.
+    let inputWidth = YUNET_INPUT;
     const turn = this.busy.then(async () => {
-      regionToPlanar(rgb, width, height, win.region, win.scale, this.input, YUNET_INPUT, 'bgr');
-      const feeds = { input: new ort.Tensor('float32', this.input, [1, 3, YUNET_INPUT, YUNET_INPUT]) };
+      const used = regionToPlanar(rgb, width, height, win.region, win.scale, this.input, YUNET_INPUT, 'bgr');
+      const [w, h] = [paddedSide(used.w), paddedSide(used.h)];
+      inputWidth = w;
+      const feeds = { input: new ort.Tensor('float32', cropPlanes(this.input, w, h), [1, 3, h, w]) };
       return this.session.run(feeds);
     });
     this.busy = turn.catch(() => undefined);
     const outputs = await turn;
-    const faces = decode(outputs, threshold);
+    const faces = decode(outputs, threshold, inputWidth);
     const kept: DetectedFace[] = [];
     for (const f of faces) {
       const mapped = toFrame(f, win, width, height);
@@ -152,15 +157,43 @@ function tileWindows(width: number, height: number): Window[] {
   return windows;
 }
 
-/** Detections in model-input pixels. */
-function decode(outputs: ort.InferenceSession.ReturnType, threshold: number): DetectedFace[] {
+/**
+ * Black rows (or columns) kept below (or right of) the picture: without them the anchors at the picture's
+ * edge see the network's own zero padding instead of the letterbox's black, and a face there scored up to
+ * 0.22 differently (remote tiles); with two coarse cells of black, at most 2e-4 (bench/yunet-input-size.ts).
+ */
+const EDGE_BLACK = 2 * COARSEST_STRIDE;
+
+/** The input side for a letterboxed picture side: rounded up to the coarsest stride, plus EDGE_BLACK. */
+function paddedSide(px: number): number {
+  if (px >= YUNET_INPUT) return YUNET_INPUT;
+  return Math.min(YUNET_INPUT, Math.ceil(px / COARSEST_STRIDE) * COARSEST_STRIDE + EDGE_BLACK);
+}
+
+/**
+ * The top-left w×h of each 640×640 input plane, packed. Only the black letterbox padding is left out: the
+ * anchors over the picture score the same as in the full letterbox (see EDGE_BLACK) and a 640×360 frame
+ * costs a 640×448 run, not a 640×640 one.
+ */
+function cropPlanes(input: Float32Array, w: number, h: number): Float32Array {
+  if (w === YUNET_INPUT && h === YUNET_INPUT) return input;
+  const plane = YUNET_INPUT * YUNET_INPUT;
+  const out = new Float32Array(3 * w * h);
+  for (let c = 0; c < 3; c++) {
+    for (let y = 0; y < h; y++) out.set(input.subarray(c * plane + y * YUNET_INPUT, c * plane + y * YUNET_INPUT + w), (c * h + y) * w);
+  }
+  return out;
+}
+
+/** Detections in model-input pixels, from an input `inputWidth` pixels wide. */
+function decode(outputs: ort.InferenceSession.ReturnType, threshold: number, inputWidth: number): DetectedFace[] {
   const faces: DetectedFace[] = [];
   for (const stride of STRIDES) {
     const cls = tensorData(outputs, `cls_${stride}`);
     const obj = tensorData(outputs, `obj_${stride}`);
     const bbox = tensorData(outputs, `bbox_${stride}`);
     const kps = tensorData(outputs, `kps_${stride}`);
-    const cols = YUNET_INPUT / stride;
+    const cols = inputWidth / stride;
     for (let i = 0; i < cls.length; i++) {
       const c = Math.min(1, Math.max(0, cls[i]!));
       const o = Math.min(1, Math.max(0, obj[i]!));

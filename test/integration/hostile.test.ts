@@ -73,7 +73,7 @@ describe('hostile inputs (real Temporal + SeaweedFS, worker process)', { timeout
       const report = (await getJson<Report>(reader, stack.info.buckets.reports, result.reportKey))!;
       const coframing = report.steps.find((s) => s.id === 'coframing')!;
       assert.equal(coframing.verdict, 'CANNOT_JUDGE');
-      assert.match(coframing.reasons.join(), /yunet_2023mar_fp32\.onnx/);
+      assert.match(coframing.reasons.join(), /yunet_2023mar_fp32_anysize\.onnx/);
       assert.match(report.problems.map((p) => p.message).join(), /setup\.sh/);
       assert.equal(report.steps.find((s) => s.id === 'continuity')!.verdict, 'PASS');
     } finally {

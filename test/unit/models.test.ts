@@ -223,6 +223,31 @@ describe('YuNet face detection', () => {
     t.diagnostic(`YuNet 640×360 whole frame: ${ms.toFixed(1)} ms/frame (${describeFaces(faces)})`);
   });
 
+  it('a 640×360 frame (input sized to the picture) finds what the same frame letterboxed into 640×640 finds, faces at the bottom edge included', async (t) => {
+    const file = path.join(tmp, 'two-360p-low.png');
+    await runFfmpeg([
+      '-f', 'lavfi', '-i', 'color=c=0x7d8590:s=640x360:d=1',
+      '-i', path.join(FACES, 'agentB.jpg'),
+      '-i', path.join(FACES, 'custD.jpg'),
+      '-filter_complex', '[0]noise=alls=8:all_seed=5[bg];[1]scale=-2:240[a];[2]scale=-2:300[b];[bg][a]overlay=40:190[t];[t][b]overlay=360:160',
+      '-frames:v', '1', file,
+    ], { ownFiles: true });
+    const frame = await readRgb(file);
+    // The same picture with black rows below it: a 640×640 frame runs as the full, fixed-size input.
+    const square = Buffer.alloc(640 * 640 * 3);
+    frame.rgb.copy(square);
+    const sized = await detector.detect(frame.rgb, frame.width, frame.height, { scoreThreshold: 0.3 });
+    const full = await detector.detect(square, 640, 640, { scoreThreshold: 0.3 });
+    assert.ok(sized.some((f) => f.y + f.h > 330), `a face reaches the bottom edge: ${describeFaces(sized)}`);
+    assert.equal(sized.length, full.length, `${describeFaces(sized)} vs ${describeFaces(full)}`);
+    for (const [i, f] of sized.entries()) {
+      const g = full[i]!;
+      assert.ok(Math.abs(f.score - g.score) < 1e-3, `score ${f.score} vs ${g.score}`);
+      for (const k of ['x', 'y', 'w', 'h'] as const) assert.ok(Math.abs(f[k] - Math.min(g[k], k === 'h' ? 360 - g.y : Infinity)) < 0.5, `${k}: ${describeFaces([f])} vs ${describeFaces([g])}`);
+    }
+    t.diagnostic(`sized ${describeFaces(sized)}; letterboxed ${describeFaces(full)}`);
+  });
+
   it('finds two small faces in a 1280×720 frame with tiles; time per frame', async (t) => {
     // Head-and-shoulders crops 80 px tall: face boxes of about 20–36 px, at the limit of the whole frame
     // (downscaled 2× into the 640×640 input) and comfortable in full-resolution tiles.
