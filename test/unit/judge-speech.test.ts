@@ -147,6 +147,13 @@ describe('statement_said', () => {
       const speech = said('这是投保提示书', { vad: [{ from: 49.9, to: 53.1 }, { from: 60, to: 61 }] });
       assert.equal(checkStatementSaid(cooling, { speech }).verdict, 'FAIL');
     });
+
+    it('is CANNOT_JUDGE when the sound has a stretch that could not be decoded', () => {
+      const hole = { type: 'undecodable' as const, from: 70, to: 71, reason: 'the audio could not be decoded', source: 'decoder' as const, detail: { stream: 'audio', packets: 3 } };
+      const out = checkStatementSaid(cooling, { speech: said('这是投保提示书'), integrity: integrity([hole]) });
+      assert.equal(out.verdict, 'CANNOT_JUDGE', out.reason);
+      assert.match(out.reason, /not heard, but the sound 70\.0–71\.0 s could not be decoded .*: it may have been said there/);
+    });
   });
 
   describe('values only the sidecar knows', () => {

@@ -72,6 +72,13 @@ describe('decodable', () => {
     assert.equal(checkDecodable(decodable, {}).verdict, 'CANNOT_JUDGE');
   });
 
+  it('is CANNOT_JUDGE for a decoded recording with a stretch that could not be decoded: it cannot be shown whole', () => {
+    const hole: EvidenceDefect = { type: 'undecodable', from: 20, to: 22, reason: 'the video could not be decoded', source: 'decoder', detail: { stream: 'video', packets: 10 } };
+    const out = checkDecodable(decodable, { integrity: integrity([hole]) });
+    assert.equal(out.verdict, 'CANNOT_JUDGE', out.reason);
+    assert.match(out.reason, /cannot be shown to be whole/);
+  });
+
   it('is CANNOT_JUDGE, not "decoded 0 s", for a readable file without decode facts', () => {
     const { decode: _decode, ...undecoded } = integrity([]);
     const out = checkDecodable(decodable, { integrity: undecoded });

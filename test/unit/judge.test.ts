@@ -43,6 +43,14 @@ describe('judge', () => {
     assert.equal(combine([]), 'CANNOT_JUDGE');
   });
 
+  it('a step the rulebook has no rules for is CANNOT_JUDGE, never PASS', () => {
+    const { disclosure: _dropped, ...steps } = book.book.steps;
+    // An older or partial rulebook: the schema's type has every step, a file may not.
+    const j = judge({ ingest, integrity: integrity([]) }, { ...book, book: { ...book.book, steps: steps as typeof book.book.steps } });
+    assert.equal(step(j, 'disclosure').verdict, 'CANNOT_JUDGE');
+    assert.deepEqual(step(j, 'disclosure').reasons, ['the rulebook has no rules for disclosure']);
+  });
+
   it('passes continuity on clean evidence but never passes a step whose analyser does not exist', () => {
     const j = judge({ ingest, integrity: integrity([]) }, book);
     assert.equal(step(j, 'continuity').verdict, 'PASS');
