@@ -62,6 +62,14 @@ async function readRgb(file: string, filters: string[] = [], size?: { width: num
   return { rgb, width, height };
 }
 
+/** Two enrolled people (agentB left, custD right) scaled and placed on a noisy grey 640×360 frame. */
+async function twoPeople(name: string, left: { height: number; at: [number, number] }, right: { height: number; at: [number, number] }): Promise<Frame> {
+  const file = path.join(tmp, name);
+  const place = `[0]noise=alls=8:all_seed=5[bg];[1]scale=-2:${left.height}[a];[2]scale=-2:${right.height}[b];[bg][a]overlay=${left.at.join(':')}[t];[t][b]overlay=${right.at.join(':')}`;
+  await runFfmpeg(['-f', 'lavfi', '-i', 'color=c=0x7d8590:s=640x360:d=1', '-i', path.join(FACES, 'agentB.jpg'), '-i', path.join(FACES, 'custD.jpg'), '-filter_complex', place, '-frames:v', '1', file], { ownFiles: true });
+  return readRgb(file);
+}
+
 function distance(a: readonly [number, number], b: readonly [number, number]): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1]);
 }
@@ -205,15 +213,7 @@ describe('YuNet face detection', () => {
   });
 
   it('finds two people in a 640×360 frame; time per frame', async (t) => {
-    const file = path.join(tmp, 'two-360p.png');
-    await runFfmpeg([
-      '-f', 'lavfi', '-i', 'color=c=0x7d8590:s=640x360:d=1',
-      '-i', path.join(FACES, 'agentB.jpg'),
-      '-i', path.join(FACES, 'custD.jpg'),
-      '-filter_complex', '[0]noise=alls=8:all_seed=5[bg];[1]scale=-2:220[a];[2]scale=-2:220[b];[bg][a]overlay=60:110[t];[t][b]overlay=380:110',
-      '-frames:v', '1', file,
-    ], { ownFiles: true });
-    const frame = await readRgb(file);
+    const frame = await twoPeople('two-360p.png', { height: 220, at: [60, 110] }, { height: 220, at: [380, 110] });
     const faces = await detector.detect(frame.rgb, frame.width, frame.height);
     assert.equal(faces.length, 2, describeFaces(faces));
     const xs = faces.map((f) => f.x + f.w / 2).sort((a, b) => a - b);
@@ -224,15 +224,7 @@ describe('YuNet face detection', () => {
   });
 
   it('a 640×360 frame (input sized to the picture) finds what the same frame letterboxed into 640×640 finds, faces at the bottom edge included', async (t) => {
-    const file = path.join(tmp, 'two-360p-low.png');
-    await runFfmpeg([
-      '-f', 'lavfi', '-i', 'color=c=0x7d8590:s=640x360:d=1',
-      '-i', path.join(FACES, 'agentB.jpg'),
-      '-i', path.join(FACES, 'custD.jpg'),
-      '-filter_complex', '[0]noise=alls=8:all_seed=5[bg];[1]scale=-2:240[a];[2]scale=-2:300[b];[bg][a]overlay=40:190[t];[t][b]overlay=360:160',
-      '-frames:v', '1', file,
-    ], { ownFiles: true });
-    const frame = await readRgb(file);
+    const frame = await twoPeople('two-360p-low.png', { height: 240, at: [40, 190] }, { height: 300, at: [360, 160] });
     // The same picture with black rows below it: a 640×640 frame runs as the full, fixed-size input.
     const square = Buffer.alloc(640 * 640 * 3);
     frame.rgb.copy(square);
