@@ -16,24 +16,17 @@ import { makeS3Client, parseS3Endpoint } from '../../lib/s3';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../temporal.config';
 import { ensureTools, readStackState, resolveStack, stackStatus, startDetachedStack, startStack, stopDetachedStack, type Creds, type StackHandle, type StackInfo } from '../../stack';
 import { credentialsFile } from '../../stack/identities';
+import { pidExists } from '../helpers/process';
 
 const STACK_MODULE = path.resolve(__dirname, '../../stack/index.js');
 
 // temporal.api.enums.v1.IndexedValueType
 const INDEXED_VALUE_TYPE: Record<string, number> = { Text: 1, Keyword: 2, Int: 3, Double: 4, Bool: 5, Datetime: 6, KeywordList: 7 };
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitGone(pids: number[], ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (pids.some(pidExists) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   for (const pid of pids) assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' }, `pid ${pid} should be gone`);
 }
 
@@ -312,7 +305,7 @@ describe('embedded stack', { timeout: 120_000 }, () => {
     assert.equal(resolved.info.temporal.address, state.temporal.address);
     assert.equal(resolved.info.s3.endpoint.port, state.s3.ports.s3);
     await resolved.stop();
-    assert.ok(alive(state.temporal.pid) && alive(state.s3.pid), 'stop() of a reused stack is a no-op');
+    assert.ok(pidExists(state.temporal.pid) && pidExists(state.s3.pid), 'stop() of a reused stack is a no-op');
 
     // Data from before the restart is still there, ports remembered.
     const names = await listNames(makeS3Client(up.info.s3.endpoint, up.info.s3.worker), up.info.buckets.recordings);
@@ -361,7 +354,7 @@ describe('embedded stack', { timeout: 120_000 }, () => {
     await waitGone([...crashing.pids, ...terminated.pids], 5_000);
 
     // SIGKILL gives no chance to clean up: the servers survive until the next start on that data dir.
-    assert.ok(killed.pids.every(alive), 'SIGKILL leaves orphans (expected)');
+    assert.ok(killed.pids.every(pidExists), 'SIGKILL leaves orphans (expected)');
     timings.ownersGone = Date.now() - t;
     const next = await startStack({ dataDir: path.join(tmp, 'kill') });
     timings.reapAndStart = Date.now() - t;

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EngineTimeout, FasterWhisperEngine, requestTimeoutMs } from '../../speech/faster-whisper';
 import { tempDir } from '../helpers/media';
+import { pidExists } from '../helpers/process';
 
 const SCALE = 0.01; // 120 s → 1.2 s, plus 3 s per audio second → 0.03 s
 const root = tempDir('dualqa-engine-timeout-');
@@ -31,22 +32,14 @@ function pids(): number[] {
   return fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').trim().split('\n').filter(Boolean).map(Number) : [];
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function gone(pid: number, withinMs: number): Promise<boolean> {
   const until = Date.now() + withinMs;
   while (Date.now() < until) {
-    if (!alive(pid)) return true;
+    if (!pidExists(pid)) return true;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return !alive(pid);
+  return !pidExists(pid);
 }
 
 describe('speech engine request timeout (stand-in engine process, real spawning code)', { timeout: 30_000 }, () => {
@@ -67,7 +60,7 @@ describe('speech engine request timeout (stand-in engine process, real spawning 
 
   after(async () => {
     await engine?.close();
-    for (const pid of pids()) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of pids()) if (pidExists(pid)) process.kill(pid, 'SIGKILL');
     if (scaleBefore === undefined) delete process.env.DUALQA_SPEECH_TIMEOUT_SCALE;
     else process.env.DUALQA_SPEECH_TIMEOUT_SCALE = scaleBefore;
     fs.rmSync(root, { recursive: true, force: true });
@@ -83,7 +76,7 @@ describe('speech engine request timeout (stand-in engine process, real spawning 
     const bound = requestTimeoutMs(hang, 0);
     for (const round of [1, 2]) {
       const [hung] = pids().slice(-1);
-      assert.ok(hung !== undefined && alive(hung), `round ${round}: an engine is running`);
+      assert.ok(hung !== undefined && pidExists(hung), `round ${round}: an engine is running`);
       const started = Date.now();
       await assert.rejects(engine.transcribe(hang), (err: Error) => {
         assert.ok(err instanceof EngineTimeout, `${err.name}: ${err.message}`);
@@ -96,7 +89,7 @@ describe('speech engine request timeout (stand-in engine process, real spawning 
       // The next request starts a new engine and is answered.
       assert.deepEqual((await engine.transcribe(fine)).segments, []);
       assert.equal(pids().length, round + 1, `round ${round}: one restart`);
-      assert.ok(alive(pids().at(-1)!), 'the restarted engine runs');
+      assert.ok(pidExists(pids().at(-1)!), 'the restarted engine runs');
     }
   });
 });
