@@ -7,7 +7,7 @@ import { compilePhrase, findAll, type PhraseMatch } from '../../speech/match';
 import { bestPhrase, heardAffirmative, heardAny, replyRegion, replySyllables } from '../../speech/reply';
 import { pinyinOf, type Syllable } from '../../speech/syllables';
 import type { EvidenceItem, EvidenceSet, RuleOutcome } from '../types';
-import { leansToAgent, proxyByVoice, proxyOnAgentChannel, QUESTION_IN_REPLY } from './speech-proxy';
+import { leansToAgent, proxyByVoice, proxyOnAgentChannel, QUESTION_END, QUESTION_IN_REPLY } from './speech-proxy';
 import { damaged, damagedNear, damagedText, defectItem, span, type CheckOf } from './shared';
 import { facesDuring, sidecarValues, speechProblem, streamOf, untranscribedSpeech, verifiedScore } from './speech-common';
 
@@ -273,9 +273,6 @@ function answerAfterQuestion(rule: CheckOf<'customer_answers'>, ev: EvidenceSet,
   const clear = out.verdict === 'PASS' || (out.verdict === 'FAIL' && /negation/.test(out.reason));
   return clear ? { ...out, reason: `${out.reason}: the agent’s own question, asked where the reply was expected` } : null;
 }
-
-/** The particles that end a question (with Whisper's stand-ins 罢 and 嘛). */
-const QUESTION_END = /^[吗吧呢罢嘛]$/;
 
 /** On audio too poor to judge, what the transcript seems to show is not enough to FAIL: CANNOT_JUDGE, evidence kept. */
 function unsureOnPoorAudio(outcome: RuleOutcome, ev: EvidenceSet): RuleOutcome {

@@ -13,8 +13,10 @@ import type { CheckOf } from './shared';
 
 type Rule = CheckOf<'customer_answers'>;
 
-/** Question words and particles (with Whisper's usual stand-ins: 罢 and 嘛 for 吧 and 吗). */
-export const QUESTION_IN_REPLY = /[吗吧呢罢嘛]|是否|请问|是不是|对不对|好不好|可以吗/;
+/** The particles that end a question (with Whisper's usual stand-ins: 罢 and 嘛 for 吧 and 吗). */
+export const QUESTION_END = /^[吗吧呢罢嘛]$/;
+/** Question words and particles anywhere in a reply. */
+export const QUESTION_IN_REPLY = new RegExp(`${QUESTION_END.source.slice(1, -1)}|是否|请问|是不是|对不对|好不好|可以吗`);
 
 /** A reply in place of the customer's is reply-length; a longer turn on the agent's microphone is the agent going on. */
 const CHANNEL_REPLY_MAX_S = 4;
